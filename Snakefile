@@ -1,0 +1,24 @@
+# RG-motivated coarse-graining of data: from raw simulation to every paper figure.
+# Run:  snakemake --cores all        (see README.md)
+
+from snakemake.utils import min_version, validate
+
+min_version("8.20")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/coarse_graining.smk"
+
+
+rule all:
+    input:
+        data_targets(),
+        coarse_graining_targets(),
+    default_target: True

@@ -1,0 +1,217 @@
+"""The data-matrix contract: one reader and one writer for every dataset.
+
+Every dataset (Ising configurations, random Gaussian matrices, Kob–Andersen p_hop, a
+user's file) becomes a matrix of ``n_samples`` rows by ``n_features`` columns with
+dataset-level metadata (a JSON object) and optional per-feature metadata (lattice
+coordinates, particle type, ...).
+
+On disk it is one Parquet file with one column per feature (named by the feature
+names), the dataset metadata as JSON under the schema-metadata key ``rgcoarse.metadata``
+and the per-feature metadata as JSON (column -> list) under ``rgcoarse.feature_metadata``.
+User files may also be CSV (header row of feature names, one row per sample) or NPY
+(a 2-D array, rows are samples).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+METADATA_KEY = b"rgcoarse.metadata"
+FEATURE_METADATA_KEY = b"rgcoarse.feature_metadata"
+USER_FORMATS = (".parquet", ".csv", ".npy")
+
+
+class DataMatrixError(ValueError):
+    """A data file or array that breaks the data-matrix contract."""
+
+
+@dataclass(frozen=True)
+class DataMatrix:
+    """Samples × features with metadata.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n_samples, n_features)
+        Numeric data; integer dtypes (e.g. int8 spins) are kept as they are.
+    metadata : dict
+        JSON-serialisable dataset parameters (temperature, seed, sizes, generator, ...).
+    feature_names : list of str, optional
+        Column names; ``f0, f1, ...`` when omitted.
+    feature_metadata : DataFrame, optional
+        One row per feature (e.g. lattice ``row``/``col``, particle ``type``).
+    """
+
+    values: np.ndarray
+    metadata: dict = field(default_factory=dict)
+    feature_names: list[str] | None = None
+    feature_metadata: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        validate_values(self.values, "data matrix")
+        n_features = self.values.shape[1]
+        if self.feature_names is None:
+            object.__setattr__(self, "feature_names", [f"f{i}" for i in range(n_features)])
+        if len(self.feature_names) != n_features:
+            raise DataMatrixError(
+                f"data matrix: {len(self.feature_names)} feature names for {n_features} features"
+            )
+        if len(set(self.feature_names)) != n_features:
+            raise DataMatrixError("data matrix: feature names are not unique")
+        if self.feature_metadata is not None and len(self.feature_metadata) != n_features:
+            raise DataMatrixError(
+                f"data matrix: feature metadata has {len(self.feature_metadata)} rows "
+                f"for {n_features} features"
+            )
+
+    @property
+    def n_samples(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.values.shape[1]
+
+
+def validate_values(values, source: str) -> None:
+    """Raise :class:`DataMatrixError` naming ``source`` unless ``values`` is a usable matrix.
+
+    Usable: a 2-D numeric (or boolean) array with at least 2 samples and 2 features and
+    no NaN or infinite entries.
+    """
+    if not isinstance(values, np.ndarray):
+        raise DataMatrixError(f"{source}: expected a NumPy array, got {type(values).__name__}")
+    if values.ndim != 2:
+        raise DataMatrixError(f"{source}: expected a 2-D samples × features matrix, got {values.ndim}-D")
+    if not (np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_):
+        raise DataMatrixError(f"{source}: values are not numeric (dtype {values.dtype})")
+    n_samples, n_features = values.shape
+    if n_samples < 2:
+        raise DataMatrixError(f"{source}: needs at least 2 samples (rows), has {n_samples}")
+    if n_features < 2:
+        raise DataMatrixError(f"{source}: needs at least 2 features (columns), has {n_features}")
+    if np.issubdtype(values.dtype, np.floating) or np.issubdtype(values.dtype, np.complexfloating):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise DataMatrixError(
+                f"{source}: {int(bad.sum())} NaN or infinite value(s), first at sample {row}, feature {col}"
+            )
+
+
+def write_data_matrix(path, matrix: DataMatrix) -> None:
+    """Write ``matrix`` to ``path`` as Parquet (deterministic bytes for equal input)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = {name: matrix.values[:, j] for j, name in enumerate(matrix.feature_names)}
+    table = pa.table(columns)
+    schema_metadata = {METADATA_KEY: json.dumps(matrix.metadata, sort_keys=True).encode()}
+    if matrix.feature_metadata is not None:
+        feature_json = matrix.feature_metadata.reset_index(drop=True).to_dict(orient="list")
+        schema_metadata[FEATURE_METADATA_KEY] = json.dumps(feature_json, sort_keys=True).encode()
+    table = table.replace_schema_metadata(schema_metadata)
+    # Write to a sibling temp file, then rename: a killed job never leaves a half file.
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+
+
+def read_data_matrix(path) -> DataMatrix:
+    """Read a data matrix written by :func:`write_data_matrix`."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataMatrixError(f"{path}: file not found")
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataMatrixError(f"{path}: not a readable Parquet file ({exc})") from exc
+    schema_metadata = table.schema.metadata or {}
+    if METADATA_KEY not in schema_metadata:
+        raise DataMatrixError(f"{path}: no rgcoarse metadata; use read_user_matrix for user files")
+    metadata = json.loads(schema_metadata[METADATA_KEY])
+    feature_metadata = None
+    if FEATURE_METADATA_KEY in schema_metadata:
+        feature_metadata = pd.DataFrame(json.loads(schema_metadata[FEATURE_METADATA_KEY]))
+    values = _table_to_array(table, path)
+    return DataMatrix(values, metadata, list(table.column_names), feature_metadata)
+
+
+def read_user_matrix(path) -> DataMatrix:
+    """Read a user's Parquet, CSV or NPY file and check it against the contract.
+
+    Raises :class:`DataMatrixError` naming the file and the problem (missing, unknown
+    format, ragged rows, non-numeric columns, NaN, fewer than 2 samples or features).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataMatrixError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        try:
+            values = np.load(path, allow_pickle=False)
+        except ValueError as exc:
+            raise DataMatrixError(f"{path}: not a plain numeric NPY array ({exc})") from exc
+        validate_values(values, str(path))
+        names = None
+    elif suffix == ".csv":
+        frame = _read_csv_strict(path)
+        values, names = _frame_to_array(frame, path), [str(c) for c in frame.columns]
+    elif suffix == ".parquet":
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise DataMatrixError(f"{path}: not a readable Parquet file ({exc})") from exc
+        values, names = _table_to_array(table, path), [str(c) for c in table.column_names]
+    else:
+        raise DataMatrixError(f"{path}: unknown format {suffix!r}; use one of {', '.join(USER_FORMATS)}")
+    metadata = {"source_file": str(path), "generator": "user"}
+    return DataMatrix(values, metadata, names)
+
+
+def _read_csv_strict(path: Path) -> pd.DataFrame:
+    try:
+        # engine="c" raises on rows with too many fields; short rows become NaN (caught later).
+        frame = pd.read_csv(path, engine="c")
+    except pd.errors.ParserError as exc:
+        raise DataMatrixError(f"{path}: ragged or malformed CSV ({exc})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataMatrixError(f"{path}: empty CSV file") from exc
+    return frame
+
+
+def _frame_to_array(frame: pd.DataFrame, path: Path) -> np.ndarray:
+    non_numeric = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if non_numeric:
+        raise DataMatrixError(f"{path}: non-numeric column(s) {', '.join(non_numeric[:5])}")
+    if frame.shape[1] and frame.isna().any().any():
+        column = frame.columns[frame.isna().any()].tolist()[0]
+        raise DataMatrixError(
+            f"{path}: missing or NaN values (ragged rows?), first in column {column!r}"
+        )
+    values = frame.to_numpy()
+    validate_values(values, str(path))
+    return values
+
+
+def _table_to_array(table: pa.Table, path: Path) -> np.ndarray:
+    non_numeric = [
+        name
+        for name, typ in zip(table.column_names, table.schema.types)
+        if not (pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ))
+    ]
+    if non_numeric:
+        raise DataMatrixError(f"{path}: non-numeric column(s) {', '.join(non_numeric[:5])}")
+    if table.num_columns == 0:
+        raise DataMatrixError(f"{path}: needs at least 2 features (columns), has 0")
+    for name in table.column_names:
+        if table.column(name).null_count:
+            raise DataMatrixError(f"{path}: missing values in column {name!r}")
+    values = np.column_stack([table.column(name).to_numpy() for name in table.column_names])
+    validate_values(values, str(path))
+    return values

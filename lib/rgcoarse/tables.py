@@ -1,0 +1,47 @@
+"""Parquet I/O for the pipeline's result tables (levels, observables, fits).
+
+Tables carry the metadata of the job that made them as JSON under the schema-metadata key
+``rgcoarse.metadata``. Writes go through a temporary sibling file and a rename, so a killed
+job never leaves a file that a later run would mistake for a finished one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+METADATA_KEY = b"rgcoarse.metadata"
+
+
+def write_table(path, frame: pd.DataFrame, metadata: dict | None = None) -> None:
+    """Write ``frame`` (without its index) and ``metadata`` to ``path`` as Parquet."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    table = table.replace_schema_metadata(
+        {METADATA_KEY: json.dumps(metadata or {}, sort_keys=True, default=_json_default).encode()}
+    )
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+
+
+def read_table(path) -> tuple[pd.DataFrame, dict]:
+    """Read a table written by :func:`write_table`: (frame, metadata)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    table = pq.read_table(path)
+    raw = (table.schema.metadata or {}).get(METADATA_KEY, b"{}")
+    return table.to_pandas(), json.loads(raw)
+
+
+def _json_default(value):
+    # NumPy scalars and arrays in metadata become plain JSON numbers and lists.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"metadata value {value!r} is not JSON-serialisable")

@@ -1,0 +1,69 @@
+"""A bad config stops `snakemake -n` before any job runs, with a message naming the problem."""
+
+import numpy as np
+import pytest
+
+from conftest import load_config, run_snakemake, save_config
+
+
+def _set(config, dotted, value):
+    *parents, last = dotted.split(".")
+    node = config
+    for key in parents:
+        node = node[key]
+    node[last] = value
+
+
+BAD_CONFIGS = [
+    # (description, dotted key, value, text expected in the error)
+    ("unknown top-level key", "temperatur", [2.0], "Additional properties are not allowed ('temperatur'"),
+    ("unknown ising key", "ising.n_sample", 10, "Additional properties are not allowed ('n_sample'"),
+    ("negative temperature", "ising.temperatures", [2.0, -1.0], "-1.0 is less than or equal to the minimum of 0"),
+    ("zero temperature", "ising.temperatures", [0.0], "0.0 is less than or equal to the minimum of 0"),
+    ("odd lattice size", "ising.lattice_size", 63, "63 is not a multiple of 2"),
+    ("too small lattice", "ising.lattice_size", 2, "2 is less than the minimum of 4"),
+    ("one sample", "ising.n_samples", 1, "1 is less than the minimum of 2"),
+    ("one gaussian sample", "gaussian.n_samples", 1, "1 is less than the minimum of 2"),
+    ("unknown pairing rule", "coarse_graining.methods.ising", ["pca"], "'pca' is not one of"),
+    ("lattice rule on non-lattice data", "coarse_graining.methods.gaussian", ["lattice"], "should not be valid"),
+    ("too few bootstrap resamples", "fits.n_bootstrap", 50, "50 is less than the minimum of 200"),
+    ("override of a temperature not run", "ising.overrides", {"7.0": {"n_samples": 10}}, "ising.overrides.7.0"),
+    ("missing user file", "user_datasets", {"mine": {"path": "nowhere/data.npy"}},
+     "user_datasets.mine.path: file not found"),
+]
+
+
+@pytest.mark.parametrize("description,key,value,expected", BAD_CONFIGS, ids=[c[0] for c in BAD_CONFIGS])
+def test_bad_config_fails_dry_run(workflow_copy, description, key, value, expected):
+    config = load_config(workflow_copy)
+    _set(config, key, value)
+    save_config(workflow_copy, config)
+    proc = run_snakemake(workflow_copy, "-n", "--quiet")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"{description}: dry-run accepted a bad config"
+    assert expected in output, f"{description}: expected {expected!r} in:\n{output[-3000:]}"
+    assert not (workflow_copy / "results").exists(), "a job ran despite the bad config"
+
+
+def test_malformed_user_file_fails_dry_run(workflow_copy):
+    (workflow_copy / "bad.csv").write_text("a,b\n1,2\n3,x\n")
+    config = load_config(workflow_copy)
+    config["user_datasets"] = {"mine": {"path": "bad.csv"}}
+    save_config(workflow_copy, config)
+    proc = run_snakemake(workflow_copy, "-n", "--quiet")
+    assert proc.returncode != 0
+    assert "bad.csv: non-numeric column(s) b" in proc.stdout + proc.stderr
+
+
+def test_good_user_file_is_scheduled(workflow_copy):
+    np.save(workflow_copy / "good.npy", np.random.default_rng(0).standard_normal((20, 8)))
+    config = load_config(workflow_copy)
+    config["user_datasets"] = {"mine": {"path": "good.npy", "methods": ["random"]}}
+    save_config(workflow_copy, config)
+    proc = run_snakemake(workflow_copy, "-n", check=True)
+    assert "results/data/mine/default.parquet" in proc.stdout
+
+
+def test_default_config_dry_run_passes(workflow_copy):
+    proc = run_snakemake(workflow_copy, "-n", check=True)
+    assert "ising_chain" in proc.stdout

@@ -1,0 +1,114 @@
+# Coarse-graining, observables and exponent fits: dataset-agnostic, one job per
+# (dataset, condition, method), reading only the data matrix of the stage before.
+
+
+rule coarse_grain:
+    """Pair variables level by level with one rule; store every level's variables and memberships."""
+    input:
+        "results/data/{dataset}/{condition}.parquet",
+    output:
+        "results/coarse/{dataset}/{condition}/{method}.parquet",
+    params:
+        omega=config["coarse_graining"]["omega"],
+        min_variables=config["coarse_graining"]["min_variables"],
+        order=lambda w: config["coarse_graining"]["projection_order"] if w.method == "projection" else None,
+        seed=lambda w: derive_seed(config["seed"], "coarse", w.dataset, w.condition, w.method),
+    log:
+        "logs/coarse/{dataset}/{condition}/{method}.log",
+    benchmark:
+        "benchmarks/coarse/{dataset}/{condition}/{method}.tsv"
+    wildcard_constraints:
+        method="projection|correlation|lattice|random",
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/coarse_grain.py"
+
+
+rule observables:
+    """M2(K), P0(K), stepwise COD per level, cluster spectra and nearest-neighbour pair fraction."""
+    input:
+        data="results/data/{dataset}/{condition}.parquet",
+        levels="results/coarse/{dataset}/{condition}/{method}.parquet",
+    output:
+        m2="results/observables/{dataset}/{condition}/{method}/m2.parquet",
+        p0="results/observables/{dataset}/{condition}/{method}/p0.parquet",
+        cod="results/observables/{dataset}/{condition}/{method}/cod.parquet",
+        spectrum="results/observables/{dataset}/{condition}/{method}/spectrum.parquet",
+        pairs="results/observables/{dataset}/{condition}/{method}/pairs.parquet",
+    params:
+        silence_threshold=lambda w: silence_threshold(w.dataset),
+        cod_max_rank=config["observables"]["cod_max_rank"],
+        spectrum_cluster_size=config["observables"]["spectrum_cluster_size"],
+    log:
+        "logs/observables/{dataset}/{condition}/{method}.log",
+    benchmark:
+        "benchmarks/observables/{dataset}/{condition}/{method}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/observables.py"
+
+
+rule fit_exponents:
+    """Power-law exponents of M2, -ln P0 and the COD increment with bootstrap CIs."""
+    input:
+        data="results/data/{dataset}/{condition}.parquet",
+        levels="results/coarse/{dataset}/{condition}/{method}.parquet",
+        cod="results/observables/{dataset}/{condition}/{method}/cod.parquet",
+    output:
+        "results/fits/{dataset}/{condition}/{method}.parquet",
+    params:
+        fits=config["fits"],
+        silence_threshold=lambda w: silence_threshold(w.dataset),
+        seed=lambda w: derive_seed(config["seed"], "bootstrap", w.dataset, w.condition, w.method),
+    log:
+        "logs/fits/{dataset}/{condition}/{method}.log",
+    benchmark:
+        "benchmarks/fits/{dataset}/{condition}/{method}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    script:
+        "../scripts/fit_exponents.py"
+
+
+def fit_files():
+    return [
+        f"results/fits/{d}/{c}/{m}.parquet" for d, c in dataset_conditions() for m in methods_for(d)
+    ]
+
+
+def observable_files():
+    return [
+        f"results/observables/{d}/{c}/{m}/{name}.parquet"
+        for d, c in dataset_conditions()
+        for m in methods_for(d)
+        for name in ("m2", "p0", "cod", "spectrum", "pairs")
+    ]
+
+
+rule exponents_table:
+    """Every fitted exponent in one table: results/exponents.{parquet,csv}."""
+    input:
+        fit_files(),
+    output:
+        parquet="results/exponents.parquet",
+        csv="results/exponents.csv",
+    log:
+        "logs/exponents_table.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/exponents_table.py"
+
+
+def coarse_graining_targets():
+    return observable_files() + ["results/exponents.parquet", "results/exponents.csv"]

@@ -1,0 +1,61 @@
+# Data generation: one data matrix per (dataset, condition) under results/data/.
+
+
+rule ising_chain:
+    """Monte Carlo samples of the 2D Ising model at one temperature (one job each)."""
+    output:
+        "results/data/ising/{condition}.parquet",
+    params:
+        settings=lambda wildcards: ising_settings(wildcards.condition),
+    log:
+        "logs/data/ising/{condition}.log",
+    benchmark:
+        "benchmarks/data/ising/{condition}.tsv"
+    wildcard_constraints:
+        condition=r"T[0-9]+\.[0-9]{3}",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/ising_chain.py"
+
+
+rule gaussian_matrix:
+    """The i.i.d. N(0, 1) random matrix of the paper's Fig. 1."""
+    output:
+        "results/data/gaussian/default.parquet",
+    params:
+        n_features=config["gaussian"]["n_features"],
+        n_samples=config["gaussian"]["n_samples"],
+        seed=derive_seed(config["seed"], "gaussian"),
+    log:
+        "logs/data/gaussian/default.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/gaussian_matrix.py"
+
+
+rule user_dataset:
+    """A user's Parquet/CSV/NPY file, checked and converted to the data-matrix contract."""
+    input:
+        lambda wildcards: config["user_datasets"][wildcards.dataset]["path"],
+    output:
+        "results/data/{dataset}/default.parquet",
+    log:
+        "logs/data/{dataset}/default.log",
+    wildcard_constraints:
+        dataset="|".join(config.get("user_datasets", {})) or "(?!)",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/user_dataset.py"
+
+
+def data_targets():
+    return [f"results/data/{d}/{c}.parquet" for d, c in dataset_conditions()]
