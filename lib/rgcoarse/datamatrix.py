@@ -114,7 +114,7 @@ def write_data_matrix(path, matrix: DataMatrix) -> None:
     schema_metadata = {METADATA_KEY: json.dumps(matrix.metadata, sort_keys=True).encode()}
     if matrix.feature_metadata is not None:
         feature_json = matrix.feature_metadata.reset_index(drop=True).to_dict(orient="list")
-        schema_metadata[FEATURE_METADATA_KEY] = json.dumps(feature_json, sort_keys=True).encode()
+        schema_metadata[FEATURE_METADATA_KEY] = json.dumps(feature_json).encode()
     table = table.replace_schema_metadata(schema_metadata)
     # Write to a sibling temp file, then rename: a killed job never leaves a half file.
     tmp = path.with_name(path.name + ".tmp")
