@@ -15,10 +15,14 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:
     input:
         data_targets(),
         coarse_graining_targets(),
+        figure_targets(),
+        "results/claims.csv",
+        "results/claims.md",
     default_target: True

@@ -40,7 +40,7 @@ rule observables:
         pairs="results/observables/{dataset}/{condition}/{method}/pairs.parquet",
     params:
         silence_threshold=lambda w: silence_threshold(w.dataset),
-        cod_max_rank=config["observables"]["cod_max_rank"],
+        cod_max_rank=lambda w: cod_max_rank(w.dataset),
         spectrum_cluster_size=config["observables"]["spectrum_cluster_size"],
     log:
         "logs/observables/{dataset}/{condition}/{method}.log",

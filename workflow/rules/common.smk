@@ -109,3 +109,9 @@ def silence_threshold(dataset):
         return config["user_datasets"][dataset].get("silence_threshold", 0.0)
     thresholds = config["observables"].get("silence_threshold", {})
     return thresholds.get(kind, 0.0)
+
+
+def cod_max_rank(dataset):
+    """Stepwise-selection ranks per level for a dataset (None = every rank)."""
+    ranks = config["observables"].get("cod_max_rank", {}).get(dataset_kind(dataset), 256)
+    return ranks or None

@@ -1,0 +1,83 @@
+"""One shared matplotlib style for every figure of the pipeline.
+
+Figures are drawn from result tables only; this module holds no physics. It sets a
+consistent look (sizes, fonts, colours), a temperature colour scale, and writes each
+figure as PDF and PNG plus a caption file for the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files; never open a window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+
+ISING_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
+
+STYLE = {
+    "figure.figsize": (4.2, 3.3),
+    "figure.dpi": 100,
+    "font.size": 10,
+    "axes.labelsize": 11,
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.4,
+    "lines.markersize": 4.5,
+    "savefig.bbox": "tight",
+}
+METHOD_COLOURS = {
+    "projection": "#1b6ca8",
+    "correlation": "#d1495b",
+    "lattice": "#2e933c",
+    "random": "#7a7a7a",
+}
+TEMPERATURE_CMAP = "coolwarm"
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, **kwargs):
+    """A figure and axes in the shared style."""
+    with plt.rc_context(STYLE):
+        width, height = STYLE["figure.figsize"]
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
+    return fig, axes
+
+
+def temperature_norm(temperatures):
+    """Logarithmic colour scale over the temperatures shown (they span decades of J)."""
+    temperatures = np.asarray(temperatures, dtype=float)
+    return LogNorm(vmin=temperatures.min(), vmax=max(temperatures.max(), temperatures.min() * 1.01))
+
+
+def temperature_colour(temperature, norm):
+    return plt.get_cmap(TEMPERATURE_CMAP)(norm(temperature))
+
+
+def add_temperature_colourbar(fig, ax, norm, label="$T$"):
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap=TEMPERATURE_CMAP)
+    bar = fig.colorbar(mappable, ax=ax, pad=0.02)
+    bar.set_label(label)
+    return bar
+
+
+def mark_critical_temperature(ax, tc: float = ISING_TC):
+    ax.axvline(tc, color="0.5", lw=0.8, ls=":", zorder=0)
+    ax.text(tc, 1.0, r" $T_c$", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.4", fontsize=8)
+
+
+def save_figure(fig, pdf_path, png_path, caption_path, caption: str, dpi: int = 200) -> None:
+    """Write the figure as PDF and PNG and its caption as text; close the figure."""
+    for path in (pdf_path, png_path, caption_path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(STYLE):
+        fig.savefig(pdf_path)
+        fig.savefig(png_path, dpi=dpi)
+    plt.close(fig)
+    Path(caption_path).write_text(caption.strip() + "\n")
