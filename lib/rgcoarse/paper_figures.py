@@ -35,11 +35,20 @@ def deepest_level_at_most(frame: pd.DataFrame, level: int) -> int:
     return int(below[-1]) if below.size else int(available[0])
 
 
+def dominant_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """Per level, the row of the cluster size most clusters have.
+
+    A level can hold clusters of two sizes when an odd variable was carried over; the
+    single odd cluster never stands for the level.
+    """
+    order = table.sort_values(["level", "n_clusters", "cluster_size"], ascending=[True, False, True])
+    return order.drop_duplicates("level").reset_index(drop=True)
+
+
 def level_m2(m2: pd.DataFrame, level: int) -> float:
-    """Mean over clusters of the raw-sum variance at one level (cluster-count weighted)."""
-    rows = m2[m2["level"] == level]
-    weights = rows["n_clusters"].to_numpy(dtype=float) if "n_clusters" in rows else np.ones(len(rows))
-    return float(np.average(rows["m2"].to_numpy(dtype=float), weights=weights))
+    """M2 of the dominant cluster size at one level."""
+    rows = dominant_rows(m2)
+    return float(rows.loc[rows["level"] == level, "m2"].iloc[0])
 
 
 def largest_normalised_cod(cod: pd.DataFrame, level: int) -> float:
@@ -78,7 +87,8 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
     temperatures = np.array(sorted(m2_by_temperature))
     used = deepest_level_at_most(next(iter(m2_by_temperature.values())), level)
     values = np.array([level_m2(m2_by_temperature[t], used) for t in temperatures]) * OCCUPATION_VARIANCE_FACTOR
-    cluster = int(m2_by_temperature[temperatures[0]].query("level == @used")["cluster_size"].max())
+    first = dominant_rows(m2_by_temperature[temperatures[0]])
+    cluster = int(first.loc[first["level"] == used, "cluster_size"].iloc[0])
     fig, ax = new_figure()
     ax.plot(temperatures, values, "o-", color=METHOD_COLOURS.get(method, "k"))
     mark_critical_temperature(ax)
@@ -100,9 +110,7 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
 def draw_m2_vs_cluster_size(m2: pd.DataFrame, fit: pd.Series, temperature: float, method: str):
     """Fig. 2c/2d: M2 against K on log-log axes with the fitted power law."""
     fig, ax = new_figure()
-    per_level = m2.groupby("level").apply(
-        lambda g: pd.Series({"K": g["cluster_size"].max(), "m2": level_m2(g, int(g.name))}), include_groups=False
-    )
+    per_level = dominant_rows(m2).rename(columns={"cluster_size": "K"})
     ax.loglog(per_level["K"], per_level["m2"], "o", color=METHOD_COLOURS.get(method, "k"), label="data")
     k_fit = np.geomspace(fit["fit_min"], fit["fit_max"], 50)
     label = rf"fit $K^{{{fit['exponent']:.2f}}}$, 95% CI [{fit['ci_low']:.2f}, {fit['ci_high']:.2f}]"

@@ -10,7 +10,7 @@ from rgcoarse.joblog import job_logger
 from rgcoarse.tables import write_table
 
 
-def main(source, output, method, omega, min_variables, seed, order=None, log_path=None):
+def main(source, output, method, omega, min_variables, seed, order=None, log_path=None, condition=""):
     logger = job_logger("coarse_grain", log_path)
     matrix = read_data_matrix(source)
     lattice_shape = matrix.metadata.get("lattice_shape")
@@ -29,6 +29,7 @@ def main(source, output, method, omega, min_variables, seed, order=None, log_pat
     logger.info("levels: %s", [lv.values.shape[1] for lv in levels])
     metadata = {
         "source": str(source),
+        "condition": condition,
         "method": method,
         "omega": omega,
         "min_variables": min_variables,
@@ -45,7 +46,7 @@ def main(source, output, method, omega, min_variables, seed, order=None, log_pat
 if "snakemake" in globals():
     p = snakemake.params
     main(snakemake.input[0], snakemake.output[0], snakemake.wildcards.method, p.omega, p.min_variables, p.seed,
-         p.order, snakemake.log[0])
+         p.order, snakemake.log[0], snakemake.wildcards.condition)
 elif __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("source")
@@ -55,5 +56,6 @@ elif __name__ == "__main__":
     parser.add_argument("--min-variables", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--order", default="index", choices=["index", "greedy"])
+    parser.add_argument("--condition", default="", help="condition label stored in the metadata")
     a = parser.parse_args()
-    main(a.source, a.output, a.method, a.omega, a.min_variables, a.seed, a.order)
+    main(a.source, a.output, a.method, a.omega, a.min_variables, a.seed, a.order, condition=a.condition)

@@ -14,20 +14,9 @@ from rgcoarse.observables import (
     mean_variance_table,
     nearest_neighbour_fraction,
     silence_probability_table,
-    stepwise_cod,
+    cod_table,
 )
 from rgcoarse.tables import read_table, write_table
-
-
-def cod_by_level(levels, max_rank):
-    """Stepwise-selection COD against rank at every level, one frame."""
-    frames = []
-    for level in levels:
-        frame = stepwise_cod(level.values, max_rank=max_rank)
-        frame.insert(0, "level", level.level)
-        frame.insert(1, "n_variables", level.values.shape[1])
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
 
 
 def spectrum_level(levels, cluster_size):
@@ -68,7 +57,7 @@ def main(data_path, levels_path, outputs, silence_threshold, cod_max_rank, spect
     silent = binarise(data, silence_threshold)
     write_table(outputs["p0"], silence_probability_table(silent, levels), metadata)
     logger.info("P0 done")
-    write_table(outputs["cod"], cod_by_level(levels, cod_max_rank), metadata)
+    write_table(outputs["cod"], cod_table(levels, cod_max_rank), metadata)
     logger.info("COD done")
     index = spectrum_level(levels, spectrum_cluster_size)
     write_table(outputs["spectrum"], cluster_spectrum(data, levels, index), metadata)

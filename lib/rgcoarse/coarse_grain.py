@@ -1,0 +1,389 @@
+"""The coarse-graining level loop and its table form.
+
+Level 0 is the data; each further level pairs the variables of the previous one with a
+pairing rule (:mod:`rgcoarse.pairing`) and replaces every pair ``(a, b)`` by
+``z = omega * (x_a + x_b)``, until at most ``min_variables`` variables remain.
+
+Conventions
+-----------
+- Variable ``k`` of level ``l + 1`` is formed by row ``k`` of that level's ``pairs``
+  (indices into level ``l``); with an odd number of variables the unpaired one (see the
+  rule) becomes the *last* variable of level ``l + 1``.
+- ``members[k]`` lists, sorted, the original features whose sum the variable is, and
+  every variable of level ``l`` equals ``omega**l`` times that raw sum: ``scale`` is
+  ``omega**l`` for the whole level. To keep that true, an unpaired variable is carried
+  with its membership unchanged but multiplied by ``omega`` like the pair sums. (With
+  ``omega = 1`` it is carried literally unchanged.) Observables never use ``scale``: they
+  sum the original data over ``members``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from rgcoarse.pairing import (
+    PROJECTION_ORDERS,
+    check_lattice_shape,
+    correlation_pairs,
+    haar_block_values,
+    lattice_axis,
+    lattice_pairs,
+    projection_pairs,
+    random_pairs,
+    unpaired_variable,
+)
+from rgcoarse.selection import as_value_matrix
+
+METHODS = ("projection", "correlation", "lattice", "random")
+
+FRAME_COLUMNS = ("level", "variable", "cluster_size", "scale", "members", "values")
+
+
+@dataclass(frozen=True, eq=False)
+class Level:
+    """One coarse-graining level (arrays are read-only).
+
+    Attributes
+    ----------
+    level : int
+        0 for the input data.
+    values : numpy.ndarray, shape (m, N_level)
+        The level's variables, ``scale * (sum of the original features in members)``.
+    members : list of numpy.ndarray
+        Sorted original feature indices summed by each variable.
+    scale : numpy.ndarray, shape (N_level,)
+        Cumulative factor, ``omega**level``.
+    pairs : numpy.ndarray, shape (n_pairs, 2)
+        The previous level's variables that formed this level (empty for level 0).
+    """
+
+    level: int
+    values: np.ndarray
+    members: list
+    scale: np.ndarray
+    pairs: np.ndarray
+
+    @property
+    def n_variables(self) -> int:
+        """Number of variables at this level."""
+        return self.values.shape[1]
+
+    @property
+    def cluster_sizes(self) -> np.ndarray:
+        """Number of original features summed by each variable (K)."""
+        return np.array([m.size for m in self.members], dtype=np.int64)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _make_level(level, values, members, scale, pairs) -> Level:
+    return Level(
+        level=int(level),
+        values=_frozen(np.ascontiguousarray(values, dtype=np.float64)),
+        members=[_frozen(np.asarray(m, dtype=np.int64)) for m in members],
+        scale=_frozen(np.asarray(scale, dtype=np.float64)),
+        pairs=_frozen(np.asarray(pairs, dtype=np.int64).reshape(-1, 2)),
+    )
+
+
+def initial_level(values) -> Level:
+    """Level 0: the data itself, each feature its own cluster with scale 1."""
+    values = np.array(as_value_matrix(values), copy=True)
+    n = values.shape[1]
+    return _make_level(0, values, [[i] for i in range(n)], np.ones(n), np.empty((0, 2)))
+
+
+def next_level(previous: Level, pairs, omega: float, values=None) -> Level:
+    """Form the level after ``previous`` from its ``pairs``.
+
+    Parameters
+    ----------
+    previous : Level
+    pairs : array_like of int, shape (n_pairs, 2)
+        A pairing of ``previous``'s variables leaving at most one out.
+    omega : float
+        Factor of the pair sum.
+    values : numpy.ndarray, optional
+        Precomputed pair sums ``omega * (x_a + x_b)`` in pair order (the lattice rule
+        computes them with PyWavelets); computed here if omitted. Only valid when every
+        variable is paired.
+    """
+    omega = _check_omega(omega)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    x = previous.values
+    left = unpaired_variable(pairs, x.shape[1])
+    if values is None:
+        values = x[:, pairs[:, 0]] + x[:, pairs[:, 1]]
+        values *= omega
+        if left is not None:
+            values = np.concatenate([values, omega * x[:, [left]]], axis=1)
+    elif left is not None:
+        raise ValueError("values: precomputed values need a complete pairing (no unpaired variable)")
+    members = [np.sort(np.concatenate([previous.members[a], previous.members[b]])) for a, b in pairs]
+    if left is not None:
+        members.append(previous.members[left])
+    n_new = pairs.shape[0] + (left is not None)
+    scale = np.full(n_new, omega ** (previous.level + 1))
+    return _make_level(previous.level + 1, values, members, scale, np.sort(pairs, axis=1))
+
+
+def coarse_grain(
+    values,
+    method: str,
+    *,
+    omega: float = 2**-0.5,
+    min_variables: int = 4,
+    seed: int = 0,
+    order: str = "index",
+    lattice_shape=None,
+) -> list[Level]:
+    """Coarse-grain ``values`` level by level until at most ``min_variables`` remain.
+
+    Parameters
+    ----------
+    values : array_like, shape (m, N)
+        Samples x features.
+    method : {"projection", "correlation", "lattice", "random"}
+        Pairing rule (:mod:`rgcoarse.pairing`).
+    omega : float
+        Pair-sum factor, ``z = omega * (x_a + x_b)``; default ``1/sqrt(2)``.
+    min_variables : int
+        Stop once a level has at most this many variables.
+    seed : int
+        Seed of the random pairing (ignored by the other rules).
+    order : {"index", "greedy"}
+        Step order of the projection rule (ignored by the others).
+    lattice_shape : (int, int), optional
+        (rows, cols) of the row-major lattice; required by ``"lattice"`` (ignored by the
+        others). Levels alternate horizontal and vertical pairs
+        (:func:`rgcoarse.pairing.lattice_axis`); the shape must be halvable down to
+        ``min_variables`` variables.
+
+    Returns
+    -------
+    list of Level
+        ``levels[0]`` is the input.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    omega = _check_omega(omega)
+    min_variables = _check_positive_int(min_variables, "min_variables")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+    if method == "projection" and order not in PROJECTION_ORDERS:
+        raise ValueError(f"order: expected one of {PROJECTION_ORDERS}, got {order!r}")
+    levels = [initial_level(values)]
+    shape = None
+    if method == "lattice":
+        if lattice_shape is None:
+            raise ValueError("lattice_shape: required by the lattice method")
+        shape = check_lattice_shape(lattice_shape, levels[0].n_variables)
+        _check_lattice_schedule(shape, min_variables)
+    rng = np.random.default_rng(seed)
+    while levels[-1].n_variables > min_variables:
+        current = levels[-1]
+        if method == "lattice":
+            axis = lattice_axis(shape, current.level)
+            new_values = haar_block_values(current.values, shape, axis, omega)
+            pairs, shape = lattice_pairs(current.values, shape, axis)
+            levels.append(next_level(current, pairs, omega, new_values))
+            continue
+        if method == "projection":
+            pairs = projection_pairs(current.values, order)
+        elif method == "correlation":
+            pairs = correlation_pairs(current.values)
+        else:
+            pairs = random_pairs(current.values, rng)
+        levels.append(next_level(current, pairs, omega))
+    return levels
+
+
+def _check_lattice_schedule(shape, min_variables: int) -> None:
+    level, current = 0, tuple(shape)
+    while current[0] * current[1] > min_variables:
+        axis = lattice_axis(current, level)
+        if axis is None:
+            raise ValueError(
+                f"lattice_shape: {tuple(shape)} reaches {current[0]} x {current[1]} at level {level}, which "
+                f"cannot be halved (both sides odd) before min_variables={min_variables}; "
+                "use a larger min_variables or a lattice with power-of-two sides"
+            )
+        current = (current[0] // 2, current[1]) if axis == 0 else (current[0], current[1] // 2)
+        level += 1
+
+
+def _check_omega(omega) -> float:
+    try:
+        omega = float(omega)
+    except (TypeError, ValueError):
+        raise ValueError(f"omega: expected a positive number, got {omega!r}") from None
+    if not np.isfinite(omega) or omega <= 0:
+        raise ValueError(f"omega: expected a finite positive number, got {omega!r}")
+    return omega
+
+
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------- table form
+
+
+def levels_to_frame(levels: list[Level]) -> pd.DataFrame:
+    """One row per (level, variable), the pipeline's stored form of a coarse-graining.
+
+    Columns: ``level`` (int16), ``variable`` (int32), ``cluster_size`` (int32), ``scale``
+    (float64), ``members`` (list<int32>, sorted original feature indices) and ``values``
+    (list<float32>, the variable's m samples; float32 halves the storage and is the
+    only lossy part). The list columns hold one NumPy array per row (object dtype),
+    which ``pyarrow.Table.from_pandas`` turns into ``list<int32>`` / ``list<float>``.
+    ``pairs`` are not stored: :func:`levels_from_frame` recovers them from the
+    memberships.
+    """
+    if not levels:
+        raise ValueError("levels: empty list")
+    m = levels[0].values.shape[0]
+    level_col, var_col, size_col, scale_col, members, series = [], [], [], [], [], []
+    for lev in levels:
+        if lev.values.shape[0] != m:
+            raise ValueError(f"levels: level {lev.level} has {lev.values.shape[0]} samples, level 0 has {m}")
+        n = lev.n_variables
+        level_col.append(np.full(n, lev.level, dtype=np.int16))
+        var_col.append(np.arange(n, dtype=np.int32))
+        size_col.append(lev.cluster_sizes.astype(np.int32))
+        scale_col.append(lev.scale)
+        members.extend(lev.members)
+        series.append(np.ascontiguousarray(lev.values.T, dtype=np.float32).ravel())
+    if max(lev.level for lev in levels) > np.iinfo(np.int16).max:
+        raise ValueError("levels: level index does not fit int16")
+    sizes = np.concatenate(size_col)
+    flat_members = np.concatenate(members).astype(np.int32)
+    member_cells = np.split(flat_members, np.cumsum(sizes)[:-1])
+    flat_values = np.concatenate(series)
+    value_cells = np.split(flat_values, np.arange(1, sizes.size) * m)
+    # Object columns of int32 / float32 arrays: pyarrow stores them as list<int32> and
+    # list<float32>, and they survive a Parquet round trip through pandas metadata
+    # (ArrowDtype list columns currently do not).
+    return pd.DataFrame(
+        {
+            "level": np.concatenate(level_col),
+            "variable": np.concatenate(var_col),
+            "cluster_size": sizes,
+            "scale": np.concatenate(scale_col).astype(np.float64),
+            "members": _object_column(member_cells),
+            "values": _object_column(value_cells),
+        }
+    )
+
+
+def _object_column(cells: list[np.ndarray]) -> np.ndarray:
+    # Filled one by one: np.array(cells, dtype=object) would build a 2-D array when all
+    # cells have the same length.
+    column = np.empty(len(cells), dtype=object)
+    for i, cell in enumerate(cells):
+        column[i] = cell
+    return column
+
+
+def levels_from_frame(frame: pd.DataFrame) -> list[Level]:
+    """Inverse of :func:`levels_to_frame` (values come back as float64 of the float32).
+
+    Accepts the list columns as Arrow lists or as object columns of arrays/lists (what
+    ``pyarrow.Table.to_pandas`` gives). Each level's ``pairs`` are recovered from the
+    memberships: a variable whose members are the union of two previous variables came
+    from that pair; one equal to a single previous variable was carried.
+
+    Raises
+    ------
+    ValueError
+        Naming the column, if a column is missing, the variables of a level are not
+        0..N-1, sample counts differ, or the memberships are not a valid hierarchy.
+    """
+    missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: missing column(s) {missing}")
+    frame = frame.sort_values(["level", "variable"], kind="stable")
+    level_ids = frame["level"].to_numpy(dtype=np.int64)
+    variables = frame["variable"].to_numpy(dtype=np.int64)
+    scale = frame["scale"].to_numpy(dtype=np.float64)
+    member_offsets, member_flat = _list_column(frame["members"], "members")
+    value_offsets, value_flat = _list_column(frame["values"], "values")
+    value_lengths = np.diff(value_offsets)
+    if value_lengths.size == 0 or np.any(value_lengths != value_lengths[0]):
+        raise ValueError("values: every variable must hold the same number of samples")
+    m = int(value_lengths[0])
+    unique_levels = np.unique(level_ids)
+    if not np.array_equal(unique_levels, np.arange(unique_levels.size)):
+        raise ValueError(f"level: expected levels 0..L without gaps, got {unique_levels.tolist()}")
+    levels: list[Level] = []
+    for lev in unique_levels:
+        rows = np.flatnonzero(level_ids == lev)
+        if not np.array_equal(variables[rows], np.arange(rows.size)):
+            raise ValueError(f"variable: level {lev} does not number its variables 0..{rows.size - 1}")
+        members = [member_flat[member_offsets[r] : member_offsets[r + 1]].astype(np.int64) for r in rows]
+        start, stop = value_offsets[rows[0]], value_offsets[rows[-1] + 1]
+        values = value_flat[start:stop].astype(np.float64).reshape(rows.size, m).T
+        if lev == 0:
+            if any(mem.tolist() != [i] for i, mem in enumerate(members)):
+                raise ValueError("members: level 0 variable i must have members [i]")
+            pairs = np.empty((0, 2))
+        else:
+            pairs = _pairs_from_members(levels[-1].members, members, int(lev))
+        levels.append(_make_level(lev, values, members, scale[rows], pairs))
+    return levels
+
+
+def _list_column(series: pd.Series, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, flat values) of a list-valued column."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        chunked = pa.chunked_array(series.array.__arrow_array__())
+        array = chunked.combine_chunks()
+        if not (pa.types.is_list(array.type) or pa.types.is_large_list(array.type)):
+            raise ValueError(f"{name}: expected a list column, got Arrow type {array.type}")
+        if array.null_count:
+            raise ValueError(f"{name}: contains missing entries")
+        offsets = np.asarray(array.offsets, dtype=np.int64)
+        flat = array.values.to_numpy(zero_copy_only=False)
+        return offsets - offsets[0], flat[offsets[0] : offsets[-1]]
+    cells = [np.asarray(cell) for cell in series]
+    if any(cell.ndim != 1 for cell in cells):
+        raise ValueError(f"{name}: every entry must be a one-dimensional list")
+    lengths = np.array([cell.size for cell in cells], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    flat = np.concatenate(cells) if cells else np.empty(0)
+    return offsets, flat
+
+
+def _pairs_from_members(previous: list[np.ndarray], current: list[np.ndarray], level: int) -> np.ndarray:
+    n_features = sum(m.size for m in previous)
+    owner = np.full(n_features, -1, dtype=np.int64)
+    for k, mem in enumerate(previous):
+        owner[mem] = k
+    pairs = []
+    seen = np.zeros(len(previous), dtype=np.int64)
+    for k, mem in enumerate(current):
+        if mem.size == 0 or mem.min() < 0 or mem.max() >= n_features:
+            raise ValueError(f"members: level {level} variable {k} has empty or out-of-range members")
+        parents = np.unique(owner[mem])
+        expected = sum(previous[p].size for p in parents)
+        if parents.size not in (1, 2) or expected != mem.size or not np.array_equal(
+            np.sort(np.concatenate([previous[p] for p in parents])), np.sort(mem)
+        ):
+            raise ValueError(
+                f"members: level {level} variable {k} is not the union of one or two variables of level {level - 1}"
+            )
+        seen[parents] += 1
+        if parents.size == 2:
+            pairs.append(parents)
+    if np.any(seen != 1):
+        raise ValueError(f"members: level {level} does not use every variable of level {level - 1} exactly once")
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)

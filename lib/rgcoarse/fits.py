@@ -1,0 +1,345 @@
+"""Power-law fits of the scaling observables, with bootstrap confidence intervals.
+
+Fit-range rule (the same for every dataset, method and temperature):
+a (level, K) row of an observable table enters the fit when ``K >= k_min``,
+``K <= k_max`` (if given) and the row averages at least ``min_clusters`` clusters
+(default 16), so the deepest levels, with a handful of clusters, and the single carried
+cluster of an odd level never steer the exponent. For ``P0`` rows with ``P0 = 0`` or
+``P0 = 1`` are dropped as well (``log(-log P0)`` is undefined there).
+
+Bootstrap: the samples (rows of the original data) are resampled with replacement,
+``n_resamples`` times, while the memberships found on the full data are held fixed, so
+the interval reflects sampling noise of the observable given the clusters, not the
+variability of the pairing itself. Each resample is a multinomial count vector ``c``
+over the m samples; for cluster sums ``S`` (m x n_clusters) every resample's mean and
+second moment are ``c @ S / m`` and ``c @ S**2 / m``, two matrix products for all
+resamples at once. The interval is the percentile interval of the resampled exponents.
+
+Failure is explicit, never NaN: with fewer than two usable points the result has
+``status = "too_few_points"`` and zeros in the numeric fields; if no resample keeps every
+fitted point defined, ``status = "no_valid_resamples"`` and the interval collapses to
+the point estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from rgcoarse.observables import (
+    check_levels,
+    check_silent,
+    all_silent,
+    cluster_groups,
+    cluster_sums,
+    mean_variance_table,
+    silence_probability_table,
+)
+from rgcoarse.selection import as_value_matrix
+
+OBSERVABLES = ("m2", "p0")
+
+
+class PowerLaw(NamedTuple):
+    """``y = prefactor * x**exponent``."""
+
+    exponent: float
+    prefactor: float
+
+
+@dataclass(frozen=True)
+class ExponentEstimate:
+    """Bootstrap estimate of a scaling exponent (see the module docstring).
+
+    ``fit_min``/``fit_max`` are the smallest and largest K fitted; ``n_points`` the
+    number of (level, K) rows fitted; ``n_resamples`` the resamples that entered the
+    interval; ``status`` is ``"ok"``, ``"too_few_points"`` or ``"no_valid_resamples"``.
+    """
+
+    observable: str
+    exponent: float
+    prefactor: float
+    ci_low: float
+    ci_high: float
+    fit_min: float
+    fit_max: float
+    n_points: int
+    n_resamples: int
+    status: str
+
+    def as_dict(self) -> dict:
+        """Plain dict, e.g. one row of a fits table."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RankFit:
+    """Power law of the COD increment against rank, ``delta_cod = prefactor * r**exponent``.
+
+    ``r_squared`` is the coefficient of determination of the straight line in log-log
+    (close to 1 where the increment is a power law). ``status`` as for
+    :class:`ExponentEstimate` (``"ok"`` or ``"too_few_points"``).
+    """
+
+    exponent: float
+    prefactor: float
+    r_squared: float
+    fit_min: float
+    fit_max: float
+    n_points: int
+    status: str
+
+    def as_dict(self) -> dict:
+        """Plain dict."""
+        return asdict(self)
+
+
+def _as_positive_vector(values, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected numbers") from None
+    if array.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array, got {array.ndim}-D")
+    if not np.all(np.isfinite(array)) or np.any(array <= 0):
+        raise ValueError(f"{name}: every entry must be finite and > 0 for a log-log fit")
+    return array
+
+
+def _loglog_lines(log_x: np.ndarray, log_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares slopes and intercepts of each row of ``log_y`` against ``log_x``."""
+    dx = log_x - log_x.mean()
+    slope = (log_y - log_y.mean(axis=-1, keepdims=True)) @ dx / (dx @ dx)
+    intercept = log_y.mean(axis=-1) - slope * log_x.mean()
+    return slope, intercept
+
+
+def fit_power_law(x, y) -> PowerLaw:
+    """Least-squares straight line through ``(log x, log y)``.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Positive, finite, ``n >= 2``, not all ``x`` equal.
+
+    Returns
+    -------
+    PowerLaw
+        ``(exponent, prefactor)`` with ``y ~ prefactor * x**exponent``.
+    """
+    x = _as_positive_vector(x, "x")
+    y = _as_positive_vector(y, "y")
+    if x.size != y.size:
+        raise ValueError(f"y: has {y.size} entries but x has {x.size}")
+    if x.size < 2:
+        raise ValueError(f"x: a power-law fit needs at least 2 points, got {x.size}")
+    if np.ptp(x) == 0:
+        raise ValueError("x: all values are equal, the exponent is undefined")
+    slope, intercept = _loglog_lines(np.log(x), np.log(y))
+    return PowerLaw(float(slope), float(np.exp(intercept)))
+
+
+def select_fit_range(cluster_size, n_clusters, *, k_min: float = 1, k_max: float | None = None, min_clusters: int = 16):
+    """Rows of an observable table that enter a fit (module docstring).
+
+    Parameters
+    ----------
+    cluster_size, n_clusters : array_like, shape (n_rows,)
+    k_min, k_max : float
+        Inclusive cluster-size bounds (``k_max=None``: no upper bound).
+    min_clusters : int
+        Minimum number of clusters a row must average.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n_rows,)
+    """
+    k = np.asarray(cluster_size, dtype=np.float64)
+    n = np.asarray(n_clusters, dtype=np.float64)
+    if k.shape != n.shape or k.ndim != 1:
+        raise ValueError(f"n_clusters: expected the same 1-D shape as cluster_size, got {n.shape} and {k.shape}")
+    try:
+        k_min = float(k_min)
+        k_max = None if k_max is None else float(k_max)
+    except (TypeError, ValueError):
+        raise ValueError(f"k_min: k_min and k_max must be numbers, got {k_min!r} and {k_max!r}") from None
+    if not np.isfinite(k_min):
+        raise ValueError(f"k_min: expected a finite number, got {k_min!r}")
+    if k_max is not None and not k_max >= k_min:
+        raise ValueError(f"k_max: must be >= k_min ({k_min}), got {k_max!r}")
+    if isinstance(min_clusters, bool) or not isinstance(min_clusters, (int, np.integer)) or min_clusters < 1:
+        raise ValueError(f"min_clusters: expected a positive integer, got {min_clusters!r}")
+    keep = (k >= k_min) & (n >= min_clusters)
+    if k_max is not None:
+        keep &= k <= k_max
+    return keep
+
+
+def _transform(observable: str, y: np.ndarray) -> np.ndarray:
+    """Quantity fitted as a power of K: ``M2`` itself or ``-ln P0``."""
+    if observable == "m2":
+        return y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.log(y)
+
+
+def _resampled_points(data, levels, table, selected, observable, counts) -> np.ndarray:
+    """(n_resamples, n_selected) observable values of every selected table row."""
+    m = data.shape[0]
+    out = np.empty((counts.shape[0], selected.size))
+    rows = table.iloc[selected]
+    by_level: dict[int, list[tuple[int, int]]] = {}
+    for column, (lev, k) in enumerate(zip(rows["level"].to_numpy(), rows["cluster_size"].to_numpy())):
+        by_level.setdefault(int(lev), []).append((column, int(k)))
+    for lev, wanted in by_level.items():
+        level = levels[lev]
+        if observable == "m2":
+            sums = cluster_sums(data, level.members)
+            sums -= sums.mean(axis=0)  # variance is shift-invariant; avoids cancellation
+            mean = counts @ sums / m
+            per_cluster = counts @ (sums * sums) / m - mean * mean
+        else:
+            per_cluster = counts @ all_silent(data, level).astype(np.float64) / m
+        groups = dict(cluster_groups(level))
+        for column, k in wanted:
+            out[:, column] = per_cluster[:, groups[k]].mean(axis=1)
+    return out
+
+
+def bootstrap_exponent(
+    data,
+    levels,
+    observable: str,
+    *,
+    k_min: float = 1,
+    k_max: float | None = None,
+    min_clusters: int = 16,
+    n_resamples: int = 200,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> ExponentEstimate:
+    """Exponent of ``M2(K) ~ K**alpha`` or ``-ln P0(K) ~ a K**beta`` with a bootstrap CI.
+
+    Parameters
+    ----------
+    data : array_like, shape (m, N)
+        ``"m2"``: the original data. ``"p0"``: the boolean *silent* mask.
+    levels : list of Level
+    observable : {"m2", "p0"}
+    k_min, k_max, min_clusters
+        Fit-range rule (:func:`select_fit_range`).
+    n_resamples : int
+        Bootstrap resamples of the samples (memberships held fixed).
+    seed : int
+    confidence : float
+        Two-sided percentile interval (0.95: 2.5th to 97.5th percentile).
+
+    Returns
+    -------
+    ExponentEstimate
+        Point estimate from the full data; percentile interval from the resamples.
+        Resamples in which a fitted point becomes undefined (zero variance, or
+        ``P0`` of 0 or 1) are dropped; ``n_resamples`` counts those kept.
+    """
+    if observable not in OBSERVABLES:
+        raise ValueError(f"observable: expected one of {OBSERVABLES}, got {observable!r}")
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a number in (0, 1), got {confidence!r}")
+    if observable == "m2":
+        data = as_value_matrix(data, "data")
+        check_levels(levels, data.shape[1], "data")
+        table = mean_variance_table(data, levels)
+    else:
+        data = check_silent(data)
+        check_levels(levels, data.shape[1], "data")
+        table = silence_probability_table(data, levels)
+    y_all = table[observable].to_numpy(dtype=np.float64)
+    keep = select_fit_range(
+        table["cluster_size"], table["n_clusters"], k_min=k_min, k_max=k_max, min_clusters=min_clusters
+    )
+    fitted = _transform(observable, y_all)
+    keep &= np.isfinite(fitted) & (fitted > 0)
+    selected = np.flatnonzero(keep)
+    k = table["cluster_size"].to_numpy(dtype=np.float64)[selected]
+    if selected.size < 2 or np.ptp(k) == 0:
+        bounds = (float(k.min()), float(k.max())) if k.size else (0.0, 0.0)
+        return ExponentEstimate(observable, 0.0, 0.0, 0.0, 0.0, *bounds, int(selected.size), 0, "too_few_points")
+    point = fit_power_law(k, fitted[selected])
+    rng = np.random.default_rng(seed)
+    m = data.shape[0]
+    counts = rng.multinomial(m, np.full(m, 1.0 / m), size=n_resamples).astype(np.float64)
+    resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts))
+    valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
+    status = "ok"
+    if np.any(valid):
+        slopes, _ = _loglog_lines(np.log(k), np.log(resampled[valid]))
+        tail = 50.0 * (1.0 - confidence)
+        ci_low, ci_high = (float(v) for v in np.percentile(slopes, [tail, 100.0 - tail]))
+    else:
+        ci_low = ci_high = point.exponent
+        status = "no_valid_resamples"
+    return ExponentEstimate(
+        observable,
+        point.exponent,
+        point.prefactor,
+        ci_low,
+        ci_high,
+        float(k.min()),
+        float(k.max()),
+        int(selected.size),
+        int(np.count_nonzero(valid)),
+        status,
+    )
+
+
+def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None = None, min_increment: float = 1e-8):
+    """Power law of the COD increment against rank, over ``r_min <= r <= r_max``.
+
+    Ranks whose increment is at most ``min_increment`` (the flat tail once the targets
+    are fully explained, e.g. beyond rank m) are left out.
+
+    Parameters
+    ----------
+    rank, delta_cod : array_like, shape (n,)
+        One level's ``rank`` and ``delta_cod`` columns (:func:`rgcoarse.selection.stepwise_cod`).
+    r_min, r_max : float
+        Inclusive rank window (``r_max=None``: no upper bound).
+    min_increment : float
+
+    Returns
+    -------
+    RankFit
+        ``exponent`` is the log-log slope (negative for a decaying increment).
+    """
+    rank = np.asarray(rank, dtype=np.float64)
+    delta = np.asarray(delta_cod, dtype=np.float64)
+    if rank.ndim != 1 or rank.shape != delta.shape:
+        raise ValueError(f"delta_cod: expected the same 1-D shape as rank, got {delta.shape} and {rank.shape}")
+    if not (np.all(np.isfinite(rank)) and np.all(np.isfinite(delta))):
+        raise ValueError("rank: rank and delta_cod must be finite")
+    keep = (rank >= r_min) & (rank > 0) & (delta > min_increment)
+    if r_max is not None:
+        keep &= rank <= r_max
+    if np.count_nonzero(keep) < 2 or np.ptp(rank[keep]) == 0:
+        bounds = (float(rank[keep].min()), float(rank[keep].max())) if np.any(keep) else (0.0, 0.0)
+        return RankFit(0.0, 0.0, 0.0, *bounds, int(np.count_nonzero(keep)), "too_few_points")
+    log_r, log_d = np.log(rank[keep]), np.log(delta[keep])
+    slope, intercept = _loglog_lines(log_r, log_d)
+    residual = log_d - (intercept + slope * log_r)
+    spread = np.sum((log_d - log_d.mean()) ** 2)
+    r_squared = 1.0 - np.sum(residual**2) / spread if spread > 0 else 1.0
+    return RankFit(
+        float(slope),
+        float(np.exp(intercept)),
+        float(r_squared),
+        float(rank[keep].min()),
+        float(rank[keep].max()),
+        int(np.count_nonzero(keep)),
+        "ok",
+    )

@@ -1,0 +1,294 @@
+"""Scaling observables of a coarse-graining, computed against the original data.
+
+Every observable sums the *original* data over each variable's ``members`` (so neither
+``omega`` nor ``scale`` enters), then averages over the clusters of one level. A level can
+mix cluster sizes K when an odd variable was carried, so the tables have one row per
+(level, K): ``n_clusters`` says how many clusters each row averages. A fit-range rule
+with a minimum cluster count (:func:`rgcoarse.fits.select_fit_range`) then drops the
+stray carried clusters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rgcoarse.pairing import check_lattice_shape
+from rgcoarse.selection import as_value_matrix, stepwise_cod
+
+__all__ = [
+    "all_silent",
+    "binarise",
+    "cluster_groups",
+    "cluster_spectrum",
+    "cluster_sums",
+    "cod_table",
+    "mean_variance_table",
+    "nearest_neighbour_fraction",
+    "random_nearest_neighbour_fraction",
+    "silence_probability_table",
+    "stepwise_cod",
+]
+
+
+def check_levels(levels, n_features: int, name: str) -> None:
+    """Raise ValueError unless ``levels`` is a non-empty list starting from ``n_features``."""
+    if not isinstance(levels, (list, tuple)) or not levels:
+        raise ValueError("levels: expected a non-empty list of Level objects")
+    if levels[0].n_variables != n_features:
+        raise ValueError(
+            f"{name}: has {n_features} features but the coarse-graining starts from {levels[0].n_variables}"
+        )
+
+
+def check_silent(silent) -> np.ndarray:
+    """``silent`` as a non-empty 2-D boolean array, or ValueError."""
+    silent = np.asarray(silent)
+    if silent.dtype != np.bool_:
+        raise ValueError(f"silent: expected a boolean array (True = silent), got dtype {silent.dtype}")
+    if silent.ndim != 2 or silent.shape[0] < 1 or silent.shape[1] < 1:
+        raise ValueError(f"silent: expected a non-empty 2-D array (samples x features), got shape {silent.shape}")
+    return silent
+
+
+def cluster_sums(data: np.ndarray, members) -> np.ndarray:
+    """Raw sums of the original data over each cluster.
+
+    Parameters
+    ----------
+    data : numpy.ndarray, shape (m, N)
+        Original data (numeric or boolean; booleans are counted).
+    members : list of numpy.ndarray
+        Original feature indices of each cluster.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, n_clusters)
+        float64 for numeric data, int64 counts for boolean data.
+    """
+    sizes = np.array([np.size(m) for m in members], dtype=np.int64)
+    if np.any(sizes == 0):
+        raise ValueError("members: every cluster needs at least one member")
+    order = np.concatenate([np.asarray(m, dtype=np.int64) for m in members])
+    if order.min() < 0 or order.max() >= data.shape[1]:
+        raise ValueError(f"members: feature indices must lie in [0, {data.shape[1]})")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    block = data[:, order]
+    if block.dtype == np.bool_:
+        block = block.astype(np.int64)
+    return np.add.reduceat(block, starts, axis=1)
+
+
+def cluster_groups(level) -> list[tuple[int, np.ndarray]]:
+    """``(K, cluster indices)`` for each distinct cluster size of a level, K ascending."""
+    sizes = level.cluster_sizes
+    return [(int(k), np.flatnonzero(sizes == k)) for k in np.unique(sizes)]
+
+
+def _grouped_table(levels, per_cluster: list[np.ndarray], column: str) -> pd.DataFrame:
+    rows = []
+    for level, values in zip(levels, per_cluster):
+        for k, idx in cluster_groups(level):
+            rows.append((level.level, k, idx.size, float(values[idx].mean())))
+    frame = pd.DataFrame(rows, columns=["level", "cluster_size", "n_clusters", column])
+    return frame.astype({"level": np.int64, "cluster_size": np.int64, "n_clusters": np.int64})
+
+
+def mean_variance_table(data, levels) -> pd.DataFrame:
+    """Mean variance of the raw cluster sums, ``M2(K)`` (paper eq. 25).
+
+    For each cluster the population variance (``ddof=0``, ``<S^2> - <S>^2`` over
+    samples) of ``S = sum_{i in cluster} x_i`` is taken, then averaged over the
+    clusters of size K of a level.
+
+    Parameters
+    ----------
+    data : array_like, shape (m, N)
+        The original data the coarse-graining started from.
+    levels : list of Level
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level``, ``cluster_size`` (K), ``n_clusters``, ``m2``; one row per
+        (level, K), sorted.
+    """
+    data = as_value_matrix(data, "data")
+    check_levels(levels, data.shape[1], "data")
+    variances = [cluster_sums(data, level.members).var(axis=0) for level in levels]
+    return _grouped_table(levels, variances, "m2")
+
+
+def binarise(values, threshold: float) -> np.ndarray:
+    """Silent mask of the binarised data: True where ``values <= threshold``.
+
+    Binarising maps a value to 1 (active) above ``threshold`` and to 0 (silent) at or
+    below it; ``P0`` asks for all members of a cluster to be 0, so this returns the
+    zeros directly, ready for :func:`silence_probability_table`.
+
+    Parameters
+    ----------
+    values : array_like, shape (m, N)
+    threshold : float
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (m, N)
+    """
+    values = as_value_matrix(values)
+    try:
+        threshold = float(threshold)
+    except (TypeError, ValueError):
+        raise ValueError(f"threshold: expected a number, got {threshold!r}") from None
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold: expected a finite number, got {threshold!r}")
+    return values <= threshold
+
+
+def silence_probability_table(silent, levels) -> pd.DataFrame:
+    """Probability ``P0(K)`` that all K members of a cluster are silent.
+
+    Parameters
+    ----------
+    silent : array_like of bool, shape (m, N)
+        True where an original feature is silent (the caller's binarisation, e.g.
+        :func:`binarise`).
+    levels : list of Level
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level``, ``cluster_size``, ``n_clusters``, ``p0`` (mean over the
+        clusters of size K and over samples of "all members silent").
+    """
+    silent = check_silent(silent)
+    check_levels(levels, silent.shape[1], "silent")
+    probabilities = [all_silent(silent, level).mean(axis=0) for level in levels]
+    return _grouped_table(levels, probabilities, "p0")
+
+
+def all_silent(silent: np.ndarray, level) -> np.ndarray:
+    """(m, n_clusters) boolean: every member of the cluster silent in that sample."""
+    return cluster_sums(silent, level.members) == level.cluster_sizes
+
+
+def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
+    """Mean eigenvalue spectrum of the within-cluster covariance (Meshulam et al. 2019).
+
+    For every cluster of the level's most common size K (ties: the smaller K), the
+    K x K population covariance of its members' original data is diagonalised; the
+    eigenvalues, sorted in decreasing order, are averaged over those clusters.
+
+    Parameters
+    ----------
+    data : array_like, shape (m, N)
+    levels : list of Level
+    level : int
+        Index into ``levels``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level``, ``cluster_size``, ``n_clusters``, ``rank`` (1..K),
+        ``rank_fraction`` (rank / K), ``eigenvalue``.
+    """
+    data = as_value_matrix(data, "data")
+    check_levels(levels, data.shape[1], "data")
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not 0 <= level < len(levels):
+        raise ValueError(f"level: expected an integer in [0, {len(levels)}), got {level!r}")
+    chosen = levels[level]
+    sizes = chosen.cluster_sizes
+    ks, counts = np.unique(sizes, return_counts=True)
+    k = int(ks[np.argmax(counts)])
+    members = np.stack([chosen.members[i] for i in np.flatnonzero(sizes == k)])  # (n_c, K)
+    block = data[:, members]  # (m, n_c, K)
+    block = block - block.mean(axis=0)
+    stacked = np.transpose(block, (1, 2, 0))  # (n_c, K, m)
+    cov = stacked @ np.transpose(stacked, (0, 2, 1)) / data.shape[0]
+    eigenvalues = np.linalg.eigvalsh(cov)[:, ::-1].mean(axis=0)
+    rank = np.arange(1, k + 1)
+    return pd.DataFrame(
+        {
+            "level": np.full(k, chosen.level, dtype=np.int64),
+            "cluster_size": np.full(k, k, dtype=np.int64),
+            "n_clusters": np.full(k, members.shape[0], dtype=np.int64),
+            "rank": rank,
+            "rank_fraction": rank / k,
+            "eigenvalue": eigenvalues,
+        }
+    )
+
+
+def _lattice_offsets(pairs: np.ndarray, lattice_shape) -> tuple[np.ndarray, np.ndarray, int, int]:
+    rows, cols = check_lattice_shape(lattice_shape)
+    pairs = np.asarray(pairs)
+    if pairs.ndim != 2 or pairs.shape[1] != 2 or pairs.shape[0] == 0:
+        raise ValueError(f"pairs: expected a non-empty (n_pairs, 2) array, got shape {pairs.shape}")
+    if not np.issubdtype(pairs.dtype, np.integer):
+        raise ValueError(f"pairs: expected integer site indices, got dtype {pairs.dtype}")
+    if pairs.min() < 0 or pairs.max() >= rows * cols:
+        raise ValueError(f"pairs: site indices must lie in [0, {rows * cols}) for lattice_shape {rows} x {cols}")
+    r, c = np.divmod(pairs, cols)
+    dr = np.abs(r[:, 0] - r[:, 1])
+    dc = np.abs(c[:, 0] - c[:, 1])
+    return np.minimum(dr, rows - dr), np.minimum(dc, cols - dc), rows, cols
+
+
+def nearest_neighbour_fraction(pairs, lattice_shape) -> float:
+    """Fraction of pairs whose two sites are nearest neighbours on the periodic lattice.
+
+    Parameters
+    ----------
+    pairs : array_like of int, shape (n_pairs, 2)
+        Site indices, row-major (site ``r * cols + c``), e.g. ``levels[1].pairs``.
+    lattice_shape : (int, int)
+
+    Returns
+    -------
+    float
+        For random pairing the expectation is :func:`random_nearest_neighbour_fraction`
+        (``4 / (N - 1)`` when both sides are at least 3).
+    """
+    dr, dc, _, _ = _lattice_offsets(pairs, lattice_shape)
+    return float(np.mean(dr + dc == 1))
+
+
+def random_nearest_neighbour_fraction(lattice_shape) -> float:
+    """Expected nearest-neighbour fraction of a uniformly random pairing.
+
+    A random partner is any of the other ``N - 1`` sites, so the expectation is the
+    number of distinct periodic neighbours of a site over ``N - 1``.
+    """
+    rows, cols = check_lattice_shape(lattice_shape)
+    n = rows * cols
+    if n < 2:
+        raise ValueError(f"lattice_shape: needs at least 2 sites, got {rows} x {cols}")
+    neighbours = {((1) % rows, 0), ((-1) % rows, 0), (0, 1 % cols), (0, (-1) % cols)} - {(0, 0)}
+    return len(neighbours) / (n - 1)
+
+
+def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
+    """:func:`stepwise_cod` of every level's variables, stacked with a ``level`` column.
+
+    Parameters
+    ----------
+    levels : list of Level
+    max_rank : int, optional
+        Ranks per level (default: all of that level's variables).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level``, ``n_variables``, ``rank``, ``variable``, ``cod``,
+        ``delta_cod``, ``norm_delta_cod``.
+    """
+    if not isinstance(levels, (list, tuple)) or not levels:
+        raise ValueError("levels: expected a non-empty list of Level objects")
+    frames = []
+    for level in levels:
+        frame = stepwise_cod(level.values, max_rank)
+        frame.insert(0, "level", np.int64(level.level))
+        frame.insert(1, "n_variables", np.int64(level.n_variables))
+        frames.append(frame)
+    columns = ["level", "n_variables", "rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
+    return pd.concat(frames, ignore_index=True)[columns]

@@ -1,0 +1,137 @@
+"""Observables against direct loops over clusters and hand-made cases."""
+
+import numpy as np
+import pytest
+
+from rgcoarse.coarse_grain import coarse_grain
+from rgcoarse.observables import (
+    binarise,
+    cluster_spectrum,
+    cluster_sums,
+    cod_table,
+    mean_variance_table,
+    nearest_neighbour_fraction,
+    random_nearest_neighbour_fraction,
+    silence_probability_table,
+)
+from rgcoarse.pairing import random_pairs
+
+
+def test_mean_variance_table_equals_a_direct_loop_with_mixed_cluster_sizes():
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(40, 11)) @ rng.normal(size=(11, 11))
+    levels = coarse_grain(data, "correlation", min_variables=1)
+    table = mean_variance_table(data, levels)
+    for lev in levels:
+        sizes = np.array([m.size for m in lev.members])
+        for k in np.unique(sizes):
+            clusters = [m for m in lev.members if m.size == k]
+            expected = np.mean([np.var(data[:, m].sum(axis=1)) for m in clusters])
+            row = table[(table["level"] == lev.level) & (table["cluster_size"] == k)]
+            assert len(row) == 1
+            assert row["n_clusters"].iloc[0] == len(clusters)
+            assert row["m2"].iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert len(table) == sum(len(np.unique([m.size for m in lev.members])) for lev in levels)
+
+
+def test_mean_variance_ignores_omega_and_sees_anticorrelation():
+    x = np.random.default_rng(1).normal(size=(100, 1))
+    data = np.column_stack([x, -x, x, x])
+    for omega in (0.5, 1.0):
+        levels = coarse_grain(data, "random", omega=omega, min_variables=1, seed=0)
+        table = mean_variance_table(data, levels).set_index(["level", "cluster_size"])
+        var = np.var(x)
+        assert table.loc[(0, 1), "m2"] == pytest.approx(var)
+        assert table.loc[(2, 4), "m2"] == pytest.approx(4 * var)  # x - x + x + x = 2x
+
+
+def test_silence_probability_table_equals_a_direct_loop():
+    rng = np.random.default_rng(2)
+    silent = rng.random((200, 9)) < 0.7
+    levels = coarse_grain(silent.astype(float), "random", min_variables=1, seed=4)
+    table = silence_probability_table(silent, levels)
+    for lev in levels:
+        for k in np.unique([m.size for m in lev.members]):
+            clusters = [m for m in lev.members if m.size == k]
+            expected = np.mean([np.all(silent[:, m], axis=1).mean() for m in clusters])
+            row = table[(table["level"] == lev.level) & (table["cluster_size"] == k)]
+            assert row["p0"].iloc[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_binarise_and_silence_input_checks():
+    values = np.array([[0.0, 0.5], [1.0, -1.0]])
+    np.testing.assert_array_equal(binarise(values, 0.5), [[True, True], [False, True]])
+    levels = coarse_grain(values, "random", min_variables=1)
+    with pytest.raises(ValueError, match="silent"):
+        silence_probability_table(values, levels)  # not boolean
+    with pytest.raises(ValueError, match="silent"):
+        silence_probability_table(np.zeros((2, 3), dtype=bool), levels)  # wrong width
+    with pytest.raises(ValueError, match="threshold"):
+        binarise(values, float("nan"))
+    with pytest.raises(ValueError, match="data"):
+        mean_variance_table(np.zeros((2, 5)), levels)
+
+
+def test_cluster_sums_counts_booleans():
+    silent = np.array([[True, False, True], [True, True, True]])
+    np.testing.assert_array_equal(cluster_sums(silent, [np.array([0, 2]), np.array([1])]), [[2, 0], [2, 1]])
+    with pytest.raises(ValueError, match="members"):
+        cluster_sums(silent, [np.array([0, 3])])
+
+
+def test_cluster_spectrum_equals_per_cluster_eigenvalues():
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(80, 16)) @ rng.normal(size=(16, 16))
+    levels = coarse_grain(data, "projection")
+    spectrum = cluster_spectrum(data, levels, 2)
+    expected = np.mean(
+        [np.sort(np.linalg.eigvalsh(np.cov(data[:, m].T, bias=True)))[::-1] for m in levels[2].members], axis=0
+    )
+    np.testing.assert_allclose(spectrum["eigenvalue"], expected, rtol=1e-10)
+    np.testing.assert_array_equal(spectrum["rank"], [1, 2, 3, 4])
+    np.testing.assert_allclose(spectrum["rank_fraction"], [0.25, 0.5, 0.75, 1.0])
+    assert spectrum["n_clusters"].iloc[0] == 4
+    with pytest.raises(ValueError, match="level"):
+        cluster_spectrum(data, levels, 9)
+
+
+def test_cluster_spectrum_uses_the_modal_cluster_size():
+    data = np.random.default_rng(4).normal(size=(30, 7))
+    levels = coarse_grain(data, "random", min_variables=1)  # level 1: three of K=2, one of K=1
+    spectrum = cluster_spectrum(data, levels, 1)
+    assert spectrum["cluster_size"].iloc[0] == 2
+    assert spectrum["n_clusters"].iloc[0] == 3
+
+
+def test_nearest_neighbour_fraction_on_hand_made_pairs():
+    # 4 x 4 periodic lattice, site = 4 * row + col.
+    pairs = np.array([[0, 1], [0, 3], [0, 5], [0, 12], [5, 9], [2, 10]])
+    # (0,1) right; (0,3) wraps in the row; (0,5) diagonal; (0,12) wraps in the column;
+    # (5,9) down; (2,10) two rows apart: four of six.
+    assert nearest_neighbour_fraction(pairs, (4, 4)) == pytest.approx(4 / 6)
+    with pytest.raises(ValueError, match="pairs"):
+        nearest_neighbour_fraction(np.array([[0, 16]]), (4, 4))
+    with pytest.raises(ValueError, match="pairs"):
+        nearest_neighbour_fraction(np.empty((0, 2), dtype=int), (4, 4))
+
+
+def test_lattice_pairing_is_all_nearest_neighbours_and_random_matches_expectation():
+    data = np.random.default_rng(5).normal(size=(4, 64))
+    levels = coarse_grain(data, "lattice", lattice_shape=(8, 8))
+    assert nearest_neighbour_fraction(levels[1].pairs, (8, 8)) == 1.0
+    assert random_nearest_neighbour_fraction((8, 8)) == pytest.approx(4 / 63)
+    assert random_nearest_neighbour_fraction((2, 4)) == pytest.approx(3 / 7)  # up = down on 2 rows
+    rng = np.random.default_rng(6)
+    fractions = [nearest_neighbour_fraction(random_pairs(data, rng), (8, 8)) for _ in range(3000)]
+    # Standard error of the mean: sqrt(p (1 - p) / (32 * 3000)) ~ 8e-4.
+    assert np.mean(fractions) == pytest.approx(4 / 63, abs=4e-3)
+
+
+def test_cod_table_stacks_levels():
+    data = np.random.default_rng(7).normal(size=(50, 16))
+    levels = coarse_grain(data, "projection")
+    table = cod_table(levels)
+    assert list(table.columns) == ["level", "n_variables", "rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
+    assert table.groupby("level")["rank"].max().tolist() == [16, 8, 4]
+    assert table.groupby("level")["cod"].max().tolist() == pytest.approx([16, 8, 4])
+    assert len(cod_table(levels, max_rank=2)) == 6
