@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # figures are files; never open a window
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
 ISING_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
 
@@ -64,6 +65,10 @@ def add_temperature_colourbar(fig, ax, norm, label="$T$"):
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=TEMPERATURE_CMAP)
     bar = fig.colorbar(mappable, ax=ax, pad=0.02)
     bar.set_label(label)
+    # Plain numbers on the log scale: "2", "3", "5", not "2 x 10^0".
+    plain = FormatStrFormatter("%g")
+    bar.ax.yaxis.set_major_formatter(plain)
+    bar.ax.yaxis.set_minor_formatter(plain)
     return bar
 
 
