@@ -80,7 +80,7 @@ rule fit_exponents:
 
 def fit_files():
     return [
-        f"results/fits/{d}/{c}/{m}.parquet" for d, c in dataset_conditions() for m in methods_for(d)
+        f"results/fits/{d}/{c}/{m}.parquet" for d, c in dataset_conditions() for m in methods_for(d, c)
     ]
 
 
@@ -88,7 +88,7 @@ def observable_files():
     return [
         f"results/observables/{d}/{c}/{m}/{name}.parquet"
         for d, c in dataset_conditions()
-        for m in methods_for(d)
+        for m in methods_for(d, c)
         for name in ("m2", "p0", "cod", "spectrum", "pairs")
     ]
 
@@ -99,7 +99,12 @@ rule exponents_table:
         fit_files(),
     output:
         parquet="results/exponents.parquet",
-        csv="results/exponents.csv",
+        csv=report(
+            "results/exponents.csv",
+            caption="../report/exponents.rst",
+            category=REPORT_TABLES,
+            labels={"table": "exponents"},
+        ),
     log:
         "logs/exponents_table.log",
     threads: 1

@@ -96,11 +96,33 @@ def glass_conditions():
     return [Path(p).stem for p in glass_data_targets()]
 
 
-def methods_for(dataset):
+def methods_for(dataset, condition=None):
+    """Pairing rules run on one dataset (and, for Ising, one temperature condition)."""
     kind = dataset_kind(dataset)
     if kind == "user":
         return config["user_datasets"][dataset].get("methods", ["projection", "random"])
-    return config["coarse_graining"]["methods"].get(kind, ["projection", "random"])
+    methods = list(config["coarse_graining"]["methods"].get(kind, ["projection", "random"]))
+    if kind == "ising" and condition in comparison_conditions():
+        methods += [m for m in config["coarse_graining"].get("comparison_methods", []) if m not in methods]
+    return methods
+
+
+def comparison_conditions():
+    """Ising temperatures on which every pairing rule is compared (supplementary figure)."""
+    temperatures = config["coarse_graining"].get("comparison_temperatures", [])
+    return [temperature_condition(t) for t in temperatures]
+
+
+def _check_comparison_temperatures():
+    known = set(ising_conditions())
+    for t in config["coarse_graining"].get("comparison_temperatures", []):
+        if temperature_condition(t) not in known:
+            raise ConfigError(
+                f"config key coarse_graining.comparison_temperatures: {t} is not one of ising.temperatures"
+            )
+
+
+_check_comparison_temperatures()
 
 
 def silence_threshold(dataset):

@@ -50,7 +50,12 @@ rule paper_figure:
         unpack(panel_inputs),
     output:
         pdf="figures/{panel}.pdf",
-        png="figures/{panel}.png",
+        png=report(
+            "figures/{panel}.png",
+            caption="../report/paper_figure.rst",
+            category=report_figure_category,
+            labels=report_figure_labels,
+        ),
         caption="figures/{panel}.caption.txt",
     params:
         settings=lambda w: config["figures"].get(w.panel, {}),
@@ -71,11 +76,16 @@ rule paper_figure:
 rule supp_pairing_rules:
     """Supplementary: M2 exponent against T for all four pairing rules, and pair locality."""
     input:
-        fits=[f"results/fits/ising/{c}/{m}.parquet" for c in ising_conditions() for m in methods_for("ising")],
-        pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising")],
+        fits=[f"results/fits/ising/{c}/{m}.parquet" for c in comparison_conditions() for m in methods_for("ising", c)],
+        pairs=[observable_path("ising", c, "pairs", m) for c in comparison_conditions() for m in methods_for("ising", c)],
     output:
         pdf="figures/supp_pairing_rules.pdf",
-        png="figures/supp_pairing_rules.png",
+        png=report(
+            "figures/supp_pairing_rules.png",
+            caption="../report/supp_pairing_rules.rst",
+            category=REPORT_SUPPLEMENTARY,
+            labels={"figure": "pairing rules"},
+        ),
         caption="figures/supp_pairing_rules.caption.txt",
     params:
         dpi=config["figures"]["dpi"],
@@ -102,7 +112,12 @@ rule claims:
         ising_m2=[observable_path("ising", c, "m2") for c in ising_conditions()],
         ising_cod=[observable_path("ising", c, "cod") for c in ising_conditions()],
     output:
-        csv="results/claims.csv",
+        csv=report(
+            "results/claims.csv",
+            caption="../report/claims.rst",
+            category=REPORT_TABLES,
+            labels={"table": "claims"},
+        ),
         md="results/claims.md",
     params:
         method=config["figures"]["method"],
