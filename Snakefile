@@ -13,9 +13,22 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/glass.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
+
+
+# Cheap table and figure rules run on the submitting machine even under a cluster profile.
+localrules:
+    all,
+    exponents_table,
+    paper_figure,
+    supp_pairing_rules,
+    claims,
+    ka_validation,
+    ka_validation_figure,
 
 
 rule all:
@@ -23,6 +36,7 @@ rule all:
         data_targets(),
         coarse_graining_targets(),
         figure_targets(),
+        glass_validation_targets(),
         "results/claims.csv",
         "results/claims.md",
     default_target: True

@@ -134,7 +134,10 @@ def glass_protocol(condition):
     common = {"start": start, "ramp": float(s.get("ramp") or 0.0)}
     if s["protocol"] == "quench":
         return dict(common, protocol="quench_and_age", equilibrated=False, aging_time=float(s["aging"]))
-    estimate = tau_alpha_estimate(s["temperature"])
+    try:
+        estimate = tau_alpha_estimate(s["temperature"])
+    except ValueError:  # below T_MCT: an explicit equilibration length, no estimate
+        estimate = None
     return dict(common, protocol="equilibrate", equilibrated=True, equilibration_time=float(s["equilibration"]),
                 tau_alpha_estimate=estimate)
 
@@ -258,6 +261,7 @@ rule ka_prepare:
         "benchmarks/ka/{condition}/prepare.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
+    priority: 1  # preparations first: the chain of starting temperatures is the critical path
     threads: GLASS["tasks"]
     resources:
         mem_mb=1000,

@@ -7,6 +7,7 @@ job runs, so a killed job resumes when run again; it is deleted on success.
 """
 
 import argparse
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def main(output_data, output_thermo, model, stage, protocol, engine, source=None
     workdir = Path(output_data).parent / f"work_{stage.kind}"
     result = run_stage(model, stage, workdir, input_data=source, command=engine["lammps_command"],
                        tasks=engine["tasks"], log=logger.info, progress_seconds=progress_seconds)
-    metadata = dict(protocol, stage=stage.__dict__, engine="LAMMPS", engine_version=result.engine_version,
-                    source=str(source) if source else None, resumed_from_step=result.resumed_from)
+    # Only what the config determines goes into metadata (wall times and resumes are logged):
+    # the same config gives the same files.
+    metadata = dict(protocol, stage=dataclasses.asdict(stage), engine="LAMMPS", engine_version=result.engine_version)
     write_table(output_thermo, read_thermo(result.log), metadata)
     tmp = Path(output_data).with_name(Path(output_data).name + ".tmp")
     shutil.copyfile(result.output_data, tmp)

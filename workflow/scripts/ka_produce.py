@@ -54,7 +54,6 @@ def main(input_data, input_thermo, output_trajectory, output_summary, model, sta
         "lammps_command": engine["lammps_command"],
         "tasks": engine["tasks"],
         "thermo": thermo,
-        "md_wall_seconds": result.wall_seconds,
     }
     write_trajectory(output_trajectory, trajectory, metadata)
     tmp = Path(output_summary).with_name(Path(output_summary).name + ".tmp")

@@ -40,13 +40,18 @@ def draw(table, curves):
     ax_msd.set_ylabel(r"MSD, A ($\sigma_{AA}^2$)")
     inverse = 1.0 / table["temperature"]
     ax_tau.semilogy(inverse, table["tau_alpha_a"], "o", color="C0", label=r"measured (A)")
-    grid = np.linspace(table["temperature"].min(), table["temperature"].max(), 100)
-    grid = grid[grid > 0.4]
+    # Unresolved: F_s still above 1/e at the longest lag, so tau_alpha exceeds that lag.
+    unresolved = table["tau_alpha_a"].isna()
+    longest = {m["condition"]: m["longest_lag"] for m, _ in curves}
+    bounds = [longest[c] for c in table.loc[unresolved, "condition"]]
+    ax_tau.plot(inverse[unresolved], bounds, "^", mfc="none", color="C0", label=r"$\tau_\alpha >$ longest lag")
+    equilibrated_t = table.loc[equilibrated, "temperature"]
+    grid = np.linspace(equilibrated_t.min(), equilibrated_t.max(), 100)
     ax_tau.semilogy(1.0 / grid, [tau_alpha_estimate(t) for t in grid], color="0.5", lw=1,
                     label="VFT estimate (equilibration)")
     ax_tau.set_xlabel("$1/T$")
     ax_tau.set_ylabel(r"$\tau_\alpha$ ($\tau$)")
-    ax_tau.legend()
+    ax_tau.legend(loc="upper left", fontsize=7)
     for column, colour, label in (("d_a", "C0", "A"), ("d_b", "C1", "B")):
         ax_d.errorbar(inverse, table[column], yerr=table[f"{column}_error"], fmt="o", color=colour, label=label)
     ax_d.set_yscale("log")
