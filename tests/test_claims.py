@@ -57,3 +57,11 @@ def test_markdown_has_one_row_per_claim():
     text = cl.claims_markdown(frame)
     assert text.count("\n| a |") == 1 and text.count("\n| b |") == 1
     assert "**not evaluated**" in text
+
+
+def test_nonlinear_depth_counts_leading_nonlinear_levels():
+    rows = []
+    for level, first in enumerate([10.0, 8.0, 5.0, 3.0, 1.1, 6.0]):  # level 5 is past the break
+        delta = np.r_[first, np.ones(9)]
+        rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "delta_cod": delta}))
+    assert cl.nonlinear_depth(pd.concat(rows)) == 4
