@@ -43,10 +43,13 @@ def test_exponent_claim_verdicts_and_missing_fit():
 
 
 def test_figure1_claim_on_uniform_and_skewed_increments():
-    uniform = pd.DataFrame({"level": 0, "delta_cod": np.ones(50)})
-    skewed = pd.DataFrame({"level": 0, "delta_cod": np.geomspace(10, 0.01, 50)})
-    assert cl.figure1_claims(uniform)[0].verdict == cl.AGREES
-    assert cl.figure1_claims(skewed)[0].verdict == cl.DISAGREES
+    def table(delta):
+        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "delta_cod": delta,
+                             "cod": np.cumsum(delta)})
+
+    uniform, skewed = cl.figure1_claims(table(np.ones(50))), cl.figure1_claims(table(np.geomspace(10, 0.01, 50)))
+    assert [c.verdict for c in uniform] == [cl.AGREES, cl.AGREES]  # constant increments: COD exactly linear
+    assert [c.verdict for c in skewed] == [cl.DISAGREES, cl.DISAGREES]
 
 
 def test_markdown_has_one_row_per_claim():

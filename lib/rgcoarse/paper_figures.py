@@ -19,6 +19,7 @@ from rgcoarse.plotting import (
     add_temperature_colourbar,
     mark_critical_temperature,
     new_figure,
+    plain_log_ticks,
     temperature_colour,
     temperature_norm,
 )
@@ -93,6 +94,7 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
     ax.plot(temperatures, values, "o-", color=METHOD_COLOURS.get(method, "k"))
     mark_critical_temperature(ax)
     ax.set_xscale("log")
+    plain_log_ticks(ax)
     if values.max() > 20 * max(values.min(), 1e-12):
         ax.set_yscale("log")
     ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
@@ -165,6 +167,7 @@ def draw_largest_cod_vs_temperature(cod_by_temperature: dict[float, pd.DataFrame
         ax.plot(temperatures, values, "o-", color=f"C{i}", label=f"level {used}")
     mark_critical_temperature(ax)
     ax.set_xscale("log")
+    plain_log_ticks(ax)
     ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
     ax.set_ylabel(r"largest $\Delta\mathrm{COD}/N_\ell$")
     ax.legend()
@@ -188,6 +191,7 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     for ax in (left, right):
         mark_critical_temperature(ax)
         ax.set_xscale("log")
+        plain_log_ticks(ax)
         ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
     left.set_ylabel(r"$M_2$ exponent $\alpha$ (95% CI)")
     left.axhline(1, color="0.6", lw=0.8, ls=":")

@@ -72,6 +72,13 @@ def add_temperature_colourbar(fig, ax, norm, label="$T$"):
     return bar
 
 
+def plain_log_ticks(ax, axis: str = "x"):
+    """Label a log axis with plain numbers (2, 3, 5) instead of 2 x 10^0."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(FormatStrFormatter("%g"))
+    target.set_minor_formatter(FormatStrFormatter("%g"))
+
+
 def mark_critical_temperature(ax, tc: float = ISING_TC):
     ax.axvline(tc, color="0.5", lw=0.8, ls=":", zorder=0)
     ax.text(tc, 1.0, r" $T_c$", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.4", fontsize=8)

@@ -1,4 +1,4 @@
-"""Glue: draw one panel of the paper's Figs. 1-2 from Parquet tables."""
+"""Glue: draw one panel of the paper's Figs. 1-3 from Parquet tables."""
 
 import argparse
 import json
@@ -36,6 +36,13 @@ def draw(panel, inputs, settings, method):
         return pf.draw_largest_cod_vs_temperature(
             tables_by_temperature(inputs["cod"]), settings.get("levels", [0, 10]), method
         )
+    if panel == "fig3a":
+        return pf.draw_glass_cod_levels(tables_by_temperature(inputs["cod"]), settings.get("levels", [0, 2, 4, 6]),
+                                        method)
+    if panel in ("fig3b", "fig3c"):
+        fits = read_table(inputs["fit"])[0]
+        fit = fits[fits["observable"] == "m2"].iloc[0]
+        return pf.draw_glass_m2(read_table(inputs["m2"])[0], fit, settings["temperature"], method, panel[-1])
     raise ValueError(f"unknown panel {panel!r}")
 
 
