@@ -13,8 +13,8 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/glass.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/glass.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"

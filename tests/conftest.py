@@ -1,8 +1,11 @@
 """Shared fixtures: a scratch copy of the workflow so tests never touch the repo's results/."""
 
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,135 @@ def run_snakemake(directory: Path, *args: str, check: bool = False) -> subproces
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+# --- Workflow runs shared by the report, re-run, profile and lint tests -------------------------
+
+TINY_CONFIG = REPO / "tests" / "fixtures" / "tiny_config.yaml"
+
+
+def copy_workflow(destination: Path, config: Path = TINY_CONFIG) -> Path:
+    """Snakefile, workflow/, profiles/, envs/ and ``config`` (as config.yaml) copied to ``destination``.
+
+    File times are kept (copy2): Snakemake re-runs a script rule whose script is newer than its
+    outputs, so a copy made with fresh times would look out of date.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "Snakefile", destination / "Snakefile")
+    shutil.copy2(config, destination / "config.yaml")
+    for name in ("workflow", "profiles", "envs"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return destination
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The whole pipeline, run once on tests/fixtures/tiny_config.yaml (about a minute on 2 cores).
+
+    Shared by several tests: read it, never change it; ``tiny_run_copy`` gives a private copy.
+    """
+    directory = copy_workflow(tmp_path_factory.mktemp("tiny_run") / "workflow")
+    run_snakemake(directory, "--cores", "2", check=True)
+    return directory
+
+
+@pytest.fixture
+def tiny_run_copy(tiny_run, tmp_path):
+    """A private copy of the finished tiny run: results, figures and Snakemake's metadata."""
+    destination = tmp_path / "tiny_run"
+    shutil.copytree(tiny_run, destination, symlinks=True)
+    return destination
+
+
+@dataclass
+class PlannedJob:
+    """One job of a dry-run, as Snakemake prints it."""
+
+    rule: str
+    local: bool
+    input: list = field(default_factory=list)
+    output: list = field(default_factory=list)
+    log: list = field(default_factory=list)
+    benchmark: str | None = None
+    wildcards: dict = field(default_factory=dict)
+    threads: int = 1
+    resources: dict = field(default_factory=dict)
+    reason: str = ""
+
+
+_JOB_HEADER = re.compile(r"^(local)?(?:rule|checkpoint) (\w+):$")
+
+
+def _split_pairs(text: str) -> dict:
+    pairs = {}
+    for item in text.split(", "):
+        key, sep, value = item.partition("=")
+        if sep:
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def job_stats(text: str) -> dict:
+    """The ``Job stats`` table of a dry-run as {rule: count} (empty when nothing is to be done)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == "Job stats:":
+            counts = {}
+            for row in lines[i + 3 :]:
+                parts = row.split()
+                if len(parts) != 2 or not parts[1].isdigit():
+                    break
+                counts[parts[0]] = int(parts[1])
+            counts.pop("total", None)
+            return counts
+    return {}
+
+
+def planned_jobs(text: str) -> list:
+    """The jobs of a dry-run's output (``snakemake -n``): rule, outputs, wildcards, resources.
+
+    Cross-checked against the dry-run's own ``Job stats`` table, so that a change in Snakemake's
+    output format fails loudly instead of yielding a wrong job list.
+    """
+    jobs, current = [], None
+    for line in text.splitlines():
+        header = _JOB_HEADER.match(line)
+        if header:
+            current = PlannedJob(rule=header.group(2), local=bool(header.group(1)))
+            jobs.append(current)
+            continue
+        if current is None:
+            continue
+        if not line.startswith("    "):
+            current = None
+            continue
+        key, _, value = line.strip().partition(": ")
+        if key in ("input", "output", "log"):
+            setattr(current, key, value.split(", "))
+        elif key == "benchmark":
+            current.benchmark = value
+        elif key == "wildcards":
+            current.wildcards = _split_pairs(value)
+        elif key == "threads":
+            current.threads = int(value)
+        elif key == "resources":
+            current.resources = _split_pairs(value)
+        elif key == "reason":
+            current.reason = value
+    counted = Counter(job.rule for job in jobs)
+    stats = job_stats(text)
+    if counted != Counter(stats):
+        raise AssertionError(
+            f"dry-run parse mismatch: parsed jobs {dict(counted)} but Job stats say {stats}\n{text[-3000:]}"
+        )
+    return jobs
+
+
+def dry_run(directory: Path, *args: str) -> list:
+    """``snakemake -n`` in ``directory``: the jobs it would run (see ``planned_jobs``)."""
+    proc = run_snakemake(directory, "--dry-run", *args)
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise AssertionError(f"snakemake --dry-run {' '.join(args)} failed:\n{output[-5000:]}")
+    return planned_jobs(output)

@@ -19,6 +19,8 @@ rule coarse_grain:
         "benchmarks/coarse/{dataset}/{condition}/{method}.tsv"
     wildcard_constraints:
         method="projection|correlation|lattice|random",
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=4000,
@@ -46,6 +48,8 @@ rule observables:
         "logs/observables/{dataset}/{condition}/{method}.log",
     benchmark:
         "benchmarks/observables/{dataset}/{condition}/{method}.tsv"
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=4000,
@@ -70,27 +74,14 @@ rule fit_exponents:
         "logs/fits/{dataset}/{condition}/{method}.log",
     benchmark:
         "benchmarks/fits/{dataset}/{condition}/{method}.tsv"
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=20,
     script:
         "../scripts/fit_exponents.py"
-
-
-def fit_files():
-    return [
-        f"results/fits/{d}/{c}/{m}.parquet" for d, c in dataset_conditions() for m in methods_for(d, c)
-    ]
-
-
-def observable_files():
-    return [
-        f"results/observables/{d}/{c}/{m}/{name}.parquet"
-        for d, c in dataset_conditions()
-        for m in methods_for(d, c)
-        for name in ("m2", "p0", "cod", "spectrum", "pairs")
-    ]
 
 
 rule exponents_table:
@@ -107,6 +98,8 @@ rule exponents_table:
         ),
     log:
         "logs/exponents_table.log",
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -114,6 +107,3 @@ rule exponents_table:
     script:
         "../scripts/exponents_table.py"
 
-
-def coarse_graining_targets():
-    return observable_files() + ["results/exponents.parquet", "results/exponents.csv"]

@@ -1,4 +1,5 @@
-# Helpers shared by the rule files: dataset/condition names, per-job settings, seeds.
+# Helpers shared by the rule files (dataset/condition names, per-job settings, seeds,
+# the inputs and targets of each stage).
 # Everything here is computed from `config` at parse time, so a bad config stops
 # `snakemake -n` before any job runs.
 
@@ -137,3 +138,97 @@ def cod_max_rank(dataset):
     """Stepwise-selection ranks per level for a dataset (None = every rank)."""
     ranks = config["observables"].get("cod_max_rank", {}).get(dataset_kind(dataset), 256)
     return ranks or None
+
+
+# Inputs and targets of the stage rule files. They live here, not next to their rules,
+# because Snakemake's linter asks for rules and functions in separate files.
+
+
+# data.smk
+def data_targets():
+    return [f"results/data/{d}/{c}.parquet" for d, c in dataset_conditions()]
+
+
+# coarse_graining.smk
+def fit_files():
+    return [
+        f"results/fits/{d}/{c}/{m}.parquet" for d, c in dataset_conditions() for m in methods_for(d, c)
+    ]
+
+
+def observable_files():
+    return [
+        f"results/observables/{d}/{c}/{m}/{name}.parquet"
+        for d, c in dataset_conditions()
+        for m in methods_for(d, c)
+        for name in ("m2", "p0", "cod", "spectrum", "pairs")
+    ]
+
+
+def coarse_graining_targets():
+    return observable_files() + ["results/exponents.parquet", "results/exponents.csv"]
+
+
+# figures.smk
+PAPER_PANELS = ["fig1", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f", "fig3a", "fig3b", "fig3c"]
+
+
+def observable_path(dataset, condition, name, method=None):
+    method = method or config["figures"]["method"]
+    return f"results/observables/{dataset}/{condition}/{method}/{name}.parquet"
+
+
+def panel_inputs(wildcards):
+    """The tables one panel is drawn from."""
+    panel, settings = wildcards.panel, config["figures"].get(wildcards.panel, {})
+    if panel == "fig1":
+        return {"cod": observable_path("gaussian", "default", "cod")}
+    if panel in ("fig2a", "fig2b"):
+        return {"m2": [observable_path("ising", c, "m2") for c in ising_conditions()]}
+    if panel in ("fig2c", "fig2d"):
+        condition = temperature_condition(settings["temperature"])
+        method = config["figures"]["method"]
+        return {
+            "m2": observable_path("ising", condition, "m2"),
+            "fit": f"results/fits/ising/{condition}/{method}.parquet",
+        }
+    if panel == "fig2e":
+        return {"cod": [observable_path("ising", temperature_condition(t), "cod") for t in settings["temperatures"]]}
+    if panel == "fig2f":
+        return {"cod": [observable_path("ising", c, "cod") for c in ising_conditions()]}
+    if panel == "fig3a":
+        return {"cod": [observable_path("ka", c, "cod") for c in glass_figure_conditions()]}
+    if panel in ("fig3b", "fig3c"):
+        condition = f"{temperature_condition(settings['temperature'])}_r0"
+        method = config["figures"]["method"]
+        return {"m2": observable_path("ka", condition, "m2"), "fit": f"results/fits/ka/{condition}/{method}.parquet"}
+    raise ValueError(f"unknown figure panel {panel!r}")
+
+
+def glass_figure_conditions():
+    """Replica 0 of every glass temperature: the runs Fig. 3 and its claims are drawn from."""
+    return [f"{temperature_condition(t)}_r0" for t in config["glass"]["temperatures"]]
+
+
+def _check_figure_temperatures():
+    known = set(ising_conditions())
+    for panel in ("fig2c", "fig2d"):
+        t = config["figures"].get(panel, {}).get("temperature")
+        if t is not None and temperature_condition(t) not in known:
+            raise ConfigError(f"config key figures.{panel}.temperature: {t} is not one of ising.temperatures")
+    glass_known = set(glass_figure_conditions())
+    for panel in ("fig3b", "fig3c"):
+        t = config["figures"].get(panel, {}).get("temperature")
+        if t is not None and f"{temperature_condition(t)}_r0" not in glass_known:
+            raise ConfigError(f"config key figures.{panel}.temperature: {t} is not one of glass.temperatures")
+    for t in config["figures"].get("fig2e", {}).get("temperatures", []):
+        if temperature_condition(t) not in known:
+            raise ConfigError(f"config key figures.fig2e.temperatures: {t} is not one of ising.temperatures")
+
+
+_check_figure_temperatures()
+
+
+def figure_targets():
+    panels = PAPER_PANELS + ["supp_pairing_rules"]
+    return [f"figures/{p}.{ext}" for p in panels for ext in ("pdf", "png")]

@@ -13,6 +13,8 @@ rule ising_chain:
         "benchmarks/data/ising/{condition}.tsv"
     wildcard_constraints:
         condition=r"T[0-9]+\.[0-9]{3}",
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -31,6 +33,8 @@ rule gaussian_matrix:
         seed=derive_seed(config["seed"], "gaussian"),
     log:
         "logs/data/gaussian/default.log",
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -47,8 +51,12 @@ rule user_dataset:
         "results/data/{dataset}/default.parquet",
     log:
         "logs/data/{dataset}/default.log",
+    benchmark:
+        "benchmarks/data/{dataset}/default.tsv"
     wildcard_constraints:
         dataset="|".join(config.get("user_datasets", {})) or "(?!)",
+    conda:
+        "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -56,6 +64,3 @@ rule user_dataset:
     script:
         "../scripts/user_dataset.py"
 
-
-def data_targets():
-    return [f"results/data/{d}/{c}.parquet" for d, c in dataset_conditions()]

@@ -1,0 +1,172 @@
+"""Execution profiles (profiles/default, profiles/slurm) and per-rule resources.
+
+The SLURM profile is checked by a dry-run (`snakemake --profile profiles/slurm -n`), which the
+SLURM executor plugin resolves without a cluster (no sbatch needed). The dry-runs use the
+default config.yaml plus one small user dataset, so that every rule of the workflow has a job.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, copy_workflow, dry_run, load_config, run_snakemake, save_config
+from snakemake.cli import get_argument_parser
+
+PROFILES = {name: REPO / "profiles" / name / "config.yaml" for name in ("default", "slurm")}
+PLACEHOLDER = "CHANGE_ME"
+# Resources every job must have under SLURM (cpus_per_task: the rule's threads, or 1 per MPI rank).
+SLURM_RESOURCES = ("runtime", "mem_mb", "cpus_per_task", "slurm_partition", "slurm_account")
+
+
+def profile(name):
+    return yaml.safe_load(PROFILES[name].read_text())
+
+
+@pytest.fixture(scope="module")
+def full_workflow(tmp_path_factory):
+    """A copy of the workflow with the default config.yaml and one tiny user dataset."""
+    directory = copy_workflow(tmp_path_factory.mktemp("profiles") / "workflow", REPO / "config.yaml")
+    data = directory / "data" / "user.csv"
+    data.parent.mkdir()
+    data.write_text("a,b,c,d\n" + "\n".join(f"{i},{i % 3},{i % 5},{i % 7}" for i in range(12)) + "\n")
+    config = load_config(directory)
+    config["user_datasets"] = {"mydata": {"path": "data/user.csv"}}
+    save_config(directory, config)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def local_jobs(full_workflow):
+    return dry_run(full_workflow)
+
+
+@pytest.fixture(scope="module")
+def slurm_jobs(full_workflow):
+    # A dry-run caps threads at --cores (1 by default); a real SLURM run does not cap them.
+    return dry_run(full_workflow, "--profile", "profiles/slurm", "--cores", "1024")
+
+
+def defined_rules(directory):
+    proc = run_snakemake(directory, "--list-rules", check=True)
+    # One rule name per line; docstrings follow on indented lines.
+    names = [line.split()[0] for line in proc.stdout.splitlines() if line.strip() and not line[0].isspace()]
+    assert names, f"snakemake --list-rules printed no rules:\n{proc.stdout}\n{proc.stderr}"
+    return set(names)
+
+
+def local_rules():
+    """Rule names in every `localrules:` directive of the Snakefile and the rule files."""
+    names = set()
+    for path in [REPO / "Snakefile", *sorted((REPO / "workflow" / "rules").glob("*.smk"))]:
+        for block in re.findall(r"^localrules:((?:[ \t]*\n?[ \t]+\w+,?)+)", path.read_text(), re.M):
+            names.update(re.findall(r"\w+", block))
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_profile_keys_are_snakemake_options(name):
+    options = {o for action in get_argument_parser()._actions for o in action.option_strings}
+    settings = profile(name)
+    assert isinstance(settings, dict) and settings, f"{PROFILES[name]} is empty or not a mapping"
+    unknown = [key for key in settings if f"--{key}" not in options]
+    assert not unknown, f"{PROFILES[name]}: {unknown} are not Snakemake command-line options"
+
+
+def test_default_profile_agrees_with_slurm_profile():
+    """profiles/default is read under --profile profiles/slurm too, and its keys win there."""
+    default, slurm = profile("default"), profile("slurm")
+    clashes = {key: (default[key], slurm[key]) for key in default.keys() & slurm.keys() if default[key] != slurm[key]}
+    assert not clashes, f"profiles/default would override profiles/slurm: {clashes}"
+    only_local = set(default) - set(slurm)
+    assert not only_local & {"default-resources", "set-resources", "latency-wait", "executor", "jobs"}, only_local
+
+
+def test_partition_and_account_are_set_in_one_place():
+    text = PROFILES["slurm"].read_text()
+    settings = profile("slurm")
+    placeholders = {k: v for k, v in settings["default-resources"].items() if PLACEHOLDER in str(v)}
+    assert set(placeholders) == {"slurm_partition", "slurm_account"}, placeholders
+    assert text.count(PLACEHOLDER) == 2, f"{PLACEHOLDER} should appear once each for partition and account"
+    for path in [REPO / "Snakefile", PROFILES["default"], *(REPO / "workflow").rglob("*.smk")]:
+        content = path.read_text()
+        assert "slurm_partition" not in content and "slurm_account" not in content, f"{path} names a partition or account"
+
+
+def test_every_rule_has_a_job_in_the_dry_runs(full_workflow, local_jobs, slurm_jobs):
+    rules = defined_rules(full_workflow)
+    for jobs in (local_jobs, slurm_jobs):
+        missing = rules - {job.rule for job in jobs}
+        assert not missing, f"rules without a job in the dry-run, their resources go unchecked: {sorted(missing)}"
+
+
+def test_every_rule_declares_runtime_memory_and_a_log(local_jobs):
+    """Locally no default resources apply: what the dry-run shows is what the rule declares."""
+    for job in local_jobs:
+        if job.rule == "all":
+            continue
+        for key in ("runtime", "mem_mb"):
+            assert job.resources.get(key, "").isdigit() and int(job.resources[key]) > 0, (
+                f"rule {job.rule} declares no {key}: {job.resources}"
+            )
+        assert job.log and all(path.startswith("logs/") for path in job.log), f"rule {job.rule} has no log under logs/"
+
+
+def test_slurm_dry_run_resolves_resources_for_every_job(slurm_jobs):
+    for job in slurm_jobs:
+        if job.rule == "all":
+            continue
+        missing = [key for key in SLURM_RESOURCES if key not in job.resources]
+        assert not missing, f"{job.rule} {job.wildcards}: no {missing} under SLURM: {job.resources}"
+        for key in ("runtime", "mem_mb", "cpus_per_task"):
+            assert job.resources[key].isdigit() and int(job.resources[key]) >= 1, f"{job.rule}: {key}={job.resources[key]}"
+        if "tasks" in job.resources:  # MPI (LAMMPS): one CPU per rank, ranks started by the job
+            assert job.resources["cpus_per_task"] == "1", f"{job.rule}: MPI ranks get one CPU each: {job.resources}"
+            if int(job.resources["tasks"]) > 1:
+                assert "mpi" in job.resources, f"{job.rule}: an MPI job must not be wrapped in a one-task srun"
+            else:  # the SLURM plugin refuses MPI jobs of one task
+                assert "mpi" not in job.resources, f"{job.rule}: a one-rank job must not be an MPI job"
+        else:
+            assert job.resources["cpus_per_task"] == str(job.threads), f"{job.rule}: cpus_per_task != threads"
+
+
+def _is_table_or_figure(path):
+    return path.startswith("figures/") or Path(path).parent == Path("results") or path.endswith((".csv", ".md"))
+
+
+def test_localrules_are_the_cheap_rules(local_jobs):
+    """Figures and tables run on the submitting machine; no heavy (benchmarked) rule does."""
+    local = local_rules()
+    rules = {job.rule: job for job in local_jobs}
+    assert local <= set(rules), f"localrules names rules that do not exist: {sorted(local - set(rules))}"
+    for name, job in rules.items():
+        if name != "all" and all(_is_table_or_figure(path) for path in job.output):
+            assert name in local, f"rule {name} writes only figures/tables ({job.output}) and should be a localrule"
+        if job.benchmark:
+            assert name not in local, f"rule {name} is heavy (benchmarked) and must not run locally on a cluster"
+    assert "all" in local
+
+
+def test_heavy_rules_have_benchmarks(local_jobs):
+    """A rule that may run longer than 5 minutes records its run time under benchmarks/."""
+    for job in local_jobs:
+        if job.rule != "all" and int(job.resources["runtime"]) > 5:
+            assert job.benchmark and job.benchmark.startswith("benchmarks/"), f"rule {job.rule} has no benchmark"
+
+
+def test_slurm_lammps_jobs_with_several_ranks_are_mpi_jobs(full_workflow, tmp_path):
+    """With glass.tasks = 4 (a cluster setting), LAMMPS jobs ask SLURM for 4 tasks of 1 CPU."""
+    directory = tmp_path / "workflow"
+    shutil.copytree(full_workflow, directory, symlinks=True)
+    config = load_config(directory)
+    config["glass"]["tasks"] = 4
+    save_config(directory, config)
+
+    jobs = dry_run(directory, "--profile", "profiles/slurm", "--cores", "1024")
+
+    lammps = [job for job in jobs if job.rule in ("ka_prepare", "ka_produce")]
+    assert lammps, "the default config should run LAMMPS jobs"
+    for job in lammps:
+        resources = {key: job.resources.get(key) for key in ("tasks", "cpus_per_task", "mpi")}
+        assert resources == {"tasks": "4", "cpus_per_task": "1", "mpi": "mpirun"}, f"{job.rule} {job.wildcards}: {resources}"
