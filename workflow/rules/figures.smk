@@ -36,8 +36,8 @@ rule paper_figure:
 rule supp_pairing_rules:
     """Supplementary: M2 exponent against T for all four pairing rules, and pair locality."""
     input:
-        fits=[f"results/fits/ising/{c}/{m}.parquet" for c in comparison_conditions() for m in methods_for("ising", c)],
-        pairs=[observable_path("ising", c, "pairs", m) for c in comparison_conditions() for m in methods_for("ising", c)],
+        fits=[f"results/fits/ising/{c}/{m}.parquet" for c in ising_conditions() for m in methods_for("ising", c)],
+        pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising", c)],
     output:
         pdf="figures/supp_pairing_rules.pdf",
         png=report(
