@@ -14,6 +14,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/glass_common.smk"
 include: "workflow/rules/glass.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"

@@ -68,3 +68,10 @@ def test_nonlinear_depth_counts_leading_nonlinear_levels():
         delta = np.r_[first, np.ones(9)]
         rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "delta_cod": delta}))
     assert cl.nonlinear_depth(pd.concat(rows)) == 4
+
+
+def test_markdown_escapes_pipes_inside_cells():
+    frame = cl.claims_frame([cl.Claim("a", "1", "c", "1", 1.0, None, None, "|x - 1| <= 0.1", cl.AGREES)])
+    row = cl.claims_markdown(frame).splitlines()[-1]
+    assert "\\|x - 1\\|" in row
+    assert row.replace("\\|", "").count("|") == 9  # 8 cells

@@ -121,13 +121,16 @@ def claims_markdown(frame: pd.DataFrame) -> str:
             return "–"
         return f"{x:.3g}" if isinstance(x, (float, np.floating)) else str(x)
 
+    def cell(text):
+        return str(text).replace("|", "\\|")  # a bare | would split the Markdown cell
+
     header = "| id | figure | claim | paper | reproduced | 95% CI | rule | verdict |"
     lines = [header, "|" + "---|" * 8]
     for row in frame.itertuples(index=False):
         ci = "–" if row.ci_low is None or pd.isna(row.ci_low) else f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
         lines.append(
-            f"| {row.claim_id} | {row.figure} | {row.claim} | {row.paper_value} | {fmt(row.reproduced)} | "
-            f"{ci} | {row.rule} | **{row.verdict}** |"
+            f"| {row.claim_id} | {row.figure} | {cell(row.claim)} | {cell(row.paper_value)} | {fmt(row.reproduced)} | "
+            f"{ci} | {cell(row.rule)} | **{row.verdict}** |"
         )
     return "\n".join(lines) + "\n"
 
