@@ -45,3 +45,12 @@ def _json_default(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"metadata value {value!r} is not JSON-serialisable")
+
+
+def read_tables_by_temperature(paths) -> dict[float, pd.DataFrame]:
+    """{temperature: frame} of tables whose metadata records their dataset's temperature."""
+    result = {}
+    for path in paths:
+        frame, metadata = read_table(path)
+        result[float(metadata["dataset_metadata"]["temperature"])] = frame
+    return result

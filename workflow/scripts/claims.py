@@ -4,15 +4,8 @@ import argparse
 
 from rgcoarse.claims import claims_frame, claims_markdown, figure1_claims, figure2_claims, figure3_claims
 from rgcoarse.joblog import job_logger
-from rgcoarse.tables import read_table
+from rgcoarse.tables import read_table, read_tables_by_temperature as tables_by_temperature
 
-
-def tables_by_temperature(paths):
-    result = {}
-    for path in paths:
-        frame, metadata = read_table(path)
-        result[float(metadata["dataset_metadata"]["temperature"])] = frame
-    return result
 
 
 def main(exponents_path, gaussian_cod, ising_m2, ising_cod, method, below_tc_temperature, csv_out, md_out,

@@ -6,16 +6,8 @@ import json
 from rgcoarse import paper_figures as pf
 from rgcoarse.joblog import job_logger
 from rgcoarse.plotting import save_figure
-from rgcoarse.tables import read_table
+from rgcoarse.tables import read_table, read_tables_by_temperature as tables_by_temperature
 
-
-def tables_by_temperature(paths):
-    """{temperature: frame} from tables whose metadata records the dataset temperature."""
-    result = {}
-    for path in paths:
-        frame, metadata = read_table(path)
-        result[float(metadata["dataset_metadata"]["temperature"])] = frame
-    return result
 
 
 def draw(panel, inputs, settings, method):
