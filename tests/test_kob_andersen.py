@@ -347,7 +347,7 @@ GLASS_CONFIG = {
 
 
 def _glass_dry_run(tmp_path, **changes):
-    """`snakemake -n` of the glass rules alone (with the repository's common.smk and config)."""
+    """`snakemake -n` of the glass rules alone (with the repository's common, report and glass helpers and config)."""
     config = yaml.safe_load((REPO / "config.yaml").read_text())
     config["glass"] = copy.deepcopy(GLASS_CONFIG)
     config["glass"].update(changes)
@@ -355,6 +355,8 @@ def _glass_dry_run(tmp_path, **changes):
     (tmp_path / "Snakefile").write_text(
         'configfile: "config.yaml"\n'
         f'include: "{REPO}/workflow/rules/common.smk"\n'
+        f'include: "{REPO}/workflow/rules/report.smk"\n'
+        f'include: "{REPO}/workflow/rules/glass_common.smk"\n'
         f'include: "{REPO}/workflow/rules/glass.smk"\n'
         "rule all:\n    input: glass_data_targets(), glass_validation_targets()\n"
     )
