@@ -1,6 +1,7 @@
 """Shared fixtures: a scratch copy of the workflow so tests never touch the repo's results/."""
 
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,17 @@ def workflow_copy(tmp_path):
     if (REPO / "profiles").is_dir():
         shutil.copytree(REPO / "profiles", tmp_path / "profiles")
     return tmp_path
+
+
+def run_workflow_script(name: str, *args) -> None:
+    """Run ``workflow/scripts/<name>`` as its command line does, in-process (no interpreter start-up)."""
+    argv = [str(REPO / "workflow" / "scripts" / name), *map(str, args)]
+    old = sys.argv
+    sys.argv = argv
+    try:
+        runpy.run_path(argv[0], run_name="__main__")
+    finally:
+        sys.argv = old
 
 
 def load_config(directory: Path) -> dict:

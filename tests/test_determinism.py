@@ -1,24 +1,12 @@
 """The same config gives the same Parquet content: data generation and coarse-graining glue, run twice."""
 
-import runpy
-import sys
-from pathlib import Path
 
 import numpy as np
-
+from conftest import run_workflow_script
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.seeds import derive_seed
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
-
-
-def run_script(name, *args):
-    old = sys.argv
-    sys.argv = [str(SCRIPTS / name), *map(str, args)]
-    try:
-        runpy.run_path(sys.argv[0], run_name="__main__")
-    finally:
-        sys.argv = old
+run_script = run_workflow_script
 
 
 ISING_ARGS = ("--temperature", 2.3, "--lattice-size", 8, "--n-samples", 50, "--pilot-sweeps", 200,

@@ -1,18 +1,15 @@
 """Each figure script turns a tiny fixture of Parquet tables into a non-empty PNG (and PDF, caption)."""
 
 import json
-import runpy
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
+from conftest import run_workflow_script
 from rgcoarse.tables import write_table
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPTS = REPO / "workflow" / "scripts"
 TEMPERATURES = [1.5, 2.0, 2.3, 2.4, 9.5]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -69,17 +66,7 @@ def fixture_tables(tmp_path_factory):
     write_table(paths["gaussian_cod"], cod_table(100.0, n_levels=6), {})
     return paths
 
-
-def run_script(name, *args, monkeypatch=None):
-    """Run a workflow script as its command line does (in-process: no interpreter start-up per test)."""
-    argv = [str(SCRIPTS / name), *map(str, args)]
-    old = sys.argv
-    sys.argv = argv
-    try:
-        runpy.run_path(argv[0], run_name="__main__")
-    finally:
-        sys.argv = old
-
+run_script = run_workflow_script
 
 def assert_figure(outdir, name):
     png = Path(outdir) / f"{name}.png"
