@@ -1,0 +1,64 @@
+"""Wall time of one arm of the default pipeline on this machine (not collected by pytest).
+
+Copies the workflow and the default config to a scratch directory and runs the arm's
+targets there with `snakemake --cores N`, so the repository's results/ are untouched:
+
+    python tests/benchmarks/bench_pipeline_arms.py --arm glass --cores 2
+    python tests/benchmarks/bench_pipeline_arms.py --arm ising --cores 2
+
+The `all` arm is the whole default run (`snakemake --cores N`).
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+
+def arm_targets(workdir: Path, arm: str) -> list[str]:
+    """Snakemake arguments that build only an arm's targets, named by the workflow's own functions."""
+    if arm == "all":
+        return []
+    code = (
+        "glass_data_targets() + glass_validation_targets()" if arm == "glass"
+        else "[f'results/data/ising/{c}.parquet' for c in ising_conditions()]"
+    )
+    (workdir / "Targets.smk").write_text(
+        'include: "Snakefile"\n\n'
+        f"rule bench_targets:\n    input: {code}\n"
+    )
+    return ["--snakefile", "Targets.smk", "bench_targets"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--arm", choices=["glass", "ising", "all"], default="glass")
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench_{args.arm}_"))
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy(REPO / name, workdir / name)
+    for name in ("workflow", "profiles", "envs"):
+        shutil.copytree(REPO / name, workdir / name)
+    extra = arm_targets(workdir, args.arm)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--quiet", *extra],
+                          cwd=workdir, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+        raise SystemExit(f"snakemake failed (exit {proc.returncode}); scratch directory kept: {workdir}")
+    print(f"arm {args.arm}: {wall:.1f} s wall on --cores {args.cores} (scratch: {workdir})")
+    if not args.keep:
+        shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    main()
