@@ -91,10 +91,8 @@ def dataset_conditions():
 
 
 def glass_conditions():
-    """Glass conditions (temperature x replica), when the glass arm is configured."""
-    if "glass" not in config or "glass_data_targets" not in globals():
-        return []
-    return [Path(p).stem for p in glass_data_targets()]
+    """Glass conditions (temperature x replica) whose p_hop matrices enter the coarse-graining."""
+    return [Path(p).stem for p in glass_data_targets()]  # glass_common.smk
 
 
 def methods_for(dataset, condition=None):
