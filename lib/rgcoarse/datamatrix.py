@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rgcoarse.atomic import atomic_path
+
 METADATA_KEY = b"rgcoarse.metadata"
 FEATURE_METADATA_KEY = b"rgcoarse.feature_metadata"
 USER_FORMATS = (".parquet", ".csv", ".npy")
@@ -107,8 +109,6 @@ def validate_values(values, source: str) -> None:
 
 def write_data_matrix(path, matrix: DataMatrix) -> None:
     """Write ``matrix`` to ``path`` as Parquet (deterministic bytes for equal input)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     columns = {name: matrix.values[:, j] for j, name in enumerate(matrix.feature_names)}
     table = pa.table(columns)
     schema_metadata = {METADATA_KEY: json.dumps(matrix.metadata, sort_keys=True).encode()}
@@ -116,10 +116,8 @@ def write_data_matrix(path, matrix: DataMatrix) -> None:
         feature_json = matrix.feature_metadata.reset_index(drop=True).to_dict(orient="list")
         schema_metadata[FEATURE_METADATA_KEY] = json.dumps(feature_json).encode()
     table = table.replace_schema_metadata(schema_metadata)
-    # Write to a sibling temp file, then rename: a killed job never leaves a half file.
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def read_data_matrix(path) -> DataMatrix:

@@ -7,8 +7,6 @@ figure as PDF and PNG plus a caption file for the report.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")  # figures are files; never open a window
@@ -18,7 +16,9 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
-ISING_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
+from rgcoarse.atomic import atomic_path, write_text  # noqa: E402
+from rgcoarse.constants import ISING_CRITICAL_TEMPERATURE  # noqa: E402
+
 
 STYLE = {
     "figure.figsize": (4.2, 3.3),
@@ -79,17 +79,17 @@ def plain_log_ticks(ax, axis: str = "x"):
     target.set_minor_formatter(FormatStrFormatter("%g"))
 
 
-def mark_critical_temperature(ax, tc: float = ISING_TC):
+def mark_critical_temperature(ax, tc: float = ISING_CRITICAL_TEMPERATURE):
     ax.axvline(tc, color="0.5", lw=0.8, ls=":", zorder=0)
     ax.text(tc, 1.0, r" $T_c$", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.4", fontsize=8)
 
 
 def save_figure(fig, pdf_path, png_path, caption_path, caption: str, dpi: int = 200) -> None:
     """Write the figure as PDF and PNG and its caption as text; close the figure."""
-    for path in (pdf_path, png_path, caption_path):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with plt.rc_context(STYLE):
-        fig.savefig(pdf_path)
-        fig.savefig(png_path, dpi=dpi)
-    plt.close(fig)
-    Path(caption_path).write_text(caption.strip() + "\n")
+    try:
+        with plt.rc_context(STYLE), atomic_path(pdf_path) as pdf, atomic_path(png_path) as png:
+            fig.savefig(pdf, format="pdf")
+            fig.savefig(png, format="png", dpi=dpi)
+    finally:
+        plt.close(fig)
+    write_text(caption_path, caption.strip() + "\n")

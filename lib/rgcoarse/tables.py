@@ -1,8 +1,7 @@
 """Parquet I/O for the pipeline's result tables (levels, observables, fits).
 
 Tables carry the metadata of the job that made them as JSON under the schema-metadata key
-``rgcoarse.metadata``. Writes go through a temporary sibling file and a rename, so a killed
-job never leaves a file that a later run would mistake for a finished one.
+``rgcoarse.metadata``. Writes go through :func:`rgcoarse.atomic.atomic_path`.
 """
 
 from __future__ import annotations
@@ -14,20 +13,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rgcoarse.atomic import atomic_path
+
 METADATA_KEY = b"rgcoarse.metadata"
 
 
 def write_table(path, frame: pd.DataFrame, metadata: dict | None = None) -> None:
     """Write ``frame`` (without its index) and ``metadata`` to ``path`` as Parquet."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
     table = table.replace_schema_metadata(
         {METADATA_KEY: json.dumps(metadata or {}, sort_keys=True, default=_json_default).encode()}
     )
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def read_table(path) -> tuple[pd.DataFrame, dict]:

@@ -1,0 +1,12 @@
+"""Physical and bookkeeping constants used across the package and the workflow (stated once)."""
+
+import math
+
+ISING_CRITICAL_TEMPERATURE = 2.0 / math.log1p(math.sqrt(2.0))
+"""Onsager's critical temperature of the 2D Ising model, ``T_c = 2 / ln(1 + sqrt 2) = 2.269185...`` (J = k_B = 1)."""
+
+TEMPERATURE_DECIMALS = 3
+"""Temperatures are written with this many decimals in wildcards and paths (``T2.300``)."""
+
+TEMPERATURE_TOLERANCE = 0.5 * 10.0**-TEMPERATURE_DECIMALS
+"""Two temperatures are the same condition when they agree to within half the last written decimal."""
