@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ellipk
 
+from .constants import ISING_CRITICAL_TEMPERATURE
+
 __all__ = [
     "CRITICAL_TEMPERATURE",
     "onsager_energy_per_spin",
@@ -26,8 +28,10 @@ __all__ = [
     "exact_enumeration_averages",
 ]
 
-CRITICAL_TEMPERATURE = 2.0 / np.log1p(np.sqrt(2.0))
-"""Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2) = 2.269185...`` (J = k_B = 1)."""
+CRITICAL_TEMPERATURE = ISING_CRITICAL_TEMPERATURE
+"""Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2) = 2.269185...`` (J = k_B = 1).
+
+An alias of :data:`rgcoarse.constants.ISING_CRITICAL_TEMPERATURE`, so T_c is defined once."""
 
 _MAX_ENUMERATION_SIZE = 4  # 2**16 states; L = 5 would need 2**25 states x 25 spins
 
