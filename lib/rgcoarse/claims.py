@@ -13,6 +13,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from rgcoarse.conditions import find_temperature
+from rgcoarse.constants import ISING_CRITICAL_TEMPERATURE, TEMPERATURE_TOLERANCE
+from rgcoarse.linefit import fit_line
+from rgcoarse.summaries import (
+    OCCUPATION_VARIANCE_FACTOR,
+    deepest_level_at_most,
+    first_pick_excess,
+    largest_normalised_cod,
+    level_m2,
+)
+
 AGREES, DISAGREES, NOT_EVALUATED = "agrees", "disagrees", "not evaluated"
 
 
@@ -137,15 +148,12 @@ def claims_markdown(frame: pd.DataFrame) -> str:
 
 # ----- the paper's Figs. 1-2 -----------------------------------------------------------------
 
-ISING_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
-
-
 def _fit_row(exponents: pd.DataFrame, dataset, temperature, method, observable="m2"):
     rows = exponents[
         (exponents["dataset"] == dataset)
         & (exponents["method"] == method)
         & (exponents["observable"] == observable)
-        & np.isclose(exponents["temperature"].astype(float), temperature, atol=5e-4)
+        & np.isclose(exponents["temperature"].astype(float), temperature, atol=TEMPERATURE_TOLERANCE)
     ]
     return None if rows.empty else rows.iloc[0].to_dict()
 
@@ -157,11 +165,7 @@ def _level_curve(tables_by_t: dict, statistic) -> tuple[np.ndarray, np.ndarray]:
 
 def linear_r_squared(x, y) -> float:
     """Coefficient of determination of the least-squares straight line through (x, y)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    slope, intercept = np.polyfit(x, y, 1)
-    residual = y - (slope * x + intercept)
-    total = ((y - y.mean()) ** 2).sum()
-    return float(1.0 - (residual**2).sum() / total) if total > 0 else 1.0
+    return fit_line(x, y).r_squared
 
 
 def figure1_claims(gaussian_cod: pd.DataFrame, max_cv: float = 0.25, min_r2: float = 0.99) -> list[Claim]:
@@ -182,13 +186,6 @@ def figure1_claims(gaussian_cod: pd.DataFrame, max_cv: float = 0.25, min_r2: flo
 
 def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, level_deep=10) -> list[Claim]:
     """Figs. 2a-f: the Ising claims, from M2 and COD tables keyed by temperature."""
-    from rgcoarse.paper_figures import (
-        OCCUPATION_VARIANCE_FACTOR,
-        deepest_level_at_most,
-        largest_normalised_cod,
-        level_m2,
-    )
-
     claims = []
     t, m2_level0 = _level_curve(m2_by_t, lambda f: level_m2(f, 0) * OCCUPATION_VARIANCE_FACTOR)
     deviation = float(np.max(np.abs(m2_level0 - 0.25)))
@@ -198,7 +195,7 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
 
     deep = deepest_level_at_most(next(iter(m2_by_t.values())), level_deep)
     _, m2_deep = _level_curve(m2_by_t, lambda f: level_m2(f, deep))
-    cold, hot = m2_deep[t < ISING_TC], m2_deep[t > ISING_TC]
+    cold, hot = m2_deep[t < ISING_CRITICAL_TEMPERATURE], m2_deep[t > ISING_CRITICAL_TEMPERATURE]
     ratio = float(cold.mean() / hot.mean()) if cold.size and hot.size else float("nan")
     claims.append(Claim("fig2b_transition", "2b", f"Coarse-graining reveals the transition (level {deep})",
                         "M2 jumps at Tc", ratio if np.isfinite(ratio) else None, None, None,
@@ -210,7 +207,7 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
                                  _fit_row(exponents, "ising", 9.5, method), tolerance=0.05))
     claims.append(exponent_claim("fig2d_exponent", "2d", f"M2 exponent below Tc (T = {below_tc_temperature:g}) is close to 2",
                                  2.0, _fit_row(exponents, "ising", below_tc_temperature, method), tolerance=0.1))
-    cold_fits = [_fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_TC]]
+    cold_fits = [_fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_CRITICAL_TEMPERATURE]]
     cold_fits = [f for f in cold_fits if f is not None and f.get("status") == "ok"]
     if cold_fits:
         worst = min(cold_fits, key=lambda f: f["exponent"])
@@ -258,10 +255,8 @@ def nonlinear_depth(cod: pd.DataFrame, threshold: float = NONLINEAR_EXCESS) -> i
     """Number of consecutive levels, from level 0, whose COD is "nonlinear".
 
     A level is nonlinear when ΔCOD(1) is at least ``threshold`` times the median increment of
-    its computed ranks (see :func:`rgcoarse.paper_figures.first_pick_excess`).
+    its computed ranks (see :func:`rgcoarse.summaries.first_pick_excess`).
     """
-    from rgcoarse.paper_figures import first_pick_excess
-
     depth = 0
     for level in sorted(cod["level"].unique()):
         if cod.loc[cod["level"] == level, "rank"].size < 3 or first_pick_excess(cod, level) < threshold:
@@ -275,18 +270,18 @@ def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t:
     """Figs. 3a-c: the glass claims (replica 0 of each temperature)."""
     claims = [
         exponent_claim("fig3b_exponent", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near 1", 1.0,
-                       _fit_row(exponents, "ka", high_t, method), tolerance=0.1),
+                       _fit_row(exponents, "glass", high_t, method), tolerance=0.1),
         exponent_claim("fig3c_exponent", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about 1.85 (paper: T = 0.4)",
-                       1.85, _fit_row(exponents, "ka", low_t, method), tolerance=0.1),
+                       1.85, _fit_row(exponents, "glass", low_t, method), tolerance=0.1),
     ]
     rule = (f"number of consecutive levels from level 0 with DeltaCOD(1) >= {NONLINEAR_EXCESS:g} x median "
             "DeltaCOD(r) is 3, 4 or 5")
-    matches = [t for t in cod_by_t if np.isclose(t, persistence_t, atol=5e-4)]
-    if not matches:
+    match = find_temperature(persistence_t, cod_by_t)
+    if match is None:
         claims.append(Claim("fig3a_persistence", "3a", f"Nonlinear COD persists for about 4 levels at T = {persistence_t:g}",
                             "4 levels", None, None, None, rule, NOT_EVALUATED, f"T = {persistence_t:g} not simulated"))
     else:
-        depth = nonlinear_depth(cod_by_t[matches[0]])
+        depth = nonlinear_depth(cod_by_t[match])
         claims.append(Claim("fig3a_persistence", "3a", f"Nonlinear COD persists for about 4 levels at T = {persistence_t:g}",
                             "4 levels", float(depth), None, None, rule, verdict(3 <= depth <= 5),
                             "reproduced value is the number of nonlinear levels"))

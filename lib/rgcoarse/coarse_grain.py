@@ -25,20 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rgcoarse.pairing import (
-    PROJECTION_ORDERS,
-    check_lattice_shape,
-    correlation_pairs,
-    haar_block_values,
-    lattice_axis,
-    lattice_pairs,
-    projection_pairs,
-    random_pairs,
-    unpaired_variable,
-)
+from rgcoarse.checks import check_integer, check_positive_integer
+from rgcoarse.pairing import check_lattice_shape, unpaired_variable
+from rgcoarse.pairing_rules import PairingContext, option_config_keys, pairing_rule
 from rgcoarse.selection import as_value_matrix
-
-METHODS = ("projection", "correlation", "lattice", "random")
 
 FRAME_COLUMNS = ("level", "variable", "cluster_size", "scale", "members", "values")
 
@@ -141,8 +131,8 @@ def coarse_grain(
     omega: float = 2**-0.5,
     min_variables: int = 4,
     seed: int = 0,
-    order: str = "index",
     lattice_shape=None,
+    **options,
 ) -> list[Level]:
     """Coarse-grain ``values`` level by level until at most ``min_variables`` remain.
 
@@ -150,73 +140,53 @@ def coarse_grain(
     ----------
     values : array_like, shape (m, N)
         Samples x features.
-    method : {"projection", "correlation", "lattice", "random"}
-        Pairing rule (:mod:`rgcoarse.pairing`).
+    method : str
+        A registered pairing rule (:mod:`rgcoarse.pairing_rules`): ``projection``,
+        ``correlation``, ``lattice``, ``random``, ...
     omega : float
         Pair-sum factor, ``z = omega * (x_a + x_b)``; default ``1/sqrt(2)``.
     min_variables : int
         Stop once a level has at most this many variables.
     seed : int
-        Seed of the random pairing (ignored by the other rules).
-    order : {"index", "greedy"}
-        Step order of the projection rule (ignored by the others).
+        Seed of the run's random generator (used by the ``random`` rule).
     lattice_shape : (int, int), optional
-        (rows, cols) of the row-major lattice; required by ``"lattice"`` (ignored by the
-        others). Levels alternate horizontal and vertical pairs
-        (:func:`rgcoarse.pairing.lattice_axis`); the shape must be halvable down to
+        (rows, cols) of the row-major lattice; required by rules that need a lattice
+        (ignored by the others). The ``lattice`` rule alternates horizontal and vertical
+        pairs (:func:`rgcoarse.pairing.lattice_axis`); the shape must be halvable down to
         ``min_variables`` variables.
+    **options
+        Rule options, e.g. ``order`` (``"index"`` or ``"greedy"``) of the projection rule;
+        options of other rules are ignored.
 
     Returns
     -------
     list of Level
         ``levels[0]`` is the input.
     """
-    if method not in METHODS:
-        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    rule = pairing_rule(method)
+    unknown = set(options) - set(option_config_keys())
+    if unknown:
+        raise ValueError(f"options: {sorted(unknown)} are options of no pairing rule")
     omega = _check_omega(omega)
-    min_variables = _check_positive_int(min_variables, "min_variables")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-    if method == "projection" and order not in PROJECTION_ORDERS:
-        raise ValueError(f"order: expected one of {PROJECTION_ORDERS}, got {order!r}")
+    min_variables = check_positive_integer(min_variables, "min_variables")
+    seed = check_integer(seed, "seed", minimum=0)
     levels = [initial_level(values)]
-    shape = None
-    if method == "lattice":
-        if lattice_shape is None:
-            raise ValueError("lattice_shape: required by the lattice method")
-        shape = check_lattice_shape(lattice_shape, levels[0].n_variables)
-        _check_lattice_schedule(shape, min_variables)
-    rng = np.random.default_rng(seed)
+    rule_options = {name: options[name] for name in rule.options if name in options}
+    if rule.check is not None:
+        rule.check(levels[0].n_variables, lattice_shape, min_variables, rule_options)
+    context = PairingContext(
+        level=0,
+        omega=omega,
+        rng=np.random.default_rng(seed),
+        options=rule_options,
+        lattice_shape=check_lattice_shape(lattice_shape) if rule.needs_lattice else None,
+    )
     while levels[-1].n_variables > min_variables:
         current = levels[-1]
-        if method == "lattice":
-            axis = lattice_axis(shape, current.level)
-            new_values = haar_block_values(current.values, shape, axis, omega)
-            pairs, shape = lattice_pairs(current.values, shape, axis)
-            levels.append(next_level(current, pairs, omega, new_values))
-            continue
-        if method == "projection":
-            pairs = projection_pairs(current.values, order)
-        elif method == "correlation":
-            pairs = correlation_pairs(current.values)
-        else:
-            pairs = random_pairs(current.values, rng)
-        levels.append(next_level(current, pairs, omega))
+        context.level = current.level
+        pairing = rule.pair(current.values, context)
+        levels.append(next_level(current, pairing.pairs, omega, pairing.values))
     return levels
-
-
-def _check_lattice_schedule(shape, min_variables: int) -> None:
-    level, current = 0, tuple(shape)
-    while current[0] * current[1] > min_variables:
-        axis = lattice_axis(current, level)
-        if axis is None:
-            raise ValueError(
-                f"lattice_shape: {tuple(shape)} reaches {current[0]} x {current[1]} at level {level}, which "
-                f"cannot be halved (both sides odd) before min_variables={min_variables}; "
-                "use a larger min_variables or a lattice with power-of-two sides"
-            )
-        current = (current[0] // 2, current[1]) if axis == 0 else (current[0], current[1] // 2)
-        level += 1
 
 
 def _check_omega(omega) -> float:
@@ -227,12 +197,6 @@ def _check_omega(omega) -> float:
     if not np.isfinite(omega) or omega <= 0:
         raise ValueError(f"omega: expected a finite positive number, got {omega!r}")
     return omega
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
-    return int(value)
 
 
 # ---------------------------------------------------------------------------- table form

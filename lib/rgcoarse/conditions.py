@@ -33,3 +33,8 @@ def with_override(defaults: dict, overrides: dict, temperature) -> dict:
         if same_temperature(key, temperature):
             settings.update(override)
     return settings
+
+
+def replica_condition(temperature, replica) -> str:
+    """Wildcard value of one replica at one temperature (the glass arm), e.g. (0.47, 0) -> ``'T0.470_r0'``."""
+    return f"{temperature_condition(temperature)}_r{int(replica)}"

@@ -213,3 +213,10 @@ def _table_to_array(table: pa.Table, path: Path) -> np.ndarray:
     values = np.column_stack([table.column(name).to_numpy() for name in table.column_names])
     validate_values(values, str(path))
     return values
+
+
+def lattice_feature_metadata(lattice_shape) -> pd.DataFrame:
+    """Row and column of every site of a row-major lattice: feature ``f`` sits at ``(f // cols, f % cols)``."""
+    rows, cols = (int(n) for n in lattice_shape)
+    index = np.arange(rows * cols)
+    return pd.DataFrame({"row": index // cols, "col": index % cols})

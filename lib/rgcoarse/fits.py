@@ -37,6 +37,7 @@ from rgcoarse.observables import (
     mean_variance_table,
     silence_probability_table,
 )
+from rgcoarse.linefit import fit_line, fit_lines
 from rgcoarse.selection import as_value_matrix
 
 OBSERVABLES = ("m2", "p0")
@@ -108,14 +109,6 @@ def _as_positive_vector(values, name: str) -> np.ndarray:
     return array
 
 
-def _loglog_lines(log_x: np.ndarray, log_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares slopes and intercepts of each row of ``log_y`` against ``log_x``."""
-    dx = log_x - log_x.mean()
-    slope = (log_y - log_y.mean(axis=-1, keepdims=True)) @ dx / (dx @ dx)
-    intercept = log_y.mean(axis=-1) - slope * log_x.mean()
-    return slope, intercept
-
-
 def fit_power_law(x, y) -> PowerLaw:
     """Least-squares straight line through ``(log x, log y)``.
 
@@ -137,8 +130,8 @@ def fit_power_law(x, y) -> PowerLaw:
         raise ValueError(f"x: a power-law fit needs at least 2 points, got {x.size}")
     if np.ptp(x) == 0:
         raise ValueError("x: all values are equal, the exponent is undefined")
-    slope, intercept = _loglog_lines(np.log(x), np.log(y))
-    return PowerLaw(float(slope), float(np.exp(intercept)))
+    line = fit_line(np.log(x), np.log(y))
+    return PowerLaw(line.slope, float(np.exp(line.intercept)))
 
 
 def select_fit_range(cluster_size, n_clusters, *, k_min: float = 1, k_max: float | None = None, min_clusters: int = 16):
@@ -278,7 +271,7 @@ def bootstrap_exponent(
     valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
     status = "ok"
     if np.any(valid):
-        slopes, _ = _loglog_lines(np.log(k), np.log(resampled[valid]))
+        slopes, _ = fit_lines(np.log(k), np.log(resampled[valid]))
         tail = 50.0 * (1.0 - confidence)
         ci_low, ci_high = (float(v) for v in np.percentile(slopes, [tail, 100.0 - tail]))
     else:
@@ -329,17 +322,32 @@ def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None 
     if np.count_nonzero(keep) < 2 or np.ptp(rank[keep]) == 0:
         bounds = (float(rank[keep].min()), float(rank[keep].max())) if np.any(keep) else (0.0, 0.0)
         return RankFit(0.0, 0.0, 0.0, *bounds, int(np.count_nonzero(keep)), "too_few_points")
-    log_r, log_d = np.log(rank[keep]), np.log(delta[keep])
-    slope, intercept = _loglog_lines(log_r, log_d)
-    residual = log_d - (intercept + slope * log_r)
-    spread = np.sum((log_d - log_d.mean()) ** 2)
-    r_squared = 1.0 - np.sum(residual**2) / spread if spread > 0 else 1.0
+    line = fit_line(np.log(rank[keep]), np.log(delta[keep]))
     return RankFit(
-        float(slope),
-        float(np.exp(intercept)),
-        float(r_squared),
+        line.slope,
+        float(np.exp(line.intercept)),
+        line.r_squared,
         float(rank[keep].min()),
         float(rank[keep].max()),
         int(np.count_nonzero(keep)),
         "ok",
     )
+
+
+def cod_increment_row(cod, rank_range) -> dict:
+    """Exponents-table row of the level-0 COD increment's power law against rank (a point estimate, no CI)."""
+    level0 = cod[cod["level"] == 0]
+    fit = fit_cod_increment(level0["rank"], level0["delta_cod"], r_min=rank_range[0], r_max=rank_range[1])
+    return {
+        "observable": "cod_increment",
+        "exponent": fit.exponent,
+        "prefactor": fit.prefactor,
+        "ci_low": fit.exponent,
+        "ci_high": fit.exponent,
+        "ci_method": f"none (point estimate; log-log r^2 = {fit.r_squared:.3f})",
+        "fit_min": fit.fit_min,
+        "fit_max": fit.fit_max,
+        "n_points": fit.n_points,
+        "n_resamples": 0,
+        "status": fit.status,
+    }

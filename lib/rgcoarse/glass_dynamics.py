@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rgcoarse.linefit import fit_line
+
 __all__ = [
     "remove_com_drift",
     "lag_frames",
@@ -168,13 +170,8 @@ def diffusion_constant(times, msd, t_min: float, t_max: float = np.inf, dimensio
             f"diffusion fit needs at least 3 points with {t_min:g} <= t <= {t_max:g}, "
             f"found {int(window.sum())}"
         )
-    tw, mw = t[window], m[window]
-    design = np.column_stack([tw, np.ones_like(tw)])
-    coeffs, *_ = np.linalg.lstsq(design, mw, rcond=None)
-    residuals = mw - design @ coeffs
-    dof = max(tw.size - 2, 1)
-    slope_var = residuals @ residuals / dof / np.sum((tw - tw.mean()) ** 2)
-    return float(coeffs[0] / (2 * dimension)), float(np.sqrt(slope_var) / (2 * dimension))
+    line = fit_line(t[window], m[window])
+    return line.slope / (2 * dimension), line.slope_stderr / (2 * dimension)
 
 
 def block_average(series, n_blocks: int) -> tuple[float, float]:

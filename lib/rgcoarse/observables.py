@@ -299,3 +299,26 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
         frames.append(frame)
     columns = ["level", "n_variables", "rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def spectrum_level(levels, cluster_size: int) -> int:
+    """The level whose largest cluster size is closest to ``cluster_size`` from below (at least 2)."""
+    sizes = [max(len(m) for m in level.members) for level in levels]
+    candidates = [i for i, k in enumerate(sizes) if 2 <= k <= cluster_size]
+    return candidates[-1] if candidates else min(1, len(levels) - 1)
+
+
+def pair_locality_table(levels, lattice_shape) -> pd.DataFrame:
+    """Fraction of first-level pairs that are lattice nearest neighbours (an empty table off-lattice)."""
+    columns = ["n_pairs", "nn_fraction", "random_expectation"]
+    if lattice_shape is None or len(levels) < 2:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    pairs = levels[1].pairs
+    n_features = int(np.prod(lattice_shape))
+    return pd.DataFrame(
+        {
+            "n_pairs": [len(pairs)],
+            "nn_fraction": [nearest_neighbour_fraction(pairs, tuple(lattice_shape))],
+            "random_expectation": [4.0 / (n_features - 1)],
+        }
+    )

@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rgcoarse.pairing_rules import PAIRING_RULES
 from rgcoarse.plotting import (
-    METHOD_COLOURS,
+    method_colour,
     add_temperature_colourbar,
     mark_critical_temperature,
     new_figure,
@@ -23,39 +24,13 @@ from rgcoarse.plotting import (
     temperature_colour,
     temperature_norm,
 )
-
-# Spins s = ±1 map to occupations n = (s + 1)/2, so a raw cluster sum's variance is 1/4 of
-# the spin one; the paper's Fig. 2a/2b plots occupations (variance 0.25 at level 0).
-OCCUPATION_VARIANCE_FACTOR = 0.25
-
-
-def deepest_level_at_most(frame: pd.DataFrame, level: int) -> int:
-    """The requested level, or the deepest level the coarse-graining reached below it."""
-    available = np.sort(frame["level"].unique())
-    below = available[available <= level]
-    return int(below[-1]) if below.size else int(available[0])
-
-
-def dominant_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """Per level, the row of the cluster size most clusters have.
-
-    A level can hold clusters of two sizes when an odd variable was carried over; the
-    single odd cluster never stands for the level.
-    """
-    order = table.sort_values(["level", "n_clusters", "cluster_size"], ascending=[True, False, True])
-    return order.drop_duplicates("level").reset_index(drop=True)
-
-
-def level_m2(m2: pd.DataFrame, level: int) -> float:
-    """M2 of the dominant cluster size at one level."""
-    rows = dominant_rows(m2)
-    return float(rows.loc[rows["level"] == level, "m2"].iloc[0])
-
-
-def largest_normalised_cod(cod: pd.DataFrame, level: int) -> float:
-    """max over ranks of ΔCOD(r)/N_level at one level (the README's definition)."""
-    return float(cod.loc[cod["level"] == level, "norm_delta_cod"].max())
-
+from rgcoarse.summaries import (
+    OCCUPATION_VARIANCE_FACTOR,
+    deepest_level_at_most,
+    dominant_rows,
+    largest_normalised_cod,
+    level_m2,
+)
 
 def draw_fig1(cod: pd.DataFrame, levels: list[int]):
     """Random Gaussian matrix: COD increment against rank at several levels."""
@@ -91,7 +66,7 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
     first = dominant_rows(m2_by_temperature[temperatures[0]])
     cluster = int(first.loc[first["level"] == used, "cluster_size"].iloc[0])
     fig, ax = new_figure()
-    ax.plot(temperatures, values, "o-", color=METHOD_COLOURS.get(method, "k"))
+    ax.plot(temperatures, values, "o-", color=method_colour(method))
     mark_critical_temperature(ax)
     ax.set_xscale("log")
     plain_log_ticks(ax)
@@ -113,7 +88,7 @@ def draw_m2_vs_cluster_size(m2: pd.DataFrame, fit: pd.Series, temperature: float
     """Fig. 2c/2d: M2 against K on log-log axes with the fitted power law."""
     fig, ax = new_figure()
     per_level = dominant_rows(m2).rename(columns={"cluster_size": "K"})
-    ax.loglog(per_level["K"], per_level["m2"], "o", color=METHOD_COLOURS.get(method, "k"), label="data")
+    ax.loglog(per_level["K"], per_level["m2"], "o", color=method_colour(method), label="data")
     k_fit = np.geomspace(fit["fit_min"], fit["fit_max"], 50)
     label = rf"fit $K^{{{fit['exponent']:.2f}}}$, 95% CI [{fit['ci_low']:.2f}, {fit['ci_high']:.2f}]"
     ax.loglog(k_fit, fit["prefactor"] * k_fit ** fit["exponent"], "-", color="k", lw=1, label=label)
@@ -180,12 +155,20 @@ def draw_largest_cod_vs_temperature(cod_by_temperature: dict[float, pd.DataFrame
     return fig, caption
 
 
+def pair_locality_by_temperature(tables) -> pd.DataFrame:
+    """One frame of the pair-locality tables ``[(frame, metadata), ...]``, labelled by rule and temperature."""
+    frames = [frame.assign(method=meta["method"], temperature=meta["dataset_metadata"]["temperature"])
+              for frame, meta in tables if not frame.empty]
+    columns = ["method", "temperature", "nn_fraction", "random_expectation"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
 def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     """Supplementary: M2 exponent against T for every pairing rule, and pair locality."""
     fig, (left, right) = new_figure(ncols=2)
     for method, rows in exponents.groupby("method"):
         rows = rows.sort_values("temperature")
-        colour = METHOD_COLOURS.get(method, "k")
+        colour = method_colour(method)
         err = np.vstack([rows["exponent"] - rows["ci_low"], rows["ci_high"] - rows["exponent"]])
         left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-", color=colour, label=method, capsize=2)
     for ax in (left, right):
@@ -199,7 +182,7 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     left.legend()
     for method, rows in locality.groupby("method"):
         rows = rows.sort_values("temperature")
-        right.plot(rows["temperature"], rows["nn_fraction"], "o-", color=METHOD_COLOURS.get(method, "k"), label=method)
+        right.plot(rows["temperature"], rows["nn_fraction"], "o-", color=method_colour(method), label=method)
     if not locality.empty:
         right.axhline(float(locality["random_expectation"].iloc[0]), color="0.5", ls=":", lw=0.8,
                       label="random, 4/(N-1)")
@@ -208,24 +191,13 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     right.legend()
     caption = (
         "Supplementary. Left: exponent of M2(K) ~ K^alpha against temperature for every pairing rule "
-        "(projection, correlation, lattice block spins, random), with 95% bootstrap CIs. Right: fraction of "
+        f"run ({', '.join(m for m in PAIRING_RULES if m in set(exponents['method']))}), with 95% bootstrap CIs. Right: fraction of "
         "the first-level pairs that are nearest neighbours on the lattice; random pairing gives 4/(N-1)."
     )
     return fig, caption
 
 
 # ----- Fig. 3: the Kob–Andersen glass (p_hop data) -------------------------------------------
-
-
-def first_pick_excess(cod: pd.DataFrame, level: int) -> float:
-    """ΔCOD(1) over the median increment of the computed ranks at one level.
-
-    1 for variables whose first pick explains no more than a typical one (linear, random-like
-    behaviour); large when a few collective variables dominate (the paper's "nonlinear" COD).
-    """
-    rows = cod[cod["level"] == level].sort_values("rank")
-    median = float(rows["delta_cod"].median())
-    return float(rows["delta_cod"].iloc[0] / median) if median > 0 else float("inf")
 
 
 def draw_glass_cod_levels(cod_by_temperature: dict[float, pd.DataFrame], levels: list[int], method: str):

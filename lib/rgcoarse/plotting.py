@@ -18,6 +18,7 @@ from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
 from rgcoarse.atomic import atomic_path, write_text  # noqa: E402
 from rgcoarse.constants import ISING_CRITICAL_TEMPERATURE  # noqa: E402
+from rgcoarse.pairing_rules import PAIRING_RULES  # noqa: E402
 
 
 STYLE = {
@@ -34,13 +35,13 @@ STYLE = {
     "lines.markersize": 4.5,
     "savefig.bbox": "tight",
 }
-METHOD_COLOURS = {
-    "projection": "#1b6ca8",
-    "correlation": "#d1495b",
-    "lattice": "#2e933c",
-    "random": "#7a7a7a",
-}
 TEMPERATURE_CMAP = "coolwarm"
+
+
+def method_colour(method: str) -> str:
+    """A pairing rule's colour (from the registry; black for a name it does not know)."""
+    rule = PAIRING_RULES.get(method)
+    return rule.colour if rule else "k"
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, **kwargs):

@@ -28,6 +28,12 @@ def write_table(path, frame: pd.DataFrame, metadata: dict | None = None) -> None
         pq.write_table(table, tmp, compression="zstd")
 
 
+def write_csv(path, frame: pd.DataFrame, float_format: str = "%.6g") -> None:
+    """Write ``frame`` (without its index) to ``path`` as CSV, atomically; floats to 6 significant digits."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, float_format=float_format)
+
+
 def read_table(path) -> tuple[pd.DataFrame, dict]:
     """Read a table written by :func:`write_table`: (frame, metadata)."""
     path = Path(path)
