@@ -16,8 +16,9 @@ from rgcoarse.coarse_grain import (
 )
 from rgcoarse.fits import bootstrap_exponent
 from rgcoarse.observables import cod_table, mean_variance_table, silence_probability_table
+from rgcoarse.pairing_rules import pairing_rule_names
 
-METHODS = ["projection", "correlation", "lattice", "random"]
+METHODS = list(pairing_rule_names())
 
 
 def lattice_data(rng, n_samples=40, rows=8, cols=8):

@@ -11,14 +11,14 @@ rule coarse_grain:
     params:
         omega=config["coarse_graining"]["omega"],
         min_variables=config["coarse_graining"]["min_variables"],
-        order=lambda w: config["coarse_graining"]["projection_order"] if w.method == "projection" else None,
+        options=lambda w: pairing_options(w.method),
         seed=lambda w: derive_seed(config["seed"], "coarse", w.dataset, w.condition, w.method),
     log:
         "logs/coarse/{dataset}/{condition}/{method}.log",
     benchmark:
         "benchmarks/coarse/{dataset}/{condition}/{method}.tsv"
     wildcard_constraints:
-        method="projection|correlation|lattice|random",
+        method=wildcard_pattern(),
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1

@@ -1,24 +1,23 @@
 # Helpers shared by the rule files (dataset/condition names, per-job settings, seeds,
 # the inputs and targets of each stage).
 # Everything here is computed from `config` at parse time, so a bad config stops
-# `snakemake -n` before any job runs.
+# `snakemake -n` before any job runs. The lists of pairing rules, dataset kinds and figure
+# panels come from the package's registries, never from this file.
 
-import math
 from pathlib import Path
 
+from rgcoarse.conditions import replica_condition, temperature_condition, with_override
 from rgcoarse.datamatrix import DataMatrixError, read_user_matrix
+from rgcoarse.dataset_kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset
+from rgcoarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
+from rgcoarse.panels import PANELS, panel_named, report_caption
 from rgcoarse.seeds import derive_seed
 
 ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sweeps", "wolff_window")
 
 
 class ConfigError(ValueError):
-    """A config problem the JSON schema cannot express (files, cross-key rules)."""
-
-
-def temperature_condition(temperature):
-    """Wildcard value for one temperature, e.g. 2.3 -> 'T2.300'."""
-    return f"T{float(temperature):.3f}"
+    """A config problem the JSON schema cannot express (files, cross-key rules, registries)."""
 
 
 def ising_conditions():
@@ -32,9 +31,9 @@ def _check_unique_conditions():
 
 
 def _check_overrides():
-    temperatures = [float(t) for t in config["ising"]["temperatures"]]
+    known = set(ising_conditions())
     for key in config["ising"].get("overrides", {}):
-        if not any(math.isclose(float(key), t, abs_tol=5e-4) for t in temperatures):
+        if temperature_condition(key) not in known:
             raise ConfigError(
                 f"config key ising.overrides.{key}: {key} is not one of ising.temperatures"
             )
@@ -42,6 +41,10 @@ def _check_overrides():
 
 def _check_user_files():
     for name, entry in config.get("user_datasets", {}).items():
+        if name in builtin_dataset_names():
+            raise ConfigError(
+                f"config key user_datasets.{name}: {name!r} is the name of a built-in dataset; choose another"
+            )
         path = Path(entry["path"])
         if not path.is_file():
             raise ConfigError(f"config key user_datasets.{name}.path: file not found: {path}")
@@ -51,19 +54,53 @@ def _check_user_files():
             raise ConfigError(f"config key user_datasets.{name}.path: {exc}") from None
 
 
+def _check_kind_map(key, mapping):
+    """A per-kind config map must name every registered dataset kind, and nothing else."""
+    kinds = set(dataset_kind_names())
+    unknown, missing = set(mapping) - kinds, kinds - set(mapping)
+    if unknown:
+        raise ConfigError(
+            f"config key {key}: unknown dataset kind(s) {sorted(unknown)}; the kinds are {sorted(kinds)}"
+        )
+    if missing:
+        raise ConfigError(f"config key {key}: missing dataset kind(s) {sorted(missing)}")
+
+
+def _check_methods(key, methods, kind):
+    for method in methods:
+        if method not in PAIRING_RULES:
+            raise ConfigError(
+                f"config key {key}: {method!r} is not a pairing rule; registered: {', '.join(pairing_rule_names())}"
+            )
+        if PAIRING_RULES[method].needs_lattice and not kind.has_lattice:
+            raise ConfigError(f"config key {key}: rule {method!r} needs lattice data, which {kind.name} data is not")
+
+
+def _check_pairing_config():
+    _check_kind_map("coarse_graining.methods", config["coarse_graining"]["methods"])
+    for kind_name, methods in config["coarse_graining"]["methods"].items():
+        _check_methods(f"coarse_graining.methods.{kind_name}", methods, kind_of_dataset(kind_name))
+    _check_methods("coarse_graining.comparison_methods", config["coarse_graining"].get("comparison_methods", []),
+                   kind_of_dataset("ising"))
+    _check_methods("figures.method", [config["figures"]["method"]], kind_of_dataset("ising"))
+    for name, entry in config.get("user_datasets", {}).items():
+        _check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
+    _check_kind_map("observables.silence_threshold", config["observables"]["silence_threshold"])
+    _check_kind_map("observables.cod_max_rank", config["observables"]["cod_max_rank"])
+
+
 _check_unique_conditions()
 _check_overrides()
 _check_user_files()
+_check_pairing_config()
 
 
 def ising_settings(condition):
     """Sampling settings of one Ising temperature: the defaults merged with its override."""
     temperature = float(condition.lstrip("T"))
     section = config["ising"]
-    settings = {key: section[key] for key in ISING_SETTING_KEYS}
-    for key, override in section.get("overrides", {}).items():
-        if math.isclose(float(key), temperature, abs_tol=5e-4):
-            settings.update(override)
+    defaults = {key: section[key] for key in ISING_SETTING_KEYS}
+    settings = with_override(defaults, section.get("overrides", {}), temperature)
     settings.update(
         temperature=temperature,
         lattice_size=section["lattice_size"],
@@ -73,12 +110,8 @@ def ising_settings(condition):
 
 
 def dataset_kind(dataset):
-    """Which config sections describe a dataset: ising, gaussian, glass or user."""
-    if dataset in ("ising", "gaussian"):
-        return dataset
-    if dataset == "ka":
-        return "glass"
-    return "user"
+    """The dataset kind (a key of the per-kind config maps) of a dataset."""
+    return kind_of_dataset(dataset).name
 
 
 def dataset_conditions():
@@ -86,7 +119,7 @@ def dataset_conditions():
     pairs = [("ising", c) for c in ising_conditions()]
     pairs.append(("gaussian", "default"))
     pairs += [(name, "default") for name in config.get("user_datasets", {})]
-    pairs += [("ka", c) for c in glass_conditions()]
+    pairs += [("glass", c) for c in glass_conditions()]
     return pairs
 
 
@@ -95,15 +128,24 @@ def glass_conditions():
     return [Path(p).stem for p in glass_data_targets()]  # glass_common.smk
 
 
+def _kind_setting(section, key, dataset):
+    """A per-kind setting of a dataset: a user dataset's own entry first, then its kind's value."""
+    entry = config.get("user_datasets", {}).get(dataset, {}) if dataset_kind(dataset) == "user" else {}
+    return entry.get(key, config[section][key][dataset_kind(dataset)])
+
+
 def methods_for(dataset, condition=None):
     """Pairing rules run on one dataset (and, for Ising, one temperature condition)."""
-    kind = dataset_kind(dataset)
-    if kind == "user":
-        return config["user_datasets"][dataset].get("methods", ["projection", "random"])
-    methods = list(config["coarse_graining"]["methods"].get(kind, ["projection", "random"]))
-    if kind == "ising" and condition in comparison_conditions():
+    methods = list(_kind_setting("coarse_graining", "methods", dataset))
+    if dataset_kind(dataset) == "ising" and condition in comparison_conditions():
         methods += [m for m in config["coarse_graining"].get("comparison_methods", []) if m not in methods]
     return methods
+
+
+def pairing_options(method):
+    """The config values of a pairing rule's options (e.g. the projection rule's order)."""
+    section = config["coarse_graining"]
+    return {option: section[key] for option, key in PAIRING_RULES[method].options.items()}
 
 
 def comparison_conditions():
@@ -125,17 +167,12 @@ _check_comparison_temperatures()
 
 
 def silence_threshold(dataset):
-    kind = dataset_kind(dataset)
-    if kind == "user":
-        return config["user_datasets"][dataset].get("silence_threshold", 0.0)
-    thresholds = config["observables"].get("silence_threshold", {})
-    return thresholds.get(kind, 0.0)
+    return _kind_setting("observables", "silence_threshold", dataset)
 
 
 def cod_max_rank(dataset):
     """Stepwise-selection ranks per level for a dataset (None = every rank)."""
-    ranks = config["observables"].get("cod_max_rank", {}).get(dataset_kind(dataset), 256)
-    return ranks or None
+    return _kind_setting("observables", "cod_max_rank", dataset) or None
 
 
 # Inputs and targets of the stage rule files. They live here, not next to their rules,
@@ -168,65 +205,96 @@ def coarse_graining_targets():
 
 
 # figures.smk
-PAPER_PANELS = ["fig1", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f", "fig3a", "fig3b", "fig3c"]
-
-
 def observable_path(dataset, condition, name, method=None):
     method = method or config["figures"]["method"]
     return f"results/observables/{dataset}/{condition}/{method}/{name}.parquet"
 
 
+def fit_path(dataset, condition, method=None):
+    return f"results/fits/{dataset}/{condition}/{method or config['figures']['method']}.parquet"
+
+
+def figure_condition(dataset, temperature):
+    """The condition a figure shows for one temperature (replica 0 of a glass temperature)."""
+    if dataset == "glass":
+        return replica_condition(temperature, 0)
+    return temperature_condition(temperature)
+
+
+def figure_conditions(dataset):
+    """Every condition of a dataset that figures and claims use."""
+    if dataset == "ising":
+        return ising_conditions()
+    if dataset == "glass":
+        return glass_figure_conditions()
+    return ["default"]
+
+
+def panel_settings(panel):
+    return config["figures"].get(panel, {})
+
+
+def _table_input_paths(spec, settings):
+    if spec.select == "default":
+        conditions = ["default"]
+    elif spec.select == "all":
+        conditions = figure_conditions(spec.dataset)
+    elif spec.select == "temperature":
+        conditions = [figure_condition(spec.dataset, settings["temperature"])]
+    else:
+        conditions = [figure_condition(spec.dataset, t) for t in settings["temperatures"]]
+    if spec.table == "fit":
+        paths = [fit_path(spec.dataset, c) for c in conditions]
+    else:
+        paths = [observable_path(spec.dataset, c, spec.table) for c in conditions]
+    return paths if spec.many else paths[0]
+
+
+def panel_input_paths(panel):
+    """The tables one panel is drawn from (input name -> path, or list of paths)."""
+    settings = panel_settings(panel)
+    return {key: _table_input_paths(spec, settings) for key, spec in panel_named(panel).inputs.items()}
+
+
 def panel_inputs(wildcards):
-    """The tables one panel is drawn from."""
-    panel, settings = wildcards.panel, config["figures"].get(wildcards.panel, {})
-    if panel == "fig1":
-        return {"cod": observable_path("gaussian", "default", "cod")}
-    if panel in ("fig2a", "fig2b"):
-        return {"m2": [observable_path("ising", c, "m2") for c in ising_conditions()]}
-    if panel in ("fig2c", "fig2d"):
-        condition = temperature_condition(settings["temperature"])
-        method = config["figures"]["method"]
-        return {
-            "m2": observable_path("ising", condition, "m2"),
-            "fit": f"results/fits/ising/{condition}/{method}.parquet",
-        }
-    if panel == "fig2e":
-        return {"cod": [observable_path("ising", temperature_condition(t), "cod") for t in settings["temperatures"]]}
-    if panel == "fig2f":
-        return {"cod": [observable_path("ising", c, "cod") for c in ising_conditions()]}
-    if panel == "fig3a":
-        return {"cod": [observable_path("ka", c, "cod") for c in glass_figure_conditions()]}
-    if panel in ("fig3b", "fig3c"):
-        condition = f"{temperature_condition(settings['temperature'])}_r0"
-        method = config["figures"]["method"]
-        return {"m2": observable_path("ka", condition, "m2"), "fit": f"results/fits/ka/{condition}/{method}.parquet"}
-    raise ValueError(f"unknown figure panel {panel!r}")
+    return panel_input_paths(wildcards.panel)
+
+
+def panel_report_caption(wildcards):
+    return report_caption(wildcards.panel, panel_settings(wildcards.panel), config["figures"]["method"])
 
 
 def glass_figure_conditions():
     """Replica 0 of every glass temperature: the runs Fig. 3 and its claims are drawn from."""
-    return [f"{temperature_condition(t)}_r0" for t in config["glass"]["temperatures"]]
+    return [replica_condition(t, 0) for t in config["glass"]["temperatures"]]
 
 
-def _check_figure_temperatures():
-    known = set(ising_conditions())
-    for panel in ("fig2c", "fig2d"):
-        t = config["figures"].get(panel, {}).get("temperature")
-        if t is not None and temperature_condition(t) not in known:
-            raise ConfigError(f"config key figures.{panel}.temperature: {t} is not one of ising.temperatures")
-    glass_known = set(glass_figure_conditions())
-    for panel in ("fig3b", "fig3c"):
-        t = config["figures"].get(panel, {}).get("temperature")
-        if t is not None and f"{temperature_condition(t)}_r0" not in glass_known:
-            raise ConfigError(f"config key figures.{panel}.temperature: {t} is not one of glass.temperatures")
-    for t in config["figures"].get("fig2e", {}).get("temperatures", []):
-        if temperature_condition(t) not in known:
-            raise ConfigError(f"config key figures.fig2e.temperatures: {t} is not one of ising.temperatures")
+def _check_figure_settings():
+    """Every panel section names a registered panel and holds the settings that panel needs."""
+    for key in config["figures"]:
+        if key not in ("dpi", "method") and key not in PANELS:
+            raise ConfigError(f"config key figures.{key}: no figure panel of that name; panels: {', '.join(PANELS)}")
+    for name, panel in PANELS.items():
+        settings = panel_settings(name)
+        missing = [key for key in panel.settings if key not in settings]
+        if missing:
+            raise ConfigError(f"config key figures.{name}: missing setting(s) {missing}")
+        unused = sorted(set(settings) - set(panel.settings))
+        if unused:
+            raise ConfigError(f"config key figures.{name}: setting(s) {unused} are not used by this panel")
+        for spec in panel.inputs.values():
+            known = set(figure_conditions(spec.dataset))
+            temperatures = {"temperature": [settings.get("temperature")], "temperatures": settings.get("temperatures")}
+            for t in temperatures.get(spec.select) or []:
+                if figure_condition(spec.dataset, t) not in known:
+                    raise ConfigError(
+                        f"config key figures.{name}.{spec.select}: {t} is not one of {spec.dataset}.temperatures"
+                    )
 
 
-_check_figure_temperatures()
+_check_figure_settings()
 
 
 def figure_targets():
-    panels = PAPER_PANELS + ["supp_pairing_rules"]
+    panels = list(PANELS) + ["supp_pairing_rules"]
     return [f"figures/{p}.{ext}" for p in panels for ext in ("pdf", "png")]

@@ -16,13 +16,14 @@ rule paper_figure:
         ),
         caption="figures/{panel}.caption.txt",
     params:
-        settings=lambda w: config["figures"].get(w.panel, {}),
+        settings=lambda w: panel_settings(w.panel),
         method=config["figures"]["method"],
         dpi=config["figures"]["dpi"],
+        report_caption=panel_report_caption,
     log:
         "logs/figures/{panel}.log",
     wildcard_constraints:
-        panel="|".join(PAPER_PANELS),
+        panel="|".join(PANELS),
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1
@@ -34,9 +35,9 @@ rule paper_figure:
 
 
 rule supp_pairing_rules:
-    """Supplementary: M2 exponent against T for all four pairing rules, and pair locality."""
+    """Supplementary: M2 exponent against T for every pairing rule run on the Ising data, and pair locality."""
     input:
-        fits=[f"results/fits/ising/{c}/{m}.parquet" for c in ising_conditions() for m in methods_for("ising", c)],
+        fits=[fit_path("ising", c, m) for c in ising_conditions() for m in methods_for("ising", c)],
         pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising", c)],
     output:
         pdf="figures/supp_pairing_rules.pdf",
@@ -68,7 +69,7 @@ rule claims:
         gaussian_cod=observable_path("gaussian", "default", "cod"),
         ising_m2=[observable_path("ising", c, "m2") for c in ising_conditions()],
         ising_cod=[observable_path("ising", c, "cod") for c in ising_conditions()],
-        glass_cod=[observable_path("ka", c, "cod") for c in glass_figure_conditions()],
+        glass_cod=[observable_path("glass", c, "cod") for c in glass_figure_conditions()],
     output:
         csv=report(
             "results/claims.csv",
