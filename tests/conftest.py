@@ -27,15 +27,9 @@ def workflow_copy(tmp_path):
     return tmp_path
 
 
-def run_workflow_script(name: str, *args) -> None:
-    """Run ``workflow/scripts/<name>`` as its command line does, in-process (no interpreter start-up)."""
-    argv = [str(REPO / "workflow" / "scripts" / name), *map(str, args)]
-    old = sys.argv
-    sys.argv = argv
-    try:
-        runpy.run_path(argv[0], run_name="__main__")
-    finally:
-        sys.argv = old
+def run_workflow_script(name: str, job) -> None:
+    """Run ``workflow/scripts/<name>`` in-process on ``job`` (a ``snakemake`` object, see ``script_job``)."""
+    runpy.run_path(str(REPO / "workflow" / "scripts" / name), init_globals={"snakemake": job}, run_name="__main__")
 
 
 def load_config(directory: Path) -> dict:

@@ -5,18 +5,22 @@ import numpy as np
 from conftest import run_workflow_script
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.seeds import derive_seed
+from rgcoarse.snakemake_job import script_job
 
-run_script = run_workflow_script
+ISING_SETTINGS = dict(temperature=2.3, lattice_size=8, n_samples=50, pilot_sweeps=200, burn_in_sweeps=50,
+                      wolff_window=0.25, spacing_factor=3)
 
 
-ISING_ARGS = ("--temperature", 2.3, "--lattice-size", 8, "--n-samples", 50, "--pilot-sweeps", 200,
-              "--burn-in-sweeps", 50)
+def run_ising(output, seed):
+    job = script_job("ising_chain", output=[output], params={"settings": dict(ISING_SETTINGS, seed=seed)},
+                     log=[output.with_suffix(".log")])
+    run_workflow_script("ising_chain.py", job)
 
 
 def test_ising_chain_is_byte_identical_for_the_same_seed(tmp_path):
     for name in ("a", "b"):
-        run_script("ising_chain.py", tmp_path / f"{name}.parquet", *ISING_ARGS, "--seed", 5)
-    run_script("ising_chain.py", tmp_path / "c.parquet", *ISING_ARGS, "--seed", 6)
+        run_ising(tmp_path / f"{name}.parquet", 5)
+    run_ising(tmp_path / "c.parquet", 6)
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
     a, c = read_data_matrix(tmp_path / "a.parquet"), read_data_matrix(tmp_path / "c.parquet")
     assert not np.array_equal(a.values, c.values)
@@ -25,10 +29,14 @@ def test_ising_chain_is_byte_identical_for_the_same_seed(tmp_path):
 
 
 def test_coarse_graining_output_is_byte_identical(tmp_path):
-    run_script("gaussian_matrix.py", tmp_path / "g.parquet", "--n-features", 32, "--n-samples", 64, "--seed", 3)
+    data = tmp_path / "g.parquet"
+    run_workflow_script("gaussian_matrix.py", script_job(
+        "gaussian_matrix", output=[data], params={"n_features": 32, "n_samples": 64, "seed": 3}))
     for name in ("a", "b"):
-        run_script("coarse_grain.py", tmp_path / "g.parquet", tmp_path / f"{name}.parquet", "--method", "random",
-                   "--seed", 9)
+        job = script_job("coarse_grain", input=[data], output=[tmp_path / f"{name}.parquet"],
+                         params={"omega": 2**-0.5, "min_variables": 4, "seed": 9, "options": {}},
+                         wildcards={"dataset": "gaussian", "condition": "default", "method": "random"})
+        run_workflow_script("coarse_grain.py", job)
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
 
 

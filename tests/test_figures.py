@@ -1,12 +1,13 @@
 """Each figure script turns a tiny fixture of Parquet tables into a non-empty PNG (and PDF, caption)."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import run_workflow_script
+from rgcoarse.panels import panel_named
+from rgcoarse.snakemake_job import script_job
 from rgcoarse.tables import write_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,8 +67,6 @@ def fixture_tables(tmp_path_factory):
     write_table(paths["gaussian_cod"], cod_table(100.0, n_levels=6), {})
     return paths
 
-run_script = run_workflow_script
-
 def assert_figure(outdir, name):
     png = Path(outdir) / f"{name}.png"
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 5000
@@ -76,14 +75,22 @@ def assert_figure(outdir, name):
 
 
 def panel_inputs(panel, tables):
-    if panel == "fig1":
-        return {"cod": str(tables["gaussian_cod"])}
-    if panel in ("fig2a", "fig2b"):
-        return {"m2": [str(p) for p in tables["m2"].values()]}
-    if panel in ("fig2c", "fig2d"):
-        t = 9.5 if panel == "fig2c" else 2.0
-        return {"m2": str(tables["m2"][t]), "fit": str(tables["fit"][t])}
-    return {"cod": [str(p) for p in tables["cod"].values()]}
+    """Fixture tables for a panel's inputs, as the registry describes them."""
+    inputs = {}
+    for key, spec in panel_named(panel).inputs.items():
+        source = tables["gaussian_cod"] if spec.dataset == "gaussian" else tables[spec.table]
+        if spec.select == "default":
+            inputs[key] = str(source)
+        elif spec.select == "temperature":
+            inputs[key] = str(source[PANELS[panel]["temperature"]])
+        else:
+            inputs[key] = [str(path) for path in source.values()]
+    return inputs
+
+
+def figure_outputs(directory, name):
+    return {"pdf": directory / f"{name}.pdf", "png": directory / f"{name}.png",
+            "caption": directory / f"{name}.caption.txt"}
 
 
 PANELS = {
@@ -92,21 +99,25 @@ PANELS = {
     "fig2b": {"level": 10},
     "fig2c": {"temperature": 9.5},
     "fig2d": {"temperature": 2.0},
-    "fig2e": {"level": 0},
+    "fig2e": {"level": 0, "temperatures": [1.5, 2.3, 9.5]},
     "fig2f": {"levels": [0, 10]},
 }
 
 
 @pytest.mark.parametrize("panel", list(PANELS))
 def test_paper_panel_renders(tmp_path, fixture_tables, panel):
-    run_script("paper_figure.py", panel, "--inputs", json.dumps(panel_inputs(panel, fixture_tables)),
-               "--settings", json.dumps(PANELS[panel]), "--outdir", tmp_path, "--dpi", 80)
+    job = script_job("paper_figure", input=panel_inputs(panel, fixture_tables), output=figure_outputs(tmp_path, panel),
+                     params={"settings": PANELS[panel], "method": "projection", "dpi": 80},
+                     wildcards={"panel": panel}, log=[tmp_path / f"{panel}.log"])
+    run_workflow_script("paper_figure.py", job)
     assert_figure(tmp_path, panel)
 
 
 def test_supplementary_pairing_figure_renders(tmp_path, fixture_tables):
-    run_script("supp_pairing_rules.py", "--fits", *fixture_tables["fit"].values(), "--pairs",
-               *fixture_tables["pairs"], "--outdir", tmp_path, "--dpi", 80)
+    job = script_job("supp_pairing_rules", input={"fits": list(fixture_tables["fit"].values()),
+                                                  "pairs": fixture_tables["pairs"]},
+                     output=figure_outputs(tmp_path, "supp_pairing_rules"), params={"dpi": 80})
+    run_workflow_script("supp_pairing_rules.py", job)
     assert_figure(tmp_path, "supp_pairing_rules")
 
 
@@ -114,9 +125,12 @@ def test_claims_script_on_fixture(tmp_path, fixture_tables):
     exponents = tmp_path / "exponents.parquet"
     write_table(exponents, pd.concat([fit_rows(t) for t in TEMPERATURES]), {})
     csv, md = tmp_path / "claims.csv", tmp_path / "claims.md"
-    run_script("claims.py", "--exponents", exponents, "--gaussian-cod", fixture_tables["gaussian_cod"],
-               "--ising-m2", *fixture_tables["m2"].values(), "--ising-cod", *fixture_tables["cod"].values(),
-               "--csv", csv, "--md", md)
+    job = script_job("claims", input={"exponents": exponents, "gaussian_cod": fixture_tables["gaussian_cod"],
+                                      "ising_m2": list(fixture_tables["m2"].values()),
+                                      "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": []},
+                     output={"csv": csv, "md": md},
+                     params={"method": "projection", "below_tc_temperature": 2.0, "glass_temperatures": [1.0, 0.4]})
+    run_workflow_script("claims.py", job)
     claims = pd.read_csv(csv).set_index("claim_id")
     # The fixture was built to agree: exponent 1.05 at T = 9.5 and 2 below Tc, M2 = 1 (0.25 occupations).
     assert claims.loc["fig2c_exponent", "verdict"] == "agrees"

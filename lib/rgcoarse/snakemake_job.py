@@ -27,11 +27,24 @@ from rgcoarse.joblog import job_logger
 __all__ = ["job_for_target", "job_from_command_line", "run_job", "script_job"]
 
 
-def _namedlist(cls, entries):
-    """A Snakemake IO container (InputFiles, OutputFiles, Params, ...) from a dict or list."""
-    if isinstance(entries, dict):
-        return cls(fromdict=entries)
-    return cls(toclone=list(entries or []))
+def _namedlist(cls, entries, flatten: bool = False):
+    """A Snakemake container (InputFiles, Params, ...) from a dict or list.
+
+    With ``flatten`` (files), a list value becomes a named slice of paths, as Snakemake does for
+    ``input: name=[...]``; otherwise each value is kept whole (params).
+    """
+    if not isinstance(entries, dict):
+        return cls(toclone=[str(e) if flatten else e for e in entries or []])
+    container = cls()
+    for key, value in entries.items():
+        start = len(container)
+        if flatten and isinstance(value, (list, tuple)):
+            container.extend(str(v) for v in value)
+            container._set_name(key, start, end=len(container))
+        else:
+            container.append(str(value) if flatten else value)
+            container._set_name(key, start)
+    return container
 
 
 def script_job(rule: str, *, input=None, output=None, params=None, wildcards=None, log=None, config=None,
@@ -40,17 +53,21 @@ def script_job(rule: str, *, input=None, output=None, params=None, wildcards=Non
 
     Used by tests to run a script on fixture files without a workflow around them.
     """
-    from snakemake.io import InputFiles, Log, OutputFiles, Params, Resources, Wildcards
+    try:  # Snakemake >= 9
+        from snakemake.iocontainers import InputFiles, Log, OutputFiles, Params, Wildcards
+        from snakemake.iocontainers import ResourceList as Resources
+    except ImportError:  # Snakemake 8
+        from snakemake.io import InputFiles, Log, OutputFiles, Params, Resources, Wildcards
     from snakemake.script import Snakemake
 
     return Snakemake(
-        _namedlist(InputFiles, input),
-        _namedlist(OutputFiles, output),
+        _namedlist(InputFiles, input, flatten=True),
+        _namedlist(OutputFiles, output, flatten=True),
         _namedlist(Params, params),
         _namedlist(Wildcards, wildcards),
         threads,
         _namedlist(Resources, {}),
-        _namedlist(Log, log),
+        _namedlist(Log, log, flatten=True),
         config or {},
         rule,
         None,
