@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rgcoarse.checks import check_integer, check_positive_integer
+from rgcoarse.checks import check_integer, check_positive_integer, check_positive_real
 from rgcoarse.pairing import check_lattice_shape, unpaired_variable
 from rgcoarse.pairing_rules import PairingContext, option_config_keys, pairing_rule
 from rgcoarse.selection import as_value_matrix
@@ -105,7 +105,7 @@ def next_level(previous: Level, pairs, omega: float, values=None) -> Level:
         computes them with PyWavelets); computed here if omitted. Only valid when every
         variable is paired.
     """
-    omega = _check_omega(omega)
+    omega = check_positive_real(omega, "omega")
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     x = previous.values
     left = unpaired_variable(pairs, x.shape[1])
@@ -167,7 +167,7 @@ def coarse_grain(
     unknown = set(options) - set(option_config_keys())
     if unknown:
         raise ValueError(f"options: {sorted(unknown)} are options of no pairing rule")
-    omega = _check_omega(omega)
+    omega = check_positive_real(omega, "omega")
     min_variables = check_positive_integer(min_variables, "min_variables")
     seed = check_integer(seed, "seed", minimum=0)
     levels = [initial_level(values)]
@@ -187,16 +187,6 @@ def coarse_grain(
         pairing = rule.pair(current.values, context)
         levels.append(next_level(current, pairing.pairs, omega, pairing.values))
     return levels
-
-
-def _check_omega(omega) -> float:
-    try:
-        omega = float(omega)
-    except (TypeError, ValueError):
-        raise ValueError(f"omega: expected a positive number, got {omega!r}") from None
-    if not np.isfinite(omega) or omega <= 0:
-        raise ValueError(f"omega: expected a finite positive number, got {omega!r}")
-    return omega
 
 
 # ---------------------------------------------------------------------------- table form
