@@ -1,6 +1,7 @@
 """Kob–Andersen model, generated LAMMPS input, LAMMPS parsers and short real LAMMPS runs."""
 
 import copy
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import run_workflow_script
 
 from rgcoarse.kob_andersen import (
     EPSILON,
@@ -36,7 +38,10 @@ from rgcoarse.lammps_io import (
     truncate_dump,
     write_trajectory,
 )
+from rgcoarse.snakemake_job import script_job
+from rgcoarse.tables import read_table
 
+REPO = Path(__file__).resolve().parents[1]
 PAIR_TYPES = {(1, 1): "AA", (1, 2): "AB", (2, 2): "BB"}
 
 
@@ -59,10 +64,11 @@ def test_model_geometry_and_composition():
     "kwargs,message",
     [
         ({"n_particles": 1001}, "whole number of A particles"),
-        ({"fraction_a": 1.0}, "fraction_a must be in"),
-        ({"cutoff_scaling": "global"}, "cutoff_scaling must be one of"),
+        ({"fraction_a": 1.0}, "fraction_a: expected a number < 1"),
+        ({"cutoff_scaling": "global"}, "cutoff_scaling: expected one of"),
         ({"n_particles": 100}, "shorter than twice the cutoff"),
-        ({"density": -1.0}, "must be positive"),
+        ({"density": -1.0}, "density: expected a number > 0"),
+        ({"n_particles": 1000.0}, "n_particles: expected an integer"),
         ({"cutoff": 1.0}, "no attractive part"),
     ],
 )
@@ -135,6 +141,14 @@ def test_stage_and_duration_checks():
         Stage("produce", 1.0, n_steps=150, seed=1, dump_every=100)
     with pytest.raises(ValueError, match="start_temperature"):
         Stage("quench", 0.4, n_steps=100, seed=1)
+    with pytest.raises(ValueError, match="kind: expected one of"):
+        Stage("anneal", 0.4, n_steps=100, seed=1)
+    with pytest.raises(ValueError, match="n_steps: expected an integer, got 100.0"):
+        Stage("produce", 0.4, n_steps=100.0, seed=1)
+    with pytest.raises(ValueError, match="ramp_steps: expected an integer <= 100"):
+        Stage("quench", 0.4, n_steps=100, seed=1, start_temperature=0.5, ramp_steps=200)
+    with pytest.raises(ValueError, match="temperature: expected a number > 0"):
+        Stage("produce", -0.4, n_steps=100, seed=1)
     with pytest.raises(ValueError, match="use the quench protocol"):
         tau_alpha_estimate(0.4)
     # The docstring's claim: within 10 % of the pipeline's measurements it was fitted to.
@@ -328,9 +342,43 @@ def test_lammps_error_is_reported_with_the_log(tmp_path, equilibrated):
         run_stage(SMALL, Stage("produce", 1.0, 100, seed=1), tmp_path / "w2", tasks=1, log=lambda _: None)
 
 
+def test_prepare_and_produce_scripts(tmp_path):
+    """glass_prepare.py then glass_produce.py on N = 500, a few hundred steps each, through the
+    snakemake object they get from Snakemake: outputs written, working directories removed."""
+    model = {"n_particles": 500}
+    engine = {"lammps_command": "{mpirun} -np {tasks} {lmp}", "tasks": 1}
+    run = tmp_path / "results" / "glass" / "T1.028_r0"
+    prepared = {"data": str(run / "equilibrated.data"), "thermo": str(run / "equilibration_thermo.parquet")}
+    stage = {"kind": "equilibrate", "temperature": 1.028, "n_steps": 200, "seed": 5, "thermo_every": 20,
+             "restart_every": 100}
+    protocol = {"protocol": "equilibrate", "start": "random", "ramp": 0.0, "equilibrated": True}
+    run_workflow_script("glass_prepare.py", script_job(
+        "glass_prepare", input=[], output=prepared, log=[str(tmp_path / "prepare.log")],
+        params={"model": model, "stage": stage, "protocol": protocol, "engine": engine, "progress_seconds": 30}))
+    thermo, metadata = read_table(prepared["thermo"])
+    assert thermo["step"].tolist() == list(range(0, 201, 20))
+    assert metadata["protocol"] == "equilibrate" and metadata["stage"]["n_steps"] == 200
+    assert metadata["engine"] == "LAMMPS" and metadata["engine_version"]
+    outputs = {"trajectory": str(run / "trajectory.parquet"), "summary": str(run / "summary.json")}
+    stage = {"kind": "produce", "temperature": 1.028, "n_steps": 400, "seed": 6, "thermo_every": 20,
+             "restart_every": 200, "dump_every": 50}
+    run_workflow_script("glass_produce.py", script_job(
+        "glass_produce", input=prepared, output=outputs, wildcards={"condition": "T1.028_r0"},
+        log=[str(tmp_path / "produce.log")],
+        params={"model": model, "stage": stage, "engine": engine, "block_count": 4, "progress_seconds": 30}))
+    trajectory, metadata = read_trajectory(outputs["trajectory"])
+    assert trajectory.positions.shape == (9, 500, 3)
+    summary = json.loads(Path(outputs["summary"]).read_text())
+    assert {k: v for k, v in metadata.items() if k != "timesteps"} == summary
+    assert summary["condition"] == "T1.028_r0" and summary["frame_interval"] == 0.25
+    assert summary["preparation"]["protocol"] == "equilibrate" and summary["thermo"]["n_blocks"] == 4
+    assert sorted(p.name for p in run.iterdir()) == [
+        "equilibrated.data", "equilibration_thermo.parquet", "summary.json", "trajectory.parquet"]
+    assert "equilibrate T=1.028: 200 steps done" in (tmp_path / "prepare.log").read_text()
+
+
 # ---------------------------------------------------------------------------- workflow checks
 
-REPO = Path(__file__).resolve().parents[1]
 GLASS_CONFIG = {
     "lammps_command": "{mpirun} -np {tasks} {lmp}", "tasks": 1, "atom_steps_per_second": 1.0e6,
     "n_particles": 1000, "fraction_a": 0.8, "density": 1.2, "cutoff": 2.5, "cutoff_scaling": "pair",
@@ -370,7 +418,7 @@ def test_default_glass_config_schedules_every_run(tmp_path):
     counts = {line.split()[0]: int(line.split()[1]) for line in proc.stdout.splitlines()
               if len(line.split()) == 2 and line.split()[1].isdigit()}
     # 5 temperatures + the equation-of-state run at T = 1.028; p_hop only for the 5.
-    assert counts["ka_prepare"] == 6 and counts["ka_produce"] == 6 and counts["ka_phop"] == 5
+    assert counts["glass_prepare"] == 6 and counts["glass_produce"] == 6 and counts["glass_phop"] == 5
 
 
 @pytest.mark.parametrize(

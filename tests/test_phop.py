@@ -1,9 +1,15 @@
-"""p_hop (paper eq. 30) on synthetic trajectories with exact answers."""
+"""p_hop (paper eq. 30) on synthetic trajectories with exact answers; the glass data matrix
+made from it, and the glass_phop workflow script."""
 
 import numpy as np
 import pytest
+from conftest import run_workflow_script
 
+from rgcoarse.datamatrix import read_data_matrix
+from rgcoarse.kob_andersen import phop_data_matrix
+from rgcoarse.lammps_io import Trajectory, read_trajectory, write_trajectory
 from rgcoarse.phop import half_window_frames, phop, phop_centres, phop_direct
+from rgcoarse.snakemake_job import script_job
 
 
 def _at_rest(n_frames, n_particles, seed=0):
@@ -96,3 +102,43 @@ def test_bad_input_is_refused_with_a_clear_message():
     x[5, 1, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         phop(x, 2)
+
+
+# ---------------------------------------------------------------------------- the glass data matrix, and the script
+
+
+def _trajectory(n_frames=30, n_particles=6):
+    x = _random_walk(n_frames, n_particles, seed=5)
+    types = np.array([1] * (n_particles - 2) + [2, 2])
+    return Trajectory(x, np.arange(3, 3 + n_particles), types, np.arange(n_frames) * 50)
+
+
+def test_phop_data_matrix_rows_columns_and_metadata():
+    trajectory = _trajectory()
+    metadata = {"condition": "T0.500_r0", "temperature": 0.5, "frame_interval": 0.25, "timesteps": [0, 50]}
+    matrix = phop_data_matrix(trajectory, metadata, phop_window=1.0)  # h = 2 frames
+    np.testing.assert_array_equal(matrix.values, phop(trajectory.positions, 2))
+    assert matrix.feature_names == [f"p{i}" for i in range(3, 9)]
+    assert matrix.feature_metadata["type"].tolist() == ["A"] * 4 + ["B"] * 2
+    assert matrix.feature_metadata["particle_id"].tolist() == list(range(3, 9))
+    meta = matrix.metadata
+    assert meta["dataset"] == "glass" and meta["observable"] == "p_hop" and "timesteps" not in meta
+    assert meta["condition"] == "T0.500_r0" and meta["phop_half_window_frames"] == 2
+    assert meta["sample_times"] == [0.25 * c for c in range(2, 28)]
+    with pytest.raises(ValueError, match="not a positive whole number of frame intervals"):
+        phop_data_matrix(trajectory, metadata, phop_window=0.3)
+
+
+def test_phop_script(tmp_path):
+    trajectory = _trajectory()
+    source, output = tmp_path / "trajectory.parquet", tmp_path / "glass" / "T0.500_r0.parquet"
+    write_trajectory(source, trajectory, {"condition": "T0.500_r0", "temperature": 0.5, "frame_interval": 0.25})
+    job = script_job("glass_phop", input=[str(source)], output=[str(output)], params={"phop_window": 1.0},
+                     log=[str(tmp_path / "phop.log")])
+    run_workflow_script("glass_phop.py", job)
+    matrix = read_data_matrix(output)
+    stored, metadata = read_trajectory(source)
+    expected = phop_data_matrix(stored, metadata, 1.0)
+    np.testing.assert_array_equal(matrix.values, expected.values)
+    assert matrix.metadata == expected.metadata and matrix.metadata["dataset"] == "glass"
+    assert "wrote" in (tmp_path / "phop.log").read_text()

@@ -165,7 +165,7 @@ def test_slurm_lammps_jobs_with_several_ranks_are_mpi_jobs(full_workflow, tmp_pa
 
     jobs = dry_run(directory, "--profile", "profiles/slurm", "--cores", "1024")
 
-    lammps = [job for job in jobs if job.rule in ("ka_prepare", "ka_produce")]
+    lammps = [job for job in jobs if job.rule in ("glass_prepare", "glass_produce")]
     assert lammps, "the default config should run LAMMPS jobs"
     for job in lammps:
         resources = {key: job.resources.get(key) for key in ("tasks", "cpus_per_task", "mpi")}

@@ -120,10 +120,10 @@ def test_glass_production_change_schedules_no_ising_job(tiny_run_copy):
 
     jobs = planned(tiny_run_copy)
 
-    assert "ka_produce" in rules_of(jobs), f"a longer production must re-run the LAMMPS production:\n{describe(jobs)}"
-    assert "ka_prepare" not in rules_of(jobs), f"the preparation does not depend on production:\n{describe(jobs)}"
+    assert "glass_produce" in rules_of(jobs), f"a longer production must re-run the LAMMPS production:\n{describe(jobs)}"
+    assert "glass_prepare" not in rules_of(jobs), f"the preparation does not depend on production:\n{describe(jobs)}"
     assert not rules_of(jobs) & {"ising_chain", "gaussian_matrix"}, f"planned:\n{describe(jobs)}"
     for job in jobs:
-        assert job.wildcards.get("dataset") in (None, "ka"), f"{job.rule} {job.wildcards} is not glass:\n{describe(jobs)}"
+        assert job.wildcards.get("dataset") in (None, "glass"), f"{job.rule} {job.wildcards} is not glass:\n{describe(jobs)}"
     ising_panels = {"fig1", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f"}
     assert not panels(jobs) & ising_panels, f"planned:\n{describe(jobs)}"

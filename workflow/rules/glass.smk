@@ -1,14 +1,14 @@
 # Kob-Andersen glass arm: the rules (helpers in glass_common.smk).
 
 
-rule ka_prepare:
+rule glass_prepare:
     """Equilibrate at T from a random start (minimisation, NVT), or start from another T's
     equilibrated configuration and equilibrate (or quench and age) at T. LAMMPS, restartable."""
     input:
         glass_preparation_input,
     output:
-        data="results/ka/{condition}/equilibrated.data",
-        thermo="results/ka/{condition}/equilibration_thermo.parquet",
+        data="results/glass/{condition}/equilibrated.data",
+        thermo="results/glass/{condition}/equilibration_thermo.parquet",
     params:
         model=glass_model(),
         stage=lambda w: glass_preparation_stage(w.condition),
@@ -16,9 +16,9 @@ rule ka_prepare:
         engine=_glass_engine(),
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
-        "logs/ka/{condition}/prepare.log",
+        "logs/glass/{condition}/prepare.log",
     benchmark:
-        "benchmarks/ka/{condition}/prepare.tsv"
+        "benchmarks/glass/{condition}/prepare.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
     priority: 1  # preparations first: the chain of starting temperatures is the critical path
@@ -30,17 +30,17 @@ rule ka_prepare:
         runtime=glass_runtime("prepare"),
         tasks=GLASS["tasks"],
     script:
-        "../scripts/ka_prepare.py"
+        "../scripts/glass_prepare.py"
 
 
-rule ka_produce:
+rule glass_produce:
     """NVT production from the prepared configuration, unwrapped positions every frame."""
     input:
-        data="results/ka/{condition}/equilibrated.data",
-        thermo="results/ka/{condition}/equilibration_thermo.parquet",
+        data="results/glass/{condition}/equilibrated.data",
+        thermo="results/glass/{condition}/equilibration_thermo.parquet",
     output:
-        trajectory="results/ka/{condition}/trajectory.parquet",
-        summary="results/ka/{condition}/summary.json",
+        trajectory="results/glass/{condition}/trajectory.parquet",
+        summary="results/glass/{condition}/summary.json",
     params:
         model=glass_model(),
         stage=lambda w: glass_production_stage(w.condition),
@@ -48,9 +48,9 @@ rule ka_produce:
         block_count=GLASS["block_count"],
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
-        "logs/ka/{condition}/produce.log",
+        "logs/glass/{condition}/produce.log",
     benchmark:
-        "benchmarks/ka/{condition}/produce.tsv"
+        "benchmarks/glass/{condition}/produce.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
     conda:
@@ -61,21 +61,21 @@ rule ka_produce:
         runtime=glass_runtime("produce"),
         tasks=GLASS["tasks"],
     script:
-        "../scripts/ka_produce.py"
+        "../scripts/glass_produce.py"
 
 
-rule ka_phop:
+rule glass_phop:
     """p_hop (paper eq. 30) of every particle: the glass data matrix."""
     input:
-        "results/ka/{condition}/trajectory.parquet",
+        "results/glass/{condition}/trajectory.parquet",
     output:
-        "results/data/ka/{condition}.parquet",
+        "results/data/glass/{condition}.parquet",
     params:
         phop_window=GLASS["phop_window"],
     log:
-        "logs/ka/{condition}/phop.log",
+        "logs/glass/{condition}/phop.log",
     benchmark:
-        "benchmarks/ka/{condition}/phop.tsv"
+        "benchmarks/glass/{condition}/phop.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
     conda:
@@ -85,24 +85,24 @@ rule ka_phop:
         mem_mb=glass_trajectory_mem_mb,
         runtime=10,
     script:
-        "../scripts/ka_phop.py"
+        "../scripts/glass_phop.py"
 
 
-rule ka_dynamics:
+rule glass_dynamics:
     """F_s(q, t) and MSD(t) of A and B particles; tau_alpha and diffusion constants."""
     input:
-        "results/ka/{condition}/trajectory.parquet",
+        "results/glass/{condition}/trajectory.parquet",
     output:
-        table="results/ka/{condition}/dynamics.parquet",
-        summary="results/ka/{condition}/dynamics.json",
+        table="results/glass/{condition}/dynamics.parquet",
+        summary="results/glass/{condition}/dynamics.json",
     params:
         wavenumber=GLASS["validation"]["wavenumber"],
         n_lags=GLASS["validation"]["n_lags"],
         msd_fit_min=GLASS["validation"]["msd_fit_min"],
     log:
-        "logs/ka/{condition}/dynamics.log",
+        "logs/glass/{condition}/dynamics.log",
     benchmark:
-        "benchmarks/ka/{condition}/dynamics.tsv"
+        "benchmarks/glass/{condition}/dynamics.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
     conda:
@@ -112,28 +112,25 @@ rule ka_dynamics:
         mem_mb=glass_trajectory_mem_mb,
         runtime=10,
     script:
-        "../scripts/ka_dynamics.py"
+        "../scripts/glass_dynamics.py"
 
 
-rule ka_validation:
+rule glass_validation:
     """U/N, pressure, T_kin, tau_alpha and D per run, and the equation-of-state check."""
     input:
-        summaries=[f"results/ka/{c}/summary.json" for c in glass_validation_conditions()],
-        dynamics=[f"results/ka/{c}/dynamics.json" for c in glass_validation_conditions()],
+        summaries=[f"results/glass/{c}/summary.json" for c in glass_validation_conditions()],
+        dynamics=[f"results/glass/{c}/dynamics.json" for c in glass_validation_conditions()],
     output:
         report(
-            "results/ka/validation.csv",
-            caption="../report/ka_validation.rst",
+            "results/glass/validation.csv",
+            caption="../report/glass_validation.rst",
             category=REPORT_TABLES,
             labels={"table": "glass validation"},
         ),
     params:
-        reference={
-            key: GLASS["validation"][key]
-            for key in ("eos_temperature", "eos_u_per_n", "eos_pressure", "u_per_n_tolerance", "pressure_tolerance")
-        },
+        reference={key: GLASS["validation"][key] for key in GLASS_REFERENCE_KEYS},
     log:
-        "logs/ka/validation.log",
+        "logs/glass/validation.log",
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1
@@ -141,27 +138,27 @@ rule ka_validation:
         mem_mb=500,
         runtime=5,
     script:
-        "../scripts/ka_validation.py"
+        "../scripts/glass_validation.py"
 
 
-rule ka_validation_figure:
+rule glass_validation_figure:
     """Supplementary figure: equation of state, F_s(q, t), MSD(t), tau_alpha(T), D(T)."""
     input:
-        table="results/ka/validation.csv",
-        dynamics=[f"results/ka/{c}/dynamics.parquet" for c in glass_validation_conditions()],
+        table="results/glass/validation.csv",
+        dynamics=[f"results/glass/{c}/dynamics.parquet" for c in glass_validation_conditions()],
     output:
-        pdf="figures/supp_ka_validation.pdf",
+        pdf="figures/supp_glass_validation.pdf",
         png=report(
-            "figures/supp_ka_validation.png",
-            caption="../report/supp_ka_validation.rst",
+            "figures/supp_glass_validation.png",
+            caption="../report/supp_glass_validation.rst",
             category=REPORT_SUPPLEMENTARY,
             labels={"figure": "glass validation"},
         ),
-        caption="figures/supp_ka_validation.caption.txt",
+        caption="figures/supp_glass_validation.caption.txt",
     params:
         dpi=config["figures"]["dpi"],
     log:
-        "logs/figures/supp_ka_validation.log",
+        "logs/figures/supp_glass_validation.log",
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1
@@ -169,4 +166,4 @@ rule ka_validation_figure:
         mem_mb=1000,
         runtime=5,
     script:
-        "../scripts/ka_validation_figure.py"
+        "../scripts/glass_validation_figure.py"

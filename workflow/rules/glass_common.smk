@@ -2,23 +2,26 @@
 # production per temperature and replica, p_hop data matrices, and a validation table
 # (equation of state, tau_alpha, D) with its supplementary figure.
 #
-#   results/ka/{condition}/equilibrated.data        final configuration of equilibration/ageing
-#   results/ka/{condition}/trajectory.parquet       unwrapped positions (frame, id, type, x, y, z)
-#   results/ka/{condition}/summary.json             run metadata + thermodynamics (block errors)
-#   results/data/ka/{condition}.parquet             p_hop data matrix (time samples x particles)
-#   results/ka/{condition}/dynamics.{parquet,json}  F_s(q, t), MSD(t); tau_alpha, D
-#   results/ka/validation.csv, figures/supp_ka_validation.{pdf,png,caption.txt}
+#   results/glass/{condition}/equilibrated.data        final configuration of equilibration/ageing
+#   results/glass/{condition}/trajectory.parquet       unwrapped positions (frame, id, type, x, y, z)
+#   results/glass/{condition}/summary.json             run metadata + thermodynamics (block errors)
+#   results/data/glass/{condition}.parquet             p_hop data matrix (time samples x particles)
+#   results/glass/{condition}/dynamics.{parquet,json}  F_s(q, t), MSD(t); tau_alpha, D
+#   results/glass/validation.csv, figures/supp_glass_validation.{pdf,png,caption.txt}
 #
 # condition = T{temperature:.3f}_r{replica}. The LAMMPS working directories
-# results/ka/{condition}/work_* (restart files) are not outputs: a killed job leaves its
+# results/glass/{condition}/work_* (restart files) are not outputs: a killed job leaves its
 # directory so that re-running it resumes; a finished job deletes it.
 
 import math
 
+from rgcoarse.conditions import find_temperature, replica_condition, temperature_condition, with_override
+from rgcoarse.constants import TEMPERATURE_DECIMALS
+from rgcoarse.kob_andersen import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
 from rgcoarse.kob_andersen import KAModel, equilibration_time, steps, tau_alpha_estimate
 
 GLASS = config["glass"]
-GLASS_CONDITION = r"T[0-9]+\.[0-9]{3}_r[0-9]+"
+GLASS_CONDITION = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
 # Keys a temperature may override (glass.overrides."<T>": {...}).
 GLASS_TEMPERATURE_KEYS = (
     "protocol",
@@ -32,11 +35,9 @@ GLASS_TEMPERATURE_KEYS = (
     "frame_interval",
 )
 GLASS_PROGRESS_SECONDS = 30  # cadence of progress lines in the LAMMPS job logs
-
-
-def glass_condition(temperature, replica):
-    """Wildcard value of one run, e.g. (0.47, 0) -> 'T0.470_r0'."""
-    return f"{temperature_condition(temperature)}_r{int(replica)}"
+# Namespace of the LAMMPS seeds (derive_seed(config seed, namespace, condition, stage)). It keeps the
+# arm's former name so that renaming the arm did not change a single trajectory.
+GLASS_SEED_NAMESPACE = "ka"
 
 
 def _glass_split(condition):
@@ -45,7 +46,7 @@ def _glass_split(condition):
 
 
 def _glass_is_temperature(temperature):
-    return any(math.isclose(float(t), temperature, abs_tol=5e-4) for t in GLASS["temperatures"])
+    return find_temperature(temperature, GLASS["temperatures"]) is not None
 
 
 def glass_settings(condition):
@@ -55,14 +56,12 @@ def glass_settings(condition):
     of the temperatures, is a random-start equilibration with the validation lengths.
     """
     temperature, replica = _glass_split(condition)
-    settings = {key: GLASS.get(key) for key in GLASS_TEMPERATURE_KEYS}
+    defaults = {key: GLASS.get(key) for key in GLASS_TEMPERATURE_KEYS}
     if not _glass_is_temperature(temperature):
         validation = GLASS["validation"]
-        settings.update(protocol="equilibrate", start_from=None, equilibration=validation["eos_equilibration"],
+        defaults.update(protocol="equilibrate", start_from=None, equilibration=validation["eos_equilibration"],
                         production=validation["eos_production"])
-    for key, override in GLASS["overrides"].items():
-        if math.isclose(float(key), temperature, abs_tol=5e-4):
-            settings.update(override)
+    settings = with_override(defaults, GLASS["overrides"], temperature)
     settings.update(temperature=temperature, replica=replica)
     if settings["protocol"] == "equilibrate" and settings["equilibration"] == "auto":
         try:
@@ -91,7 +90,7 @@ def _glass_stage(condition, kind):
         "thermostat_damping": GLASS["thermostat_damping"],
         "thermo_every": _glass_steps(condition, "thermo_interval", GLASS["thermo_interval"]),
         "restart_every": _glass_steps(condition, "restart_interval", GLASS["restart_interval"]),
-        "seed": derive_seed(config["seed"], "ka", condition, kind),
+        "seed": derive_seed(config["seed"], GLASS_SEED_NAMESPACE, condition, kind),
         "temperature": _glass_split(condition)[0],
     }
 
@@ -130,7 +129,7 @@ def glass_production_stage(condition):
 def glass_protocol(condition):
     """How ``condition`` was prepared, for the metadata of every file made from it."""
     s = glass_settings(condition)
-    start = "random" if s["start_from"] is None else glass_condition(s["start_from"], s["replica"])
+    start = "random" if s["start_from"] is None else replica_condition(s["start_from"], s["replica"])
     common = {"start": start, "ramp": float(s.get("ramp") or 0.0)}
     if s["protocol"] == "quench":
         return dict(common, protocol="quench_and_age", equilibrated=False, aging_time=float(s["aging"]))
@@ -147,7 +146,7 @@ def glass_preparation_input(wildcards):
     s = glass_settings(wildcards.condition)
     if s["start_from"] is None:
         return []
-    return [f"results/ka/{glass_condition(s['start_from'], s['replica'])}/equilibrated.data"]
+    return [f"results/glass/{replica_condition(s['start_from'], s['replica'])}/equilibrated.data"]
 
 
 def glass_runtime(kind):
@@ -170,31 +169,31 @@ def glass_trajectory_mem_mb(wildcards):
 
 def glass_run_conditions():
     """Every (temperature, replica) run that becomes a data matrix."""
-    return [glass_condition(t, r) for t in GLASS["temperatures"] for r in range(GLASS["replicas"])]
+    return [replica_condition(t, r) for t in GLASS["temperatures"] for r in range(GLASS["replicas"])]
 
 
 def glass_validation_conditions():
     """The runs plus the equation-of-state run (when its temperature is not already run)."""
     conditions = glass_run_conditions()
-    eos = glass_condition(GLASS["validation"]["eos_temperature"], 0)
+    eos = replica_condition(GLASS["validation"]["eos_temperature"], 0)
     return conditions if eos in conditions else conditions + [eos]
 
 
 def glass_data_targets():
     """The p_hop data matrices, one per temperature and replica (for `rule all`)."""
-    return [f"results/data/ka/{c}.parquet" for c in glass_run_conditions()]
+    return [f"results/data/glass/{c}.parquet" for c in glass_run_conditions()]
 
 
 def glass_validation_targets():
     """The validation table and its supplementary figure (for `rule all`)."""
-    return ["results/ka/validation.csv"] + [f"figures/supp_ka_validation.{ext}" for ext in ("pdf", "png")]
+    return ["results/glass/validation.csv"] + [f"figures/supp_glass_validation.{ext}" for ext in ("pdf", "png")]
 
 
 def _check_glass_config():
     """Cross-key rules the schema cannot express; each error names its config key."""
     names = [temperature_condition(t) for t in GLASS["temperatures"]]
     if len(set(names)) != len(names):
-        raise ConfigError("config key glass.temperatures: two temperatures agree to 3 decimals")
+        raise ConfigError(f"config key glass.temperatures: two temperatures agree to {TEMPERATURE_DECIMALS} decimals")
     for key in GLASS["overrides"]:
         if not _glass_is_temperature(float(key)):
             raise ConfigError(f"config key glass.overrides.{key}: {key} is not one of glass.temperatures")
@@ -206,7 +205,7 @@ def _check_glass_config():
         s = glass_settings(condition)
         seen = [condition]
         while s["start_from"] is not None:  # follow the chain of starting temperatures
-            source = glass_condition(s["start_from"], s["replica"])
+            source = replica_condition(s["start_from"], s["replica"])
             if not _glass_is_temperature(float(s["start_from"])):
                 raise ConfigError(f"config key glass.start_from ({condition}): {s['start_from']} is not one of glass.temperatures")
             if glass_settings(source)["protocol"] != "equilibrate":
