@@ -28,8 +28,8 @@ localrules:
     paper_figure,
     supp_pairing_rules,
     claims,
-    ka_validation,
-    ka_validation_figure,
+    glass_validation,
+    glass_validation_figure,
 
 
 rule all:

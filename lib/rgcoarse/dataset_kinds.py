@@ -28,6 +28,9 @@ class DatasetKind:
         Whether its samples are consecutive times of one run (autocorrelated), rather than independent draws.
     builtin : bool
         Whether the pipeline generates it (a dataset of this name), rather than reading user files.
+    seed_name : str, optional
+        The name its jobs' seeds are derived from (default: the dataset name). The glass arm keeps
+        its former name ``ka`` here, so that renaming the arm changed no seed and no number.
     """
 
     name: str
@@ -35,6 +38,7 @@ class DatasetKind:
     has_lattice: bool = False
     time_series: bool = False
     builtin: bool = True
+    seed_name: str | None = None
 
 
 DATASET_KINDS: dict[str, DatasetKind] = {}
@@ -58,6 +62,12 @@ def builtin_dataset_names() -> tuple[str, ...]:
     return tuple(name for name, kind in DATASET_KINDS.items() if kind.builtin)
 
 
+def seed_name(dataset: str) -> str:
+    """The name a dataset's seeds are derived from (see :attr:`DatasetKind.seed_name`)."""
+    kind = DATASET_KINDS.get(dataset)
+    return kind.seed_name if kind is not None and kind.builtin and kind.seed_name else dataset
+
+
 def kind_of_dataset(dataset: str) -> DatasetKind:
     """The kind of a dataset: a built-in kind by name, otherwise ``user``."""
     kind = DATASET_KINDS.get(dataset)
@@ -66,5 +76,6 @@ def kind_of_dataset(dataset: str) -> DatasetKind:
 
 register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True))
 register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)"))
-register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True))
+register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
+                     seed_name="ka"))
 register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False))

@@ -12,7 +12,7 @@ rule coarse_grain:
         omega=config["coarse_graining"]["omega"],
         min_variables=config["coarse_graining"]["min_variables"],
         options=lambda w: pairing_options(w.method),
-        seed=lambda w: derive_seed(config["seed"], "coarse", w.dataset, w.condition, w.method),
+        seed=lambda w: derive_seed(config["seed"], "coarse", seed_name(w.dataset), w.condition, w.method),
     log:
         "logs/coarse/{dataset}/{condition}/{method}.log",
     benchmark:
@@ -69,7 +69,7 @@ rule fit_exponents:
     params:
         fits=config["fits"],
         silence_threshold=lambda w: silence_threshold(w.dataset),
-        seed=lambda w: derive_seed(config["seed"], "bootstrap", w.dataset, w.condition, w.method),
+        seed=lambda w: derive_seed(config["seed"], "bootstrap", seed_name(w.dataset), w.condition, w.method),
     log:
         "logs/fits/{dataset}/{condition}/{method}.log",
     benchmark:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rgcoarse.conditions import replica_condition, temperature_condition, with_override
 from rgcoarse.datamatrix import DataMatrixError, read_user_matrix
-from rgcoarse.dataset_kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset
+from rgcoarse.dataset_kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset, seed_name
 from rgcoarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
 from rgcoarse.panels import PANELS, panel_named, report_caption
 from rgcoarse.seeds import derive_seed

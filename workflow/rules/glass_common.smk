@@ -35,9 +35,9 @@ GLASS_TEMPERATURE_KEYS = (
     "frame_interval",
 )
 GLASS_PROGRESS_SECONDS = 30  # cadence of progress lines in the LAMMPS job logs
-# Namespace of the LAMMPS seeds (derive_seed(config seed, namespace, condition, stage)). It keeps the
-# arm's former name so that renaming the arm did not change a single trajectory.
-GLASS_SEED_NAMESPACE = "ka"
+# Namespace of the LAMMPS seeds (derive_seed(config seed, namespace, condition, stage)): the glass
+# kind's seed name (rgcoarse.dataset_kinds), its former name, so renaming the arm changed no trajectory.
+GLASS_SEED_NAMESPACE = seed_name("glass")
 
 
 def _glass_split(condition):
