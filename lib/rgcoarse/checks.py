@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 
 def check_integer(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as an int (bools and non-integers rejected) within ``[minimum, maximum]``."""
@@ -46,3 +48,35 @@ def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"{name}: expected one of {choices}, got {value!r}")
     return value
+
+
+# Data whose largest magnitude lies outside this window cannot be analysed in float64: the
+# variance of a sum of up to N features is of order (N * max|x|)**2, which overflows above
+# about 1e154 and loses all precision (subnormal squares) below about 1e-154.
+MAX_DATA_MAGNITUDE = 1e140
+MIN_DATA_MAGNITUDE = 1e-140
+
+
+def check_data_scale(values, name: str) -> None:
+    """Raise ValueError unless the data's scale lets sums of all features and their squares stay in float64.
+
+    All-zero data passes (its observables are exactly zero); otherwise ``max|x| * N`` must be at
+    most :data:`MAX_DATA_MAGNITUDE` and ``max|x|`` at least :data:`MIN_DATA_MAGNITUDE`.
+    """
+    values = np.asarray(values)
+    if values.size == 0 or not np.issubdtype(values.dtype, np.floating):
+        return  # integers and booleans are always in range
+    largest = float(np.max(np.abs(values)))
+    if largest == 0:
+        return
+    n_features = values.shape[-1]
+    if largest * n_features > MAX_DATA_MAGNITUDE:
+        raise ValueError(
+            f"{name}: values up to {largest:.3g} over {n_features} features: variances of cluster sums "
+            f"would overflow float64; rescale the data (e.g. divide by its standard deviation)"
+        )
+    if largest < MIN_DATA_MAGNITUDE:
+        raise ValueError(
+            f"{name}: the largest value is {largest:.3g}: squares of the data underflow float64; "
+            "rescale the data (e.g. divide by its standard deviation)"
+        )

@@ -197,9 +197,10 @@ def levels_to_frame(levels: list[Level]) -> pd.DataFrame:
 
     Columns: ``level`` (int16), ``variable`` (int32), ``cluster_size`` (int32), ``scale``
     (float64), ``members`` (list<int32>, sorted original feature indices) and ``values``
-    (list<float32>, the variable's m samples; float32 halves the storage and is the
-    only lossy part). The list columns hold one NumPy array per row (object dtype),
-    which ``pyarrow.Table.from_pandas`` turns into ``list<int32>`` / ``list<float>``.
+    (list<float64>, the variable's m samples, exactly as computed: the stepwise COD is
+    computed from them, and float32 would underflow or overflow for data far from unit
+    scale). The list columns hold one NumPy array per row (object dtype), which
+    ``pyarrow.Table.from_pandas`` turns into ``list<int32>`` / ``list<double>``.
     ``pairs`` are not stored: :func:`levels_from_frame` recovers them from the
     memberships.
     """
@@ -216,7 +217,7 @@ def levels_to_frame(levels: list[Level]) -> pd.DataFrame:
         size_col.append(lev.cluster_sizes.astype(np.int32))
         scale_col.append(lev.scale)
         members.extend(lev.members)
-        series.append(np.ascontiguousarray(lev.values.T, dtype=np.float32).ravel())
+        series.append(np.ascontiguousarray(lev.values.T, dtype=np.float64).ravel())
     if max(lev.level for lev in levels) > np.iinfo(np.int16).max:
         raise ValueError("levels: level index does not fit int16")
     sizes = np.concatenate(size_col)
@@ -224,8 +225,8 @@ def levels_to_frame(levels: list[Level]) -> pd.DataFrame:
     member_cells = np.split(flat_members, np.cumsum(sizes)[:-1])
     flat_values = np.concatenate(series)
     value_cells = np.split(flat_values, np.arange(1, sizes.size) * m)
-    # Object columns of int32 / float32 arrays: pyarrow stores them as list<int32> and
-    # list<float32>, and they survive a Parquet round trip through pandas metadata
+    # Object columns of int32 / float64 arrays: pyarrow stores them as list<int32> and
+    # list<double>, and they survive a Parquet round trip through pandas metadata
     # (ArrowDtype list columns currently do not).
     return pd.DataFrame(
         {
@@ -249,7 +250,7 @@ def _object_column(cells: list[np.ndarray]) -> np.ndarray:
 
 
 def levels_from_frame(frame: pd.DataFrame) -> list[Level]:
-    """Inverse of :func:`levels_to_frame` (values come back as float64 of the float32).
+    """Inverse of :func:`levels_to_frame`.
 
     Accepts the list columns as Arrow lists or as object columns of arrays/lists (what
     ``pyarrow.Table.to_pandas`` gives). Each level's ``pairs`` are recovered from the

@@ -1,5 +1,6 @@
 """Glue: coarse-grain one data matrix with one pairing rule; write every level as Parquet."""
 
+from rgcoarse.checks import check_data_scale
 from rgcoarse.coarse_grain import coarse_grain, levels_to_frame
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.snakemake_job import job_from_command_line, run_job
@@ -9,6 +10,7 @@ from rgcoarse.tables import write_table
 def main(job, logger):
     source, method, p = job.input[0], job.wildcards.method, job.params
     matrix = read_data_matrix(source)
+    check_data_scale(matrix.values, str(source))  # before any work: a clear error, never an overflow later
     lattice_shape = matrix.metadata.get("lattice_shape")
     logger.info("%s: %d samples x %d features, method %s", source, matrix.n_samples, matrix.n_features, method)
     levels = coarse_grain(
