@@ -36,6 +36,23 @@ BAD_CONFIGS = [
      "observables.cod_max_rank: missing dataset kind(s) ['user']"),
     ("unknown figure panel", "figures.fig9", {"level": 0}, "figures.fig9: no figure panel of that name"),
     ("panel setting missing", "figures.fig2c", {}, "figures.fig2c: missing setting(s) ['temperature']"),
+    ("NaN omega", "coarse_graining.omega", float("nan"), "coarse_graining.omega: nan is not a finite number"),
+    ("infinite spacing factor", "ising.spacing_factor", float("inf"), "ising.spacing_factor: inf is not a finite number"),
+    ("NaN silence threshold", "observables.silence_threshold.glass", float("nan"),
+     "observables.silence_threshold.glass: nan is not a finite number"),
+    ("infinite glass cutoff", "glass.cutoff", float("inf"), "glass.cutoff: inf is not a finite number"),
+    ("NaN temperature", "ising.temperatures", [2.0, float("nan")], "ising.temperatures.1: nan is not a finite number"),
+    ("whole-number float as an integer", "ising.n_samples", 4000.0,
+     "ising.n_samples: 4000.0 must be an integer (write it without a decimal point)"),
+    ("temperature below the written precision", "ising.temperatures", [2.0, 0.0001],
+     "ising.temperatures: 0.0001 is written T0.000 in paths"),
+    ("temperature with more decimals than its wildcard", "glass.temperatures", [1.0, 0.4, 0.4704],
+     "glass.temperatures: 0.4704 has more than 3 decimals"),
+    ("reversed COD rank range", "fits.cod_rank_range", [32, 1], "fits.cod_rank_range: [32, 1] is reversed"),
+    ("lattice that cannot be halved to the floor", "ising.lattice_size", 6,
+     "ising.lattice_size / coarse_graining.min_variables (rule 'lattice')"),
+    ("unknown placeholder in the LAMMPS command", "glass.lammps_command", "{mpirun} -np {ntasks} {lmp}",
+     "glass.lammps_command: LAMMPS command '{mpirun} -np {ntasks} {lmp}': unknown placeholder(s) ['ntasks']"),
     ("user dataset named like a built-in one", "user_datasets", {"glass": {"path": "x.npy"}},
      "user_datasets.glass: 'glass' is the name of a built-in dataset"),
     ("too few bootstrap resamples", "fits.n_bootstrap", 50, "50 is less than the minimum of 200"),
@@ -55,6 +72,16 @@ def test_bad_config_fails_dry_run(workflow_copy, description, key, value, expect
     assert proc.returncode != 0, f"{description}: dry-run accepted a bad config"
     assert expected in output, f"{description}: expected {expected!r} in:\n{output[-3000:]}"
     assert not (workflow_copy / "results").exists(), "a job ran despite the bad config"
+
+
+def test_duplicate_yaml_key_fails_dry_run(workflow_copy):
+    path = workflow_copy / "config.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("  n_samples: 4000 ", "  n_samples: 4000\n  n_samples: 10 ", 1))
+    proc = run_snakemake(workflow_copy, "-n", "--quiet")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "key 'n_samples' appears twice" in output, output[-3000:]
 
 
 def test_malformed_user_file_fails_dry_run(workflow_copy):

@@ -6,8 +6,16 @@
 
 from pathlib import Path
 
+import yaml
+
+from rgcoarse.config_checks import (
+    duplicate_keys,
+    non_finite_values,
+    strict_schema_errors,
+    temperature_decimals_errors,
+)
 from rgcoarse.conditions import replica_condition, temperature_condition, with_override
-from rgcoarse.datamatrix import DataMatrixError, read_user_matrix
+from rgcoarse.datamatrix import DataMatrixError, check_user_file, user_file_options
 from rgcoarse.dataset_kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset, seed_name
 from rgcoarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
 from rgcoarse.panels import PANELS, panel_named, report_caption
@@ -18,6 +26,31 @@ ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sw
 
 class ConfigError(ValueError):
     """A config problem the JSON schema cannot express (files, cross-key rules, registries)."""
+
+
+def _check_config_files_and_values():
+    """Duplicate YAML keys, NaN/inf, fractional integers, temperatures their wildcards would change."""
+    problems = []
+    for path in workflow.configfiles:
+        problems += [f"{path}: {m}" for m in duplicate_keys(Path(path).read_text())]
+    problems += non_finite_values(config)
+    schema = yaml.safe_load(Path(workflow.basedir, "workflow", "schemas", "config.schema.yaml").read_text())
+    problems += [m for m in strict_schema_errors(config, schema) if m not in problems]
+    temperature_lists = {
+        "ising.temperatures": config["ising"]["temperatures"],
+        "glass.temperatures": config["glass"]["temperatures"],
+        "coarse_graining.comparison_temperatures": config["coarse_graining"].get("comparison_temperatures"),
+    }
+    for key, temperatures in temperature_lists.items():
+        problems += temperature_decimals_errors(key, temperatures)
+    low, high = config["fits"]["cod_rank_range"]
+    if low > high:
+        problems.append(f"config key fits.cod_rank_range: [{low}, {high}] is reversed; write [{high}, {low}]")
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+_check_config_files_and_values()
 
 
 def ising_conditions():
@@ -49,9 +82,11 @@ def _check_user_files():
         if not path.is_file():
             raise ConfigError(f"config key user_datasets.{name}.path: file not found: {path}")
         try:
-            read_user_matrix(path)  # malformed files stop here, before any job runs
+            # Header, names, dtype and shape only, in bounded time and memory (the values are
+            # checked by the user_dataset job): malformed files stop here, before any job runs.
+            check_user_file(path, user_file_options(entry))
         except DataMatrixError as exc:
-            raise ConfigError(f"config key user_datasets.{name}.path: {exc}") from None
+            raise ConfigError(f"config key user_datasets.{name}.{exc.option or 'path'}: {exc}") from None
 
 
 def _check_kind_map(key, mapping):
@@ -87,6 +122,20 @@ def _check_pairing_config():
         _check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
     _check_kind_map("observables.silence_threshold", config["observables"]["silence_threshold"])
     _check_kind_map("observables.cod_max_rank", config["observables"]["cod_max_rank"])
+
+
+def _check_lattice_rules():
+    """Lattice rules on the Ising lattice: it must halve, one axis at a time, down to min_variables."""
+    size = config["ising"]["lattice_size"]
+    section = config["coarse_graining"]
+    methods = set(section["methods"]["ising"]) | set(section.get("comparison_methods", []))
+    for method in sorted(m for m in methods if PAIRING_RULES[m].needs_lattice and PAIRING_RULES[m].check):
+        try:
+            PAIRING_RULES[method].check(size * size, (size, size), section["min_variables"], pairing_options(method))
+        except ValueError as exc:
+            raise ConfigError(
+                f"config keys ising.lattice_size / coarse_graining.min_variables (rule {method!r}): {exc}"
+            ) from None
 
 
 _check_unique_conditions()
@@ -164,6 +213,7 @@ def _check_comparison_temperatures():
 
 
 _check_comparison_temperatures()
+_check_lattice_rules()
 
 
 def silence_threshold(dataset):

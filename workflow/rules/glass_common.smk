@@ -19,6 +19,7 @@ from rgcoarse.conditions import find_temperature, replica_condition, temperature
 from rgcoarse.constants import TEMPERATURE_DECIMALS
 from rgcoarse.kob_andersen import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
 from rgcoarse.kob_andersen import KAModel, equilibration_time, steps, tau_alpha_estimate
+from rgcoarse.kob_andersen.command import command_placeholders
 
 GLASS = config["glass"]
 GLASS_CONDITION = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
@@ -201,6 +202,10 @@ def _check_glass_config():
         KAModel(**glass_model())
     except ValueError as exc:
         raise ConfigError(f"config key glass (n_particles, fraction_a, density, cutoff): {exc}") from None
+    try:
+        command_placeholders(GLASS["lammps_command"])
+    except ValueError as exc:
+        raise ConfigError(f"config key glass.lammps_command: {exc}") from None
     for condition in glass_validation_conditions():
         s = glass_settings(condition)
         seen = [condition]

@@ -44,6 +44,26 @@ def _mpich_library_dir() -> str | None:
     return str(candidate) if list(candidate.glob("libmpi.so*")) else None
 
 
+PLACEHOLDERS = ("tasks", "lmp", "mpirun")
+
+
+def command_placeholders(template: str) -> set:
+    """The placeholders a LAMMPS command template uses; ValueError naming any unknown or malformed one.
+
+    Cheap and side-effect free: the workflow calls it at parse time, so a typo stops the dry-run.
+    """
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"LAMMPS command {template!r}: malformed placeholder ({exc}); use {{tasks}}, {{lmp}}, {{mpirun}}")
+    unknown = names - set(PLACEHOLDERS)
+    if unknown:
+        raise ValueError(
+            f"LAMMPS command {template!r}: unknown placeholder(s) {sorted(unknown)}; use {{tasks}}, {{lmp}}, {{mpirun}}"
+        )
+    return names
+
+
 def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
     """The argv and environment that launch LAMMPS, from a command template.
 
@@ -53,12 +73,7 @@ def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
     Any other command (``srun lmp_mpi``, ``lmp -k on g 1 -sf kk``) runs as written.
     """
     check_positive_integer(tasks, "tasks")
-    names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    unknown = names - {"tasks", "lmp", "mpirun"}
-    if unknown:
-        raise ValueError(
-            f"LAMMPS command {template!r}: unknown placeholder(s) {sorted(unknown)}; use {{tasks}}, {{lmp}}, {{mpirun}}"
-        )
+    names = command_placeholders(template)
     values = {"tasks": tasks}
     env = dict(os.environ)
     if names & {"lmp", "mpirun"}:
