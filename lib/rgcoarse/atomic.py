@@ -1,8 +1,13 @@
 """One atomic writer for every output file: write to a temporary sibling, then rename.
 
-A killed or failing job never leaves a half-written file under an output's name (which a later
-run could mistake for a finished one), and the temporary file is removed when the write fails.
-Temporary names are unique (``.<name>.<random>.tmp``), so two writers never share one.
+The policy, for every output of every job:
+
+- a killed or failing job never leaves a half-written file under an output's name (which a later
+  run could mistake for a finished one); Snakemake also deletes the outputs of a failed job;
+- the temporary file is hidden and unique (``.<name>.<random>.tmp`` beside the output), removed
+  when the write fails with an exception;
+- a job killed outright (SIGKILL, a node failure) cannot clean up: its temporary file stays until
+  the same output is next written successfully, which removes every stale temporary of that output.
 """
 
 from __future__ import annotations
@@ -24,8 +29,15 @@ def atomic_path(path):
     try:
         yield tmp
         tmp.replace(path)
+        _remove_stale_temporaries(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporaries of ``path`` left by writers that were killed (one output has one writer at a time)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def write_text(path, text: str) -> None:

@@ -4,9 +4,9 @@ check against Pedersen, Schrøder & Dyre, PRL 120, 165501 (2018))."""
 import json
 from pathlib import Path
 
-from rgcoarse.atomic import atomic_path
 from rgcoarse.kob_andersen import validation_table
 from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.tables import write_csv
 
 
 def main(job, logger):
@@ -20,8 +20,7 @@ def main(job, logger):
                     f"EOS check: {r.eos_check}" if isinstance(r.eos_check, str) else "")
     if (table["eos_check"] == "FAIL").any():
         logger.warning("equation-of-state check FAILED; see %s", job.output[0])
-    with atomic_path(job.output[0]) as tmp:
-        table.to_csv(tmp, index=False, float_format="%.6g")
+    write_csv(job.output[0], table)
 
 
 if "snakemake" not in globals():  # run by hand: python workflow/scripts/glass_validation.py results/glass/validation.csv
