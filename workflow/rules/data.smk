@@ -49,6 +49,8 @@ rule user_dataset:
         lambda wildcards: config["user_datasets"][wildcards.dataset]["path"],
     output:
         "results/data/{dataset}/default.parquet",
+    params:
+        options=lambda wildcards: user_file_options(config["user_datasets"][wildcards.dataset]),
     log:
         "logs/data/{dataset}/default.log",
     benchmark:

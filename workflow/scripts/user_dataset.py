@@ -6,7 +6,9 @@ from rgcoarse.snakemake_job import job_from_command_line, run_job
 
 def main(job, logger):
     source, output = job.input[0], job.output[0]
-    matrix = read_user_matrix(source)  # raises naming the file and the problem
+    # Every value is read and checked here (the parse-time check read only the header or footer);
+    # raises DataMatrixError naming the file and the problem.
+    matrix = read_user_matrix(source, dict(job.params.options))
     matrix.metadata["dataset"] = job.wildcards.dataset
     write_data_matrix(output, matrix)
     logger.info("wrote %s: %d samples x %d features from %s", output, matrix.n_samples, matrix.n_features, source)
