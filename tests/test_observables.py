@@ -135,3 +135,22 @@ def test_cod_table_stacks_levels():
     assert table.groupby("level")["rank"].max().tolist() == [16, 8, 4]
     assert table.groupby("level")["cod"].max().tolist() == pytest.approx([16, 8, 4])
     assert len(cod_table(levels, max_rank=2)) == 6
+
+
+@pytest.mark.parametrize("method", ["projection", "random", "lattice"])
+def test_level_by_level_sums_equal_the_direct_sums_from_the_original_data(method):
+    from rgcoarse.observables import all_silent, cluster_sums, level_all_silent, level_sums
+
+    rng = np.random.default_rng(5)
+    spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(50, 36))  # odd levels: 36 -> 18 -> 9 -> 5 ...
+    levels = coarse_grain(spins.astype(float), method, min_variables=1, lattice_shape=(6, 6), seed=3) \
+        if method != "lattice" else coarse_grain(spins.astype(float), method, min_variables=9, lattice_shape=(6, 6))
+    for level, sums in zip(levels, level_sums(spins, levels)):  # integer data: exact
+        assert sums.dtype == np.int64
+        np.testing.assert_array_equal(sums, cluster_sums(spins.astype(float), level.members))
+    noise = rng.standard_normal((50, 36))
+    for level, sums in zip(levels, level_sums(noise, levels)):  # floating data: to rounding
+        np.testing.assert_allclose(sums, cluster_sums(noise, level.members), rtol=1e-12, atol=1e-12)
+    silent = spins < 0
+    for level, every in zip(levels, level_all_silent(silent, levels)):
+        np.testing.assert_array_equal(every, all_silent(silent, level))
