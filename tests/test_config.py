@@ -50,7 +50,7 @@ BAD_CONFIGS = [
      "glass.temperatures: 0.4704 has more than 3 decimals"),
     ("reversed COD rank range", "fits.cod_rank_range", [32, 1], "fits.cod_rank_range: [32, 1] is reversed"),
     ("lattice that cannot be halved to the floor", "ising.lattice_size", 6,
-     "ising.lattice_size / coarse_graining.min_variables (rule 'lattice')"),
+     "ising.lattice_size / coarse_graining.min_variables, for the 'lattice' pairing"),
     ("unknown placeholder in the LAMMPS command", "glass.lammps_command", "{mpirun} -np {ntasks} {lmp}",
      "glass.lammps_command: LAMMPS command '{mpirun} -np {ntasks} {lmp}': unknown placeholder(s) ['ntasks']"),
     ("user dataset named like a built-in one", "user_datasets", {"glass": {"path": "x.npy"}},

@@ -134,7 +134,7 @@ def _check_lattice_rules():
             PAIRING_RULES[method].check(size * size, (size, size), section["min_variables"], pairing_options(method))
         except ValueError as exc:
             raise ConfigError(
-                f"config keys ising.lattice_size / coarse_graining.min_variables (rule {method!r}): {exc}"
+                f"config keys ising.lattice_size / coarse_graining.min_variables, for the {method!r} pairing: {exc}"
             ) from None
 
 
