@@ -75,3 +75,100 @@ def test_markdown_escapes_pipes_inside_cells():
     row = cl.claims_markdown(frame).splitlines()[-1]
     assert "\\|x - 1\\|" in row
     assert row.replace("\\|", "").count("|") == 9  # 8 cells
+
+
+# ----- failed fits: "not evaluated" with the status, never a number ---------------------------
+
+OK_FIT = {"status": "ok", "exponent": 1.04, "prefactor": 1.0, "ci_low": 1.01, "ci_high": 1.07, "fit_min": 1.0,
+          "fit_max": 256.0, "temperature": 9.5}
+NON_OK = ["too_few_samples", "too_few_points", "no_valid_resamples", "degenerate_interval"]
+
+
+@pytest.mark.parametrize("status", NON_OK)
+@pytest.mark.parametrize("numbers", ["zeros", "nan"])
+def test_non_ok_fit_is_not_evaluated_with_its_status(status, numbers):
+    """Old tables hold zeros in failed rows, new ones NaN: neither may be read as an exponent."""
+    value = 0.0 if numbers == "zeros" else float("nan")
+    fit = dict(OK_FIT, status=status, exponent=value, ci_low=value, ci_high=value)
+    for claim in (cl.exponent_claim("a", "2c", "x", 0.0, fit, tolerance=0.05),
+                  cl.lower_bound_claim("b", "2d", "x", "close to 2", fit, bound=-1.0)):
+        assert claim.verdict == cl.NOT_EVALUATED
+        assert status in claim.note and "T = 9.5" in claim.note
+        assert (claim.reproduced, claim.ci_low, claim.ci_high) == (None, None, None)
+
+
+def test_ok_status_with_unusable_numbers_is_not_evaluated():
+    for broken in (dict(OK_FIT, exponent=float("nan")), dict(OK_FIT, fit_min=0.0, fit_max=0.0)):
+        claim = cl.exponent_claim("a", "2c", "x", 1.05, broken, tolerance=0.05)
+        assert claim.verdict == cl.NOT_EVALUATED and "invalid fit row" in claim.note
+    missing = cl.lower_bound_claim("b", "2d", "x", "close to 2", None, bound=1.8)
+    assert missing.verdict == cl.NOT_EVALUATED and "no fit" in missing.note
+
+
+def test_lower_bound_claim_verdicts():
+    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", dict(OK_FIT, exponent=1.9), 1.8).verdict == cl.AGREES
+    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", dict(OK_FIT, exponent=1.7), 1.8).verdict == cl.DISAGREES
+
+
+def _ising_tables(temperatures):
+    m2, cod = {}, {}
+    for t in temperatures:
+        k = 2 ** np.arange(11)
+        m2[t] = pd.DataFrame({"level": np.arange(11), "cluster_size": k, "n_clusters": 1024 // k,
+                              "m2": k.astype(float) ** (2.0 if t < 2.27 else 1.0)})
+        ranks = np.arange(1, 9)
+        delta = ranks.astype(float) ** (-1.5 if t < 2.27 else 0.0)
+        cod[t] = pd.concat([pd.DataFrame({"level": level, "rank": ranks, "cod": np.cumsum(delta), "delta_cod": delta,
+                                          "norm_delta_cod": delta / 8}) for level in range(11)], ignore_index=True)
+    return m2, cod
+
+
+def _exponents(statuses: dict):
+    rows = []
+    for t, status in statuses.items():
+        exponent = 1.95 if t < 2.27 else 1.02
+        ok = status == "ok"
+        rows.append({"dataset": "ising", "method": "projection", "observable": "m2", "temperature": t,
+                     "status": status, "exponent": exponent if ok else np.nan, "prefactor": 1.0 if ok else np.nan,
+                     "ci_low": exponent - 0.01 if ok else np.nan, "ci_high": exponent + 0.01 if ok else np.nan,
+                     "fit_min": 1.0, "fit_max": 256.0})
+    return pd.DataFrame(rows)
+
+
+def test_every_temperature_claims_name_the_failed_fits():
+    temperatures = [1.5, 2.0, 2.5, 5.0, 9.5]
+    m2, cod = _ising_tables(temperatures)
+    by_id = lambda statuses: {c.claim_id: c for c in cl.figure2_claims(_exponents(statuses), m2, cod, "projection", 2.0)}
+
+    good = by_id(dict.fromkeys(temperatures, "ok"))
+    assert good["fig2d_all_below_tc"].verdict == cl.AGREES
+    assert good["fig2c_high_t"].verdict == cl.AGREES
+
+    # One failed fit below Tc: "every T below Tc" cannot be confirmed; the note names it.
+    partial = by_id({**dict.fromkeys(temperatures, "ok"), 1.5: "too_few_points"})
+    claim = partial["fig2d_all_below_tc"]
+    assert claim.verdict == cl.NOT_EVALUATED
+    assert "T = 1.5" in claim.note and "too_few_points" in claim.note
+    assert partial["fig2d_exponent"].verdict == cl.AGREES  # T = 2.0 itself was fitted
+
+    # Every fit failed: the claims are still in the table, not evaluated, with the statuses.
+    failed = by_id(dict.fromkeys(temperatures, "degenerate_interval"))
+    for claim_id in ("fig2d_all_below_tc", "fig2c_high_t", "fig2c_exponent", "fig2d_exponent"):
+        assert failed[claim_id].verdict == cl.NOT_EVALUATED
+        assert "degenerate_interval" in failed[claim_id].note
+        assert failed[claim_id].reproduced is None
+
+    # A usable fit that disagrees decides the claim even when another temperature failed.
+    exponents = _exponents({**dict.fromkeys(temperatures, "ok"), 1.5: "too_few_samples"})
+    exponents.loc[exponents["temperature"] == 2.0, ["exponent", "ci_low", "ci_high"]] = [1.5, 1.49, 1.51]
+    claims = {c.claim_id: c for c in cl.figure2_claims(exponents, m2, cod, "projection", 2.0)}
+    assert claims["fig2d_all_below_tc"].verdict == cl.DISAGREES
+    assert claims["fig2d_all_below_tc"].reproduced == 1.5
+
+
+def test_markdown_never_prints_a_narrow_interval_as_zero_width():
+    frame = cl.claims_frame([cl.Claim("a", "2c", "c", "1.05", 1.058, 1.0561, 1.0601, "r", cl.AGREES),
+                             cl.Claim("b", "2d", "c", "2", 1.97185, 1.97169, 1.97201, "r", cl.AGREES)])
+    text = cl.claims_markdown(frame)
+    assert "[1.056, 1.06]" in text
+    assert "[1.9717, 1.972]" in text

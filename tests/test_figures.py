@@ -2,11 +2,17 @@
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import run_workflow_script
+from matplotlib.colors import to_rgb
+from rgcoarse import paper_figures as pf
+from rgcoarse.coarse_grain import coarse_grain
+from rgcoarse.fits import bootstrap_exponent
 from rgcoarse.panels import panel_named
+from rgcoarse.tables import read_table
 from rgcoarse.snakemake_job import script_job
 from rgcoarse.tables import write_table
 
@@ -138,3 +144,124 @@ def test_claims_script_on_fixture(tmp_path, fixture_tables):
     assert claims.loc["fig2a_level0", "verdict"] == "agrees"
     assert claims.loc["fig1_uniform", "verdict"] == "agrees"
     assert md.read_text().count("\n| fig") == len(claims)
+
+
+# ----- failed fits read as failed; legibility -------------------------------------------------
+
+NON_OK = ["too_few_samples", "too_few_points", "no_valid_resamples", "degenerate_interval"]
+
+
+def failed_fit(status, value):
+    """A fit row of a failed fit: NaN numbers (new tables) or zeros (tables of earlier runs)."""
+    row = fit_rows(9.5).iloc[0].copy()
+    row[["exponent", "prefactor", "ci_low", "ci_high", "fit_min", "fit_max"]] = value
+    row["status"], row["n_points"], row["n_resamples"] = status, 0, 0
+    return row
+
+
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def fit_lines_of(ax):
+    return [line for line in ax.get_lines() if line.get_label().startswith("fit")]
+
+
+@pytest.mark.parametrize("status", NON_OK)
+@pytest.mark.parametrize("value", [0.0, np.nan])
+@pytest.mark.parametrize("glass", [False, True])
+def test_failed_fit_draws_the_data_and_says_no_fit(status, value, glass):
+    m2, fit = m2_table(9.5), failed_fit(status, value)
+    if glass:
+        fig, caption = pf.draw_glass_m2(m2, fit, 0.4, "projection", "c")
+    else:
+        fig, caption = pf.draw_m2_vs_cluster_size(m2, fit, 9.5, "projection")
+    ax = fig.axes[0]
+    fig.canvas.draw()  # fit_min = fit_max = 0 used to crash here (np.geomspace)
+    data = [line for line in ax.get_lines() if line.get_label() == "data"]
+    assert len(data) == 1 and len(data[0].get_xdata()) == 11
+    assert fit_lines_of(ax) == []
+    assert f"no fit: {status}" in legend_texts(ax)
+    assert f"no fit, {status}" in caption
+    for wrong in ("0.000", "nan", "exponent 0", "bootstrap CI", "K in ["):
+        assert wrong not in caption and all(wrong not in text for text in legend_texts(ax))
+    plt.close(fig)
+
+
+def test_k_min_beyond_the_data_still_draws_the_panel():
+    """The crash of the issue, end to end: a real fit with k_min beyond the largest cluster."""
+    data = np.sign(np.random.default_rng(0).normal(size=(200, 64)))
+    levels = coarse_grain(data, "random", seed=1)
+    fit = pd.Series(bootstrap_exponent(data, levels, "m2", k_min=1000).as_dict())
+    assert fit["status"] == "too_few_points"
+    m2 = pd.DataFrame({"level": range(len(levels)), "cluster_size": [int(l.cluster_sizes[0]) for l in levels],
+                       "n_clusters": [l.n_variables for l in levels],
+                       "m2": [float(np.var(data[:, l.members[0]].sum(axis=1))) + 1.0 for l in levels]})
+    fig, caption = pf.draw_m2_vs_cluster_size(m2, fit, 9.5, "random")
+    fig.canvas.draw()
+    assert fit_lines_of(fig.axes[0]) == [] and "no fit: too_few_points" in legend_texts(fig.axes[0])
+    assert "0 (level, K) rows in the fit range" in caption
+    plt.close(fig)
+
+
+def test_ok_fit_is_drawn_with_its_numbers():
+    fig, caption = pf.draw_m2_vs_cluster_size(m2_table(9.5), fit_rows(9.5).iloc[0], 9.5, "projection")
+    ax = fig.axes[0]
+    assert len(fit_lines_of(ax)) == 1 and "1.030, 1.070" in fit_lines_of(ax)[0].get_label()
+    assert "exponent 1.050, 95% bootstrap CI [1.030, 1.070]" in caption
+    # The legend sits where no data point is.
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    points = ax.transData.transform(np.column_stack([m2_table(9.5)["cluster_size"], m2_table(9.5)["m2"]]))
+    assert not any(box.contains(x, y) for x, y in points)
+    plt.close(fig)
+
+
+def pairing_inputs(fixture_tables):
+    fits = pd.concat([read_table(p)[0] for p in fixture_tables["fit"].values()], ignore_index=True)
+    locality = pf.pair_locality_by_temperature([read_table(p) for p in fixture_tables["pairs"]])
+    locality.loc[(locality["method"] == "random") & (locality["temperature"] == 2.3), "nn_fraction"] = 0.0
+    return fits, locality
+
+
+def test_supplementary_pairing_figure_is_legible(fixture_tables):
+    fits, locality = pairing_inputs(fixture_tables)
+    fig, caption = pf.draw_pairing_comparison(fits, locality)
+    left, right = fig.axes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    # The fraction's axis shows no negative ticks (the symlog axis showed -10^-3 and -10^-2).
+    low, high = right.get_ylim()
+    assert low > 0
+    labels = [(tick, label.get_text()) for tick, label in zip(right.get_yticks(), right.get_yticklabels())
+              if low <= tick <= high]
+    assert len(labels) >= 3
+    for tick, text in labels:
+        assert float(text.replace("\N{MINUS SIGN}", "-")) >= 0 and tick > 0
+    assert all(not label.get_text() for label in right.get_yticklabels(minor=True))
+    # The panels, with their tick and axis labels, do not run into each other.
+    assert not left.get_tightbbox(renderer).overlaps(right.get_tightbbox(renderer))
+    assert "open triangle" in caption  # the zero fraction is drawn on the floor, and said so
+    plt.close(fig)
+
+
+def test_pairing_figure_leaves_out_failed_fits(fixture_tables):
+    fits, locality = pairing_inputs(fixture_tables)
+    failed = fits.iloc[[0]].assign(status="too_few_points", exponent=0.0, ci_low=0.0, ci_high=0.0, temperature=3.0)
+    fig, caption = pf.draw_pairing_comparison(pd.concat([fits, failed], ignore_index=True), locality)
+    plotted = np.concatenate([np.asarray(line.get_xdata(), dtype=float) for line in fig.axes[0].get_lines()])
+    assert 3.0 not in plotted  # the failed fit's temperature: no point, no zero exponent
+    assert "left out (1 too_few_points)" in caption
+    plt.close(fig)
+
+
+def test_fig2e_temperatures_near_tc_are_distinguishable():
+    temperatures = [1.5, 2.2, 2.3, 2.4, 3.0, 9.5]
+    fig, _ = pf.draw_cod_vs_rank({t: cod_table(t) for t in temperatures}, 0, "projection")
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_label() in {f"{t:g}" for t in temperatures}]
+    assert len(lines) == len(temperatures) and len(legend_texts(ax)) == len(temperatures)
+    for a, b in zip(lines, lines[1:]):  # neighbours in T differ in colour, line style and marker
+        assert np.linalg.norm(np.subtract(to_rgb(a.get_color()), to_rgb(b.get_color()))) > 0.15
+        assert a.get_linestyle() != b.get_linestyle() and a.get_marker() != b.get_marker()
+    plt.close(fig)

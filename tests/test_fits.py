@@ -1,16 +1,24 @@
 """Power-law fits and bootstrap exponents on data with known exponents."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rgcoarse.coarse_grain import coarse_grain
 from rgcoarse.fits import (
+    STATUSES,
     bootstrap_exponent,
+    cod_increment_row,
     fit_cod_increment,
     fit_power_law,
+    fit_problem,
+    min_bootstrap_samples,
     select_fit_range,
 )
 from rgcoarse.observables import mean_variance_table
+from rgcoarse.tables import write_csv
+
+NUMBERS = ("exponent", "prefactor", "ci_low", "ci_high")
 
 
 def test_fit_power_law_recovers_an_exact_power_law():
@@ -106,8 +114,13 @@ def test_p0_of_zero_and_one_are_excluded_and_counted():
     always = np.ones((50, 16), dtype=bool)
     levels = coarse_grain(always.astype(float), "random")
     flat = bootstrap_exponent(always, levels, "p0")
-    assert flat.status == "too_few_points"
-    assert (flat.exponent, flat.ci_low, flat.ci_high, flat.n_points) == (0.0, 0.0, 0.0, 0)
+    assert flat.status == "too_few_samples"  # 50 identical rows are one distinct sample
+    assert np.isnan([flat.exponent, flat.ci_low, flat.ci_high, flat.fit_min, flat.fit_max]).all()
+    assert flat.n_points == 0  # and P0 = 1 everywhere leaves no point either
+    levels = coarse_grain(silent.astype(float), "random", seed=9)
+    beyond = bootstrap_exponent(silent, levels, "p0", k_min=128)
+    assert beyond.status == "too_few_points"
+    assert np.isnan([beyond.exponent, beyond.ci_low, beyond.ci_high, beyond.fit_min, beyond.fit_max]).all()
 
 
 def test_bootstrap_matrix_products_equal_explicit_resampling():
@@ -159,6 +172,111 @@ def test_fit_cod_increment():
     assert (window.fit_min, window.fit_max, window.n_points) == (5.0, 10.0, 6)
     few = fit_cod_increment(rank, np.where(rank == 1, 1.0, 0.0))
     assert few.status == "too_few_points"
-    assert np.isfinite([few.exponent, few.prefactor, few.r_squared]).all()
+    assert np.isnan([few.exponent, few.prefactor, few.r_squared]).all()  # no number to misread
+    assert (few.fit_min, few.fit_max, few.n_points) == (1.0, 1.0, 1)
     with pytest.raises(ValueError, match="delta_cod"):
         fit_cod_increment(rank, delta[:5])
+
+
+# ----- failed and degenerate fits: a status, and no numbers to misread -------------------------
+
+
+def assert_failed(estimate, status):
+    assert estimate.status == status
+    assert status in STATUSES
+    assert np.isnan([getattr(estimate, name) for name in NUMBERS]).all()
+    assert fit_problem(estimate.as_dict()).startswith(f"{status}: ")
+
+
+def test_min_bootstrap_samples():
+    # C(2m - 1, m) distinct resamples must reach 2 / (1 - confidence): 35 < 40 <= 126 at 95%.
+    assert min_bootstrap_samples(0.95) == 5
+    assert min_bootstrap_samples(0.99) == 6
+    assert min_bootstrap_samples(0.5) == 3  # never fewer than 3
+    with pytest.raises(ValueError, match="confidence"):
+        min_bootstrap_samples(1.0)
+
+
+@pytest.mark.parametrize("m", [1, 2])
+def test_fit_on_one_or_two_samples_is_too_few_samples(m):
+    """One sample has no variance; two samples have one non-degenerate resample (each once),
+    which used to give status ok with a zero-width CI."""
+    data = np.random.default_rng(20).normal(size=(m, 32))
+    levels = coarse_grain(data, "random", seed=1)
+    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1)
+    assert_failed(estimate, "too_few_samples")
+    assert estimate.n_resamples == 0
+    assert estimate.n_points == (0 if m == 1 else 4)  # the fit range is still reported
+
+
+def test_sample_threshold_and_distinct_samples():
+    rng = np.random.default_rng(21)
+    four, five = rng.normal(size=(4, 32)), rng.normal(size=(5, 32))
+    assert_failed(bootstrap_exponent(four, coarse_grain(four, "random", seed=1), "m2", min_clusters=1),
+                  "too_few_samples")
+    ok = bootstrap_exponent(five, coarse_grain(five, "random", seed=1), "m2", min_clusters=1)
+    assert ok.status == "ok" and ok.ci_low < ok.ci_high
+    # Fifty rows but only two distinct ones: every resample gives the same exponent while the
+    # data vary, so the interval would have zero width. Identical rows count once.
+    two = np.repeat(rng.normal(size=(2, 32)), 25, axis=0)
+    assert_failed(bootstrap_exponent(two, coarse_grain(two, "random", seed=1), "m2", min_clusters=1),
+                  "too_few_samples")
+
+
+def test_identical_resamples_give_a_degenerate_interval():
+    data = np.random.default_rng(22).normal(size=(50, 32))
+    levels = coarse_grain(data, "random", seed=1)
+    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1, n_resamples=1)
+    assert_failed(estimate, "degenerate_interval")
+    assert estimate.n_resamples == 1 and estimate.n_points == 4
+
+
+def test_exact_exponent_keeps_ok_with_zero_width():
+    """A zero-width interval is fine when every (different) resample gives the same exponent."""
+    data = np.repeat(np.random.default_rng(23).normal(size=(200, 16)), 4, axis=1)  # blocks of 4
+    levels = coarse_grain(data, "correlation")
+    estimate = bootstrap_exponent(data, levels, "m2", k_max=4, n_resamples=20)
+    assert estimate.status == "ok"
+    assert estimate.ci_low == pytest.approx(2.0) and estimate.ci_high == pytest.approx(2.0)
+
+
+def test_k_min_beyond_the_data_is_too_few_points_with_no_fit_range():
+    data = np.random.default_rng(24).normal(size=(100, 64))
+    levels = coarse_grain(data, "random", seed=1)
+    estimate = bootstrap_exponent(data, levels, "m2", k_min=1000)
+    assert_failed(estimate, "too_few_points")
+    assert np.isnan([estimate.fit_min, estimate.fit_max]).all() and estimate.n_points == 0
+    one = bootstrap_exponent(data, levels, "m2", k_min=4)  # K = 4 is the last level with 16 clusters
+    assert_failed(one, "too_few_points")
+    assert (one.fit_min, one.fit_max, one.n_points) == (4.0, 4.0, 1)
+
+
+def test_fit_problem():
+    ok = {"status": "ok", "exponent": 1.0, "prefactor": 1.0, "ci_low": 0.9, "ci_high": 1.1, "fit_min": 1.0,
+          "fit_max": 64.0}
+    assert fit_problem(ok) is None
+    assert fit_problem(None) == "no fit row"
+    assert fit_problem(dict(ok, status="no_valid_resamples")).startswith("no_valid_resamples: ")
+    assert fit_problem(dict(ok, status="something_new")) == "something_new"
+    assert fit_problem(dict(ok, exponent=np.nan)).startswith("invalid fit row")
+    assert fit_problem(dict(ok, fit_min=0.0, fit_max=0.0)).startswith("invalid fit row")
+    assert fit_problem({k: v for k, v in ok.items() if k != "ci_low"}).startswith("invalid fit row")
+
+
+def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
+    """Non-ok rows: NaN in Parquet, empty cells in the CSV; the COD increment has no interval."""
+    rng = np.random.default_rng(25)
+    data = rng.normal(size=(2, 16))
+    failed = bootstrap_exponent(data, coarse_grain(data, "random"), "m2", min_clusters=1).as_dict()
+    cod = pd.DataFrame({"level": 0, "rank": np.arange(1, 9), "delta_cod": 2.0 * np.arange(1, 9) ** -0.5})
+    increment = cod_increment_row(cod, (1, 8))
+    assert increment["status"] == "ok" and np.isnan([increment["ci_low"], increment["ci_high"]]).all()
+    assert increment["exponent"] == pytest.approx(-0.5)
+    write_csv(tmp_path / "exponents.csv", pd.DataFrame([failed, increment]))
+    rows = (tmp_path / "exponents.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    cells = dict(zip(header, rows[1].split(",")))
+    assert cells["status"] == "too_few_samples"
+    assert all(cells[name] == "" for name in NUMBERS)
+    back = pd.read_csv(tmp_path / "exponents.csv")
+    assert back.loc[0, list(NUMBERS)].isna().all()

@@ -3,7 +3,11 @@
 Each claim is decided by one explicit agreement rule, stated in the table, so a reader can
 re-check the verdict. Rules are pure functions of numbers; the builders below turn result
 tables into claim rows. A claim whose inputs are missing gets the verdict ``not evaluated``
-with the reason, never a silent pass.
+with the reason, never a silent pass. A fit is used only when
+:func:`rgcoarse.fits.fit_problem` finds nothing wrong with it (status ``ok``, finite numbers);
+otherwise the claim is ``not evaluated`` and its note names the fit's status. A claim about
+every temperature in a range is ``not evaluated`` unless every one of them has a usable fit
+(or one of the usable fits already disagrees).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pandas as pd
 
 from rgcoarse.conditions import find_temperature
 from rgcoarse.constants import ISING_CRITICAL_TEMPERATURE, TEMPERATURE_TOLERANCE
+from rgcoarse.fits import fit_problem
 from rgcoarse.linefit import fit_line
 from rgcoarse.summaries import (
     OCCUPATION_VARIANCE_FACTOR,
@@ -101,24 +106,64 @@ def verdict(ok: bool) -> str:
     return AGREES if ok else DISAGREES
 
 
-def exponent_claim(claim_id, figure, text, paper_value, fit, tolerance):
+def no_fit_note(fit) -> str | None:
+    """``None`` for a usable fit, else the note of a claim that cannot use it (with the status)."""
+    problem = fit_problem(fit)
+    if problem is None:
+        return None
+    if fit is None:
+        return "no fit for this condition (no row in the exponents table)"
+    where = f" at T = {float(fit['temperature']):g}" if "temperature" in fit else ""
+    return f"no usable fit{where}: status {problem}"
+
+
+def exponent_claim(claim_id, figure, text, paper_value, fit, tolerance, note=""):
     """A quoted exponent: agree when the CI contains it or the estimate is within ``tolerance``."""
     rule = f"95% CI contains {paper_value} or |exponent - {paper_value}| <= {tolerance}"
-    if fit is None or fit.get("status") != "ok":
-        return Claim(claim_id, figure, text, str(paper_value), None, None, None, rule, NOT_EVALUATED,
-                     "no successful fit for this condition")
+    problem = no_fit_note(fit)
+    if problem is not None:
+        return Claim(claim_id, figure, text, str(paper_value), None, None, None, rule, NOT_EVALUATED, problem)
     ok = close_to(fit["exponent"], paper_value, fit["ci_low"], fit["ci_high"], tolerance)
+    note = "; ".join(filter(None, [f"fit over K in [{fit['fit_min']:g}, {fit['fit_max']:g}]", note]))
     return Claim(claim_id, figure, text, str(paper_value), float(fit["exponent"]), float(fit["ci_low"]),
-                 float(fit["ci_high"]), rule, verdict(ok), f"fit over K in [{fit['fit_min']:g}, {fit['fit_max']:g}]")
+                 float(fit["ci_high"]), rule, verdict(ok), note)
 
 
-def lower_bound_claim(claim_id, figure, text, paper_value, fit, bound):
+def lower_bound_claim(claim_id, figure, text, paper_value, fit, bound, note=""):
+    """An exponent bound: agree when the estimate is at least ``bound``."""
     rule = f"exponent >= {bound}"
-    if fit is None or fit.get("status") != "ok":
-        return Claim(claim_id, figure, text, paper_value, None, None, None, rule, NOT_EVALUATED,
-                     "no successful fit for this condition")
+    problem = no_fit_note(fit)
+    if problem is not None:
+        return Claim(claim_id, figure, text, paper_value, None, None, None, rule, NOT_EVALUATED, problem)
     return Claim(claim_id, figure, text, paper_value, float(fit["exponent"]), float(fit["ci_low"]),
-                 float(fit["ci_high"]), rule, verdict(at_least(fit["exponent"], bound)))
+                 float(fit["ci_high"]), rule, verdict(at_least(fit["exponent"], bound)), note)
+
+
+def every_temperature_claim(build, fits: dict, worst) -> Claim | None:
+    """A claim about every temperature of a range, judged on the worst usable fit.
+
+    ``fits`` maps temperature -> fit row (or None); ``worst`` picks the fit that decides among
+    the usable ones; ``build(fit, note)`` makes the claim from one fit. Temperatures without a
+    usable fit are named in the note; with any of them, a verdict other than ``disagrees``
+    becomes ``not evaluated`` (the claim is about every temperature). ``None`` when ``fits``
+    is empty.
+    """
+    if not fits:
+        return None
+    usable = {t: f for t, f in fits.items() if fit_problem(f) is None}
+    missing = {t: f for t, f in fits.items() if t not in usable}
+    missing_note = "no usable fit at " + "; ".join(f"T = {t:g} ({fit_problem(f)})" for t, f in sorted(missing.items()))
+    if not usable:
+        claim = build(None, "")
+        return Claim(**{**asdict(claim), "verdict": NOT_EVALUATED,
+                        "note": f"{missing_note} (no temperature of the range has one)"})
+    chosen_t, chosen = worst(usable)
+    claim = build(chosen, f"the worst of {len(fits)} temperatures, T = {chosen_t:g}")
+    if missing and claim.verdict != DISAGREES:
+        return Claim(**{**asdict(claim), "verdict": NOT_EVALUATED,
+                        "note": f"{claim.note}; {claim.verdict} at the {len(usable)} fitted temperatures, but "
+                                f"{missing_note}"})
+    return claim
 
 
 def claims_frame(claims: list[Claim]) -> pd.DataFrame:
@@ -137,8 +182,16 @@ def claims_markdown(frame: pd.DataFrame) -> str:
 
     header = "| id | figure | claim | paper | reproduced | 95% CI | rule | verdict |"
     lines = [header, "|" + "---|" * 8]
+    def interval(low, high):
+        # Enough significant digits that a non-zero interval never prints as [1.06, 1.06].
+        for digits in range(3, 7):
+            lo, hi = f"{low:.{digits}g}", f"{high:.{digits}g}"
+            if lo != hi or low == high:
+                break
+        return f"[{lo}, {hi}]"
+
     for row in frame.itertuples(index=False):
-        ci = "–" if row.ci_low is None or pd.isna(row.ci_low) else f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]"
+        ci = "–" if row.ci_low is None or pd.isna(row.ci_low) else interval(row.ci_low, row.ci_high)
         lines.append(
             f"| {row.claim_id} | {row.figure} | {cell(row.claim)} | {cell(row.paper_value)} | {fmt(row.reproduced)} | "
             f"{ci} | {cell(row.rule)} | **{row.verdict}** |"
@@ -207,18 +260,20 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
                                  _fit_row(exponents, "ising", 9.5, method), tolerance=0.05))
     claims.append(exponent_claim("fig2d_exponent", "2d", f"M2 exponent below Tc (T = {below_tc_temperature:g}) is close to 2",
                                  2.0, _fit_row(exponents, "ising", below_tc_temperature, method), tolerance=0.1))
-    cold_fits = [_fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_CRITICAL_TEMPERATURE]]
-    cold_fits = [f for f in cold_fits if f is not None and f.get("status") == "ok"]
-    if cold_fits:
-        worst = min(cold_fits, key=lambda f: f["exponent"])
-        claims.append(lower_bound_claim("fig2d_all_below_tc", "2c-d", "M2 exponent is close to 2 at every T below Tc",
-                                        "close to 2", worst, bound=1.8))
-    hot_fits = [_fit_row(exponents, "ising", float(x), method) for x in t[t >= 5.0]]
-    hot_fits = [f for f in hot_fits if f is not None and f.get("status") == "ok"]
-    if hot_fits:
-        worst = max(hot_fits, key=lambda f: abs(f["exponent"] - 1.0))
-        claims.append(exponent_claim("fig2c_high_t", "2c", "M2 exponent is almost 1 at every T >= 5", 1.0,
-                                     worst, tolerance=0.1))
+    cold_fits = {float(x): _fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_CRITICAL_TEMPERATURE]}
+    claim = every_temperature_claim(
+        lambda fit, note: lower_bound_claim("fig2d_all_below_tc", "2c-d", "M2 exponent is close to 2 at every T below Tc",
+                                            "close to 2", fit, bound=1.8, note=note),
+        cold_fits, lambda usable: min(usable.items(), key=lambda item: item[1]["exponent"]))
+    if claim is not None:
+        claims.append(claim)
+    hot_fits = {float(x): _fit_row(exponents, "ising", float(x), method) for x in t[t >= 5.0]}
+    claim = every_temperature_claim(
+        lambda fit, note: exponent_claim("fig2c_high_t", "2c", "M2 exponent is almost 1 at every T >= 5", 1.0,
+                                         fit, tolerance=0.1, note=note),
+        hot_fits, lambda usable: max(usable.items(), key=lambda item: abs(item[1]["exponent"] - 1.0)))
+    if claim is not None:
+        claims.append(claim)
 
     t_cod, first = _level_curve(cod_by_t, lambda f: largest_normalised_cod(f, 0))
     lo, hi = steepest_interval(t_cod, first)

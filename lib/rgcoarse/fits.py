@@ -15,15 +15,43 @@ over the m samples; for cluster sums ``S`` (m x n_clusters) every resample's mea
 second moment are ``c @ S / m`` and ``c @ S**2 / m``, two matrix products for all
 resamples at once. The interval is the percentile interval of the resampled exponents.
 
-Failure is explicit, never NaN: with fewer than two usable points the result has
-``status = "too_few_points"`` and zeros in the numeric fields; if no resample keeps every
-fitted point defined, ``status = "no_valid_resamples"`` and the interval collapses to
-the point estimate.
+Statuses. Every fit carries a ``status``; only ``"ok"`` fits carry numbers:
+
+``ok``
+    A point estimate and a bootstrap interval. The interval may have zero width only when
+    every resample really gives the same exponent (e.g. M2 exactly proportional to K**2
+    in every resample), never because the resamples could not differ.
+``too_few_samples``
+    Fewer distinct samples (identical rows count once) than a percentile interval needs:
+    m samples have C(2m - 1, m) distinct resamples, and each tail of the interval,
+    ``(1 - confidence) / 2`` of the resamples, must be able to hold a distinct one, so
+    C(2m - 1, m) >= 2 / (1 - confidence) and m >= 3 (:func:`min_bootstrap_samples`; 5 at
+    95%). One sample has no variance at all; two samples have a single non-degenerate
+    resample (each once), so their "interval" would be the point estimate.
+``too_few_points``
+    Fewer than two (level, K) rows with distinct K in the fit range (e.g. ``k_min`` beyond
+    the largest cluster, or too few levels with ``min_clusters`` clusters).
+``no_valid_resamples``
+    No resample keeps every fitted point defined (positive variance, ``0 < P0 < 1``).
+``degenerate_interval``
+    The resamples that keep every point defined are all the same resample (e.g.
+    ``n_resamples = 1``), so the interval would have zero width without measuring any
+    sampling noise.
+
+A fit that is not ``ok`` has NaN in ``exponent``, ``prefactor``, ``ci_low`` and
+``ci_high`` (empty cells in the CSV exponents table): there is no number to read, and a
+placeholder such as 0 would read as an exponent. ``fit_min``/``fit_max`` are the K range of
+the rows in the fit range (NaN when there are none) and ``n_points`` their number, so the
+table still says what was there. :func:`fit_problem` gives the reason a fit row cannot be
+used (``None`` for a usable one); figures and claims use it rather than reading the numbers.
+The COD-increment fit (:func:`fit_cod_increment`, :func:`cod_increment_row`) is a point
+estimate: its rows have an exponent but empty ``ci_low``/``ci_high`` (``ci_method`` says so).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from math import comb, isfinite
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +70,16 @@ from rgcoarse.selection import as_value_matrix
 
 OBSERVABLES = ("m2", "p0")
 
+OK = "ok"
+#: Every status a fit can have, with what it means (module docstring).
+STATUSES = {
+    OK: "fitted, with a bootstrap interval",
+    "too_few_samples": "too few distinct samples for a bootstrap interval",
+    "too_few_points": "fewer than two cluster sizes in the fit range",
+    "no_valid_resamples": "no bootstrap resample keeps every fitted point defined",
+    "degenerate_interval": "the bootstrap resamples are all identical, so the interval has no width",
+}
+
 
 class PowerLaw(NamedTuple):
     """``y = prefactor * x**exponent``."""
@@ -56,7 +94,8 @@ class ExponentEstimate:
 
     ``fit_min``/``fit_max`` are the smallest and largest K fitted; ``n_points`` the
     number of (level, K) rows fitted; ``n_resamples`` the resamples that entered the
-    interval; ``status`` is ``"ok"``, ``"too_few_points"`` or ``"no_valid_resamples"``.
+    interval; ``status`` one of :data:`STATUSES`. Only an ``"ok"`` estimate has numbers in
+    ``exponent``, ``prefactor``, ``ci_low`` and ``ci_high``; otherwise they are NaN.
     """
 
     observable: str
@@ -80,8 +119,8 @@ class RankFit:
     """Power law of the COD increment against rank, ``delta_cod = prefactor * r**exponent``.
 
     ``r_squared`` is the coefficient of determination of the straight line in log-log
-    (close to 1 where the increment is a power law). ``status`` as for
-    :class:`ExponentEstimate` (``"ok"`` or ``"too_few_points"``).
+    (close to 1 where the increment is a power law). ``status`` is ``"ok"`` or
+    ``"too_few_points"`` (then ``exponent``, ``prefactor`` and ``r_squared`` are NaN).
     """
 
     exponent: float
@@ -95,6 +134,55 @@ class RankFit:
     def as_dict(self) -> dict:
         """Plain dict."""
         return asdict(self)
+
+
+def min_bootstrap_samples(confidence: float = 0.95) -> int:
+    """Fewest distinct samples for a percentile interval at ``confidence`` (module docstring).
+
+    The smallest m >= 3 with C(2m - 1, m) >= 2 / (1 - confidence) distinct resamples: 5 at 0.95.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a number in (0, 1), got {confidence!r}")
+    m = 3
+    while comb(2 * m - 1, m) < 2.0 / (1.0 - confidence):
+        m += 1
+    return m
+
+
+def _distinct_rows(data: np.ndarray, enough: int) -> int:
+    """Number of distinct rows of ``data``, counted up to ``enough``."""
+    seen: set[bytes] = set()
+    for row in data:
+        seen.add(row.tobytes())
+        if len(seen) >= enough:
+            break
+    return len(seen)
+
+
+def fit_problem(fit) -> str | None:
+    """Why a fit row (mapping or Series) cannot be drawn or compared; ``None`` if it can.
+
+    A row can be used when its ``status`` is ``"ok"`` and its exponent, interval, fit range
+    and (if the row has one) prefactor are finite numbers, ``0 < fit_min <= fit_max``. The
+    reason starts with the status, e.g. ``"too_few_points: fewer than two cluster sizes in
+    the fit range"``.
+    """
+    if fit is None:
+        return "no fit row"
+    status = str(fit.get("status", "missing status"))
+    if status != OK:
+        meaning = STATUSES.get(status)
+        return f"{status}: {meaning}" if meaning else status
+    keys = ("exponent", "ci_low", "ci_high", "fit_min", "fit_max") + (("prefactor",) if "prefactor" in fit else ())
+    try:
+        values = dict(zip(keys, (float(fit[key]) for key in keys)))
+    except (KeyError, TypeError, ValueError):
+        return "invalid fit row: missing or non-numeric values"
+    if not all(isfinite(v) for v in values.values()):
+        return "invalid fit row: status ok but non-finite values"
+    if not 0 < values["fit_min"] <= values["fit_max"] or values["ci_low"] > values["ci_high"]:
+        return "invalid fit row: empty fit range or interval"
+    return None
 
 
 def _as_positive_vector(values, name: str) -> np.ndarray:
@@ -234,7 +322,8 @@ def bootstrap_exponent(
     ExponentEstimate
         Point estimate from the full data; percentile interval from the resamples.
         Resamples in which a fitted point becomes undefined (zero variance, or
-        ``P0`` of 0 or 1) are dropped; ``n_resamples`` counts those kept.
+        ``P0`` of 0 or 1) are dropped; ``n_resamples`` counts those kept. A fit that
+        cannot give an interval has a non-``ok`` status and NaN numbers (module docstring).
     """
     if observable not in OBSERVABLES:
         raise ValueError(f"observable: expected one of {OBSERVABLES}, got {observable!r}")
@@ -260,35 +349,33 @@ def bootstrap_exponent(
     keep &= np.isfinite(fitted) & (fitted > 0)
     selected = np.flatnonzero(keep)
     k = table["cluster_size"].to_numpy(dtype=np.float64)[selected]
+    bounds = (float(k.min()), float(k.max())) if k.size else (np.nan, np.nan)
+
+    def failed(status: str, n_valid: int = 0) -> ExponentEstimate:
+        return ExponentEstimate(observable, np.nan, np.nan, np.nan, np.nan, *bounds, int(selected.size), n_valid,
+                                status)
+
+    m = data.shape[0]
+    needed = min_bootstrap_samples(confidence)
+    if _distinct_rows(data, needed) < needed:
+        return failed("too_few_samples")
     if selected.size < 2 or np.ptp(k) == 0:
-        bounds = (float(k.min()), float(k.max())) if k.size else (0.0, 0.0)
-        return ExponentEstimate(observable, 0.0, 0.0, 0.0, 0.0, *bounds, int(selected.size), 0, "too_few_points")
+        return failed("too_few_points")
     point = fit_power_law(k, fitted[selected])
     rng = np.random.default_rng(seed)
-    m = data.shape[0]
     counts = rng.multinomial(m, np.full(m, 1.0 / m), size=n_resamples).astype(np.float64)
     resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts))
     valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
-    status = "ok"
-    if np.any(valid):
-        slopes, _ = fit_lines(np.log(k), np.log(resampled[valid]))
-        tail = 50.0 * (1.0 - confidence)
-        ci_low, ci_high = (float(v) for v in np.percentile(slopes, [tail, 100.0 - tail]))
-    else:
-        ci_low = ci_high = point.exponent
-        status = "no_valid_resamples"
-    return ExponentEstimate(
-        observable,
-        point.exponent,
-        point.prefactor,
-        ci_low,
-        ci_high,
-        float(k.min()),
-        float(k.max()),
-        int(selected.size),
-        int(np.count_nonzero(valid)),
-        status,
-    )
+    n_valid = int(np.count_nonzero(valid))
+    if n_valid == 0:
+        return failed("no_valid_resamples")
+    if np.unique(counts[valid], axis=0).shape[0] < 2:
+        return failed("degenerate_interval", n_valid)
+    slopes, _ = fit_lines(np.log(k), np.log(resampled[valid]))
+    tail = 50.0 * (1.0 - confidence)
+    ci_low, ci_high = (float(v) for v in np.percentile(slopes, [tail, 100.0 - tail]))
+    return ExponentEstimate(observable, point.exponent, point.prefactor, ci_low, ci_high, *bounds,
+                            int(selected.size), n_valid, OK)
 
 
 def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None = None, min_increment: float = 1e-8):
@@ -320,8 +407,8 @@ def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None 
     if r_max is not None:
         keep &= rank <= r_max
     if np.count_nonzero(keep) < 2 or np.ptp(rank[keep]) == 0:
-        bounds = (float(rank[keep].min()), float(rank[keep].max())) if np.any(keep) else (0.0, 0.0)
-        return RankFit(0.0, 0.0, 0.0, *bounds, int(np.count_nonzero(keep)), "too_few_points")
+        bounds = (float(rank[keep].min()), float(rank[keep].max())) if np.any(keep) else (np.nan, np.nan)
+        return RankFit(np.nan, np.nan, np.nan, *bounds, int(np.count_nonzero(keep)), "too_few_points")
     line = fit_line(np.log(rank[keep]), np.log(delta[keep]))
     return RankFit(
         line.slope,
@@ -335,16 +422,21 @@ def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None 
 
 
 def cod_increment_row(cod, rank_range) -> dict:
-    """Exponents-table row of the level-0 COD increment's power law against rank (a point estimate, no CI)."""
+    """Exponents-table row of the level-0 COD increment's power law against rank.
+
+    A point estimate: ``ci_low``/``ci_high`` are NaN (no interval is computed, and a
+    zero-width one would read as a measured interval).
+    """
     level0 = cod[cod["level"] == 0]
     fit = fit_cod_increment(level0["rank"], level0["delta_cod"], r_min=rank_range[0], r_max=rank_range[1])
     return {
         "observable": "cod_increment",
         "exponent": fit.exponent,
         "prefactor": fit.prefactor,
-        "ci_low": fit.exponent,
-        "ci_high": fit.exponent,
-        "ci_method": f"none (point estimate; log-log r^2 = {fit.r_squared:.3f})",
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "ci_method": (f"none (point estimate; log-log r^2 = {fit.r_squared:.3f})" if fit.status == OK
+                      else "none (no fit)"),
         "fit_min": fit.fit_min,
         "fit_max": fit.fit_max,
         "n_points": fit.n_points,

@@ -6,23 +6,31 @@ returns ``(figure, caption)``; the figure scripts read the tables and save the r
 Table columns used here:
 - M2 tables: ``level, cluster_size, m2`` (variance of the raw cluster sum of spins s = ±1);
 - COD tables: ``level, n_variables, rank, cod, delta_cod, norm_delta_cod``;
-- fit rows: ``observable, exponent, ci_low, ci_high, fit_min, fit_max, prefactor``.
+- fit rows: ``observable, exponent, ci_low, ci_high, fit_min, fit_max, prefactor, n_points, status``.
+
+A fit row is drawn only when :func:`rgcoarse.fits.fit_problem` finds nothing wrong with it;
+otherwise the panel draws its data without a fit line and says ``no fit: <status>`` in the
+legend and the caption (a failed fit has no numbers to print).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from rgcoarse.fits import OK, fit_problem
 from rgcoarse.pairing_rules import PAIRING_RULES
 from rgcoarse.plotting import (
-    method_colour,
-    add_temperature_colourbar,
+    LINE_STYLES,
+    STYLE,
+    categorical_styles,
+    legend,
     mark_critical_temperature,
+    method_colour,
     new_figure,
     plain_log_ticks,
-    temperature_colour,
-    temperature_norm,
 )
 from rgcoarse.summaries import (
     OCCUPATION_VARIANCE_FACTOR,
@@ -41,13 +49,14 @@ def draw_fig1(cod: pd.DataFrame, levels: list[int]):
         if rows.empty:
             continue
         n = int(rows["n_variables"].iloc[0])
-        colour = f"C{i}"
-        ax.plot(rows["rank"] / n, rows["delta_cod"], "-", color=colour, label=f"level {level} ($N$={n})")
+        # Deep levels lie on top of each other near 1: line styles keep each one visible.
+        ax.plot(rows["rank"] / n, rows["delta_cod"], color=f"C{i}", ls=LINE_STYLES[i % len(LINE_STYLES)],
+                marker="o" if n <= 16 else None, ms=3, label=f"level {level} ($N$={n})")
         shown.append(level)
     ax.set_xlabel(r"rank / $N_\ell$")
     ax.set_ylabel(r"COD increment $\Delta\mathrm{COD}(r)$")
     ax.set_ylim(bottom=0)
-    ax.legend()
+    legend(ax, loc="lower left")
     caption = (
         "Fig. 1. Random Gaussian matrix (i.i.d. N(0,1)): increment of the summed coefficient of "
         "determination of unsupervised stepwise linear selection against rank (divided by the number "
@@ -72,6 +81,8 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
     plain_log_ticks(ax)
     if values.max() > 20 * max(values.min(), 1e-12):
         ax.set_yscale("log")
+    else:
+        _at_least_relative_span(ax, values, 0.1)
     ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
     ax.set_ylabel(rf"$M_2$ at level {used} ($K$={cluster})")
     caption = (
@@ -84,26 +95,71 @@ def draw_m2_vs_temperature(m2_by_temperature: dict[float, pd.DataFrame], level: 
     return fig, caption
 
 
+def _at_least_relative_span(ax, values, span: float) -> None:
+    """Linear y-limits covering at least ``span`` times the mean, so sampling noise on a
+    constant (M2 = 0.25 at level 0) is not magnified into an apparent feature."""
+    centre = float(np.mean(values))
+    half = 0.5 * span * abs(centre)
+    low, high = ax.get_ylim()
+    if half > 0 and high - low < 2 * half:
+        ax.set_ylim(min(low, centre - half), max(high, centre + half))
+
+
+def interval_decimals(low: float, high: float, least: int = 3, most: int = 6) -> int:
+    """Decimals that show a non-zero interval as non-zero (``[1.9717, 1.9720]``, not ``[1.972, 1.972]``)."""
+    width = abs(float(high) - float(low))
+    if not np.isfinite(width) or width == 0:
+        return least
+    return int(min(most, max(least, np.ceil(-np.log10(width)))))
+
+
+def fit_caption(fit) -> str:
+    """The caption's clause on the fitted power law, or the sentence on why there is none."""
+    problem = fit_problem(fit)
+    if problem is None:
+        d = interval_decimals(fit["ci_low"], fit["ci_high"])
+        return (f", with the power law fitted by least squares in log-log over K in [{fit['fit_min']:g}, "
+                f"{fit['fit_max']:g}] (exponent {fit['exponent']:.{d}f}, 95% bootstrap CI [{fit['ci_low']:.{d}f}, "
+                f"{fit['ci_high']:.{d}f}])")
+    rows = "" if fit is None or "n_points" not in fit else f"; {int(fit['n_points'])} (level, K) rows in the fit range"
+    return f". No power law is drawn (no fit, {problem}{rows})"
+
+
+def _no_fit_label(fit) -> str:
+    """Legend entry of a fit that is not drawn: ``no fit: <status>``."""
+    if fit is None:
+        return "no fit: no fit row"
+    status = str(fit.get("status", "missing status"))
+    return f"no fit: {'invalid fit row' if status == OK else status}"
+
+
 def draw_m2_vs_cluster_size(m2: pd.DataFrame, fit: pd.Series, temperature: float, method: str):
-    """Fig. 2c/2d: M2 against K on log-log axes with the fitted power law."""
+    """Fig. 2c/2d: M2 against K on log-log axes with the fitted power law (if the fit succeeded)."""
     fig, ax = new_figure()
     per_level = dominant_rows(m2).rename(columns={"cluster_size": "K"})
+    per_level = per_level[per_level["m2"] > 0]  # a log axis cannot show M2 = 0
     ax.loglog(per_level["K"], per_level["m2"], "o", color=method_colour(method), label="data")
-    k_fit = np.geomspace(fit["fit_min"], fit["fit_max"], 50)
-    label = rf"fit $K^{{{fit['exponent']:.2f}}}$, 95% CI [{fit['ci_low']:.2f}, {fit['ci_high']:.2f}]"
-    ax.loglog(k_fit, fit["prefactor"] * k_fit ** fit["exponent"], "-", color="k", lw=1, label=label)
-    k_all = per_level["K"].to_numpy(dtype=float)
-    anchor = float(per_level["m2"].iloc[0])
-    for slope, style in ((1, ":"), (2, "--")):
-        ax.loglog(k_all, anchor * k_all**slope, style, color="0.6", lw=0.8, label=rf"$\propto K^{slope}$")
+    problem = fit_problem(fit)
+    if problem is None:
+        k_fit = np.geomspace(fit["fit_min"], fit["fit_max"], 50)
+        d = interval_decimals(fit["ci_low"], fit["ci_high"])
+        label = (rf"fit $\propto K^\alpha$, $\alpha$ = {fit['exponent']:.{d}f}" + "\n"
+                 + f"95% CI [{fit['ci_low']:.{d}f}, {fit['ci_high']:.{d}f}]")
+        ax.loglog(k_fit, fit["prefactor"] * k_fit ** fit["exponent"], "-", color="k", lw=1, label=label)
+    else:
+        ax.plot([], [], " ", label=_no_fit_label(fit))
+    if not per_level.empty:
+        k_all = per_level["K"].to_numpy(dtype=float)
+        anchor = float(per_level["m2"].iloc[0])
+        for slope, style in ((1, ":"), (2, "--")):
+            ax.loglog(k_all, anchor * k_all**slope, style, color="0.6", lw=0.8, label=rf"$\propto K^{slope}$")
     ax.set_xlabel(r"cluster size $K$")
     ax.set_ylabel(r"$M_2(K)$")
-    ax.legend()
+    # Above the K^2 line from the first point nothing is drawn: the upper left stays empty.
+    legend(ax, loc="upper left")
     caption = (
         f"Fig. 2{'c' if temperature > 2.27 else 'd'}. 2D Ising model at T = {temperature:g}: mean variance "
-        f"M2(K) of raw cluster sums of spins against cluster size K ({method} pairing), with the power law "
-        f"fitted by least squares in log-log over K in [{fit['fit_min']:g}, {fit['fit_max']:g}] "
-        f"(exponent {fit['exponent']:.3f}, 95% bootstrap CI [{fit['ci_low']:.3f}, {fit['ci_high']:.3f}]). "
+        f"M2(K) of raw cluster sums of spins against cluster size K ({method} pairing){fit_caption(fit)}. "
         "Grey lines: exponents 1 (independent) and 2 (fully correlated)."
     )
     return fig, caption
@@ -112,15 +168,20 @@ def draw_m2_vs_cluster_size(m2: pd.DataFrame, fit: pd.Series, temperature: float
 def draw_cod_vs_rank(cod_by_temperature: dict[float, pd.DataFrame], level: int, method: str):
     """Fig. 2e: normalised COD increment against rank at several temperatures."""
     temperatures = sorted(cod_by_temperature)
-    norm = temperature_norm(temperatures)
     fig, ax = new_figure()
-    for t in temperatures:
-        rows = cod_by_temperature[t].query("level == @level")
-        ax.loglog(rows["rank"], rows["norm_delta_cod"], "-", color=temperature_colour(t, norm), label=f"T={t:g}")
-    add_temperature_colourbar(fig, ax, norm)
+    # One colour, line style and marker per temperature, spaced by rank so that T = 2.2, 2.3
+    # and 2.4 near Tc differ as much as 1.5 and 9.5 do; markers at log-spaced ranks.
+    for t, style in zip(temperatures, categorical_styles(len(temperatures))):
+        rows = cod_by_temperature[t].query("level == @level").sort_values("rank")
+        ranks = rows["rank"].to_numpy(dtype=float)
+        marks = np.unique(np.searchsorted(ranks, np.geomspace(ranks[0], ranks[-1], 7))) if ranks.size else []
+        ax.loglog(ranks, rows["norm_delta_cod"], color=style["color"], ls=style["ls"], marker=style["marker"],
+                  markevery=[int(i) for i in marks if i < ranks.size], ms=4, label=f"{t:g}")
     ax.set_xlabel(r"rank $r$")
     ax.set_ylabel(r"$\Delta\mathrm{COD}(r)/N_\ell$")
-    ax.legend(ncol=2, fontsize=7)
+    # Above the axes: inside, six entries would cover curves (a fraction's axis has no room above 1).
+    legend(ax, title="temperature $T$", ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+           handlelength=2.5, columnspacing=1.2)
     caption = (
         f"Fig. 2e. 2D Ising model: normalised increment of the coefficient of determination of unsupervised "
         f"stepwise linear selection against rank at level {level} ({method} pairing), for T = "
@@ -145,7 +206,7 @@ def draw_largest_cod_vs_temperature(cod_by_temperature: dict[float, pd.DataFrame
     plain_log_ticks(ax)
     ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
     ax.set_ylabel(r"largest $\Delta\mathrm{COD}/N_\ell$")
-    ax.legend()
+    legend(ax, loc="upper right")
     caption = (
         f"Fig. 2f. 2D Ising model: the largest normalised COD increment (max over rank of "
         f"DeltaCOD(r)/N_l, i.e. the share of all variance explained by the first selected variable) against "
@@ -163,14 +224,38 @@ def pair_locality_by_temperature(tables) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
+def _usable_fits(exponents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows with a usable fit, rows without one) of an exponents table (:func:`rgcoarse.fits.fit_problem`)."""
+    if exponents.empty:
+        return exponents, exponents
+    usable = np.array([fit_problem(row) is None for _, row in exponents.iterrows()], dtype=bool)
+    return exponents[usable], exponents[~usable]
+
+
+def _fraction_floor(values) -> float:
+    """Where a log axis of fractions draws 0: the largest power of ten below the smallest positive value."""
+    positive = np.asarray(values, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    smallest = positive.min() if positive.size else 1e-3
+    floor = 10 ** (np.ceil(np.log10(smallest)) - 1)
+    return float(floor / 10 if floor >= smallest else floor)
+
+
 def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
-    """Supplementary: M2 exponent against T for every pairing rule, and pair locality."""
-    fig, (left, right) = new_figure(ncols=2)
-    for method, rows in exponents.groupby("method"):
+    """Supplementary: M2 exponent against T for every pairing rule, and pair locality.
+
+    Fits without a usable result (:func:`rgcoarse.fits.fit_problem`) are left out of the left
+    panel and counted in the caption. The right panel's fraction is on a log axis whose ticks
+    are plain non-negative numbers; a fraction of exactly 0 is drawn as an open triangle on
+    the floor, the largest power of ten below the smallest positive value.
+    """
+    fig, (left, right) = new_figure(ncols=2, layout="constrained")
+    usable, dropped = _usable_fits(exponents)
+    for method, rows in usable.groupby("method"):
         rows = rows.sort_values("temperature")
-        colour = method_colour(method)
         err = np.vstack([rows["exponent"] - rows["ci_low"], rows["ci_high"] - rows["exponent"]])
-        left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-", color=colour, label=method, capsize=2)
+        left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-", color=method_colour(method),
+                      capsize=2)
     for ax in (left, right):
         mark_critical_temperature(ax)
         ax.set_xscale("log")
@@ -179,20 +264,48 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     left.set_ylabel(r"$M_2$ exponent $\alpha$ (95% CI)")
     left.axhline(1, color="0.6", lw=0.8, ls=":")
     left.axhline(2, color="0.6", lw=0.8, ls="--")
-    left.legend()
+
+    floor = _fraction_floor(np.r_[locality["nn_fraction"], locality["random_expectation"]]) if not locality.empty else 1e-4
+    n_zero = 0
     for method, rows in locality.groupby("method"):
         rows = rows.sort_values("temperature")
-        right.plot(rows["temperature"], rows["nn_fraction"], "o-", color=method_colour(method), label=method)
+        fraction = rows["nn_fraction"].to_numpy(dtype=float)
+        zero = fraction <= 0
+        n_zero += int(zero.sum())
+        colour = method_colour(method)
+        right.plot(rows["temperature"], np.where(zero, floor, fraction), "-", color=colour)
+        right.plot(rows["temperature"][~zero], fraction[~zero], "o", color=colour)
+        right.plot(rows["temperature"][zero], np.full(int(zero.sum()), floor), "v", mfc="white", color=colour)
     if not locality.empty:
-        right.axhline(float(locality["random_expectation"].iloc[0]), color="0.5", ls=":", lw=0.8,
-                      label="random, 4/(N-1)")
-    right.set_yscale("symlog", linthresh=1e-3)
-    right.set_ylabel("nearest-neighbour fraction of level-1 pairs")
-    right.legend()
+        right.axhline(float(locality["random_expectation"].iloc[0]), color="0.5", ls=":", lw=0.8)
+    right.set_yscale("log")
+    right.set_ylim(floor / 2, 2.0)
+    right.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
+    right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    right.yaxis.set_minor_formatter(NullFormatter())  # decades only: minor labels would crowd
+    right.set_ylabel("nearest-neighbour fraction\nof level-1 pairs")
+
+    # One legend for both panels (the colours are the pairing rules in both), below them.
+    methods = [m for m in PAIRING_RULES if m in set(usable["method"]) | set(locality.get("method", []))]
+    methods += sorted((set(usable["method"]) | set(locality.get("method", []))) - set(methods))
+    handles = [Line2D([], [], color=method_colour(m), marker="o", label=m) for m in methods]
+    handles += [Line2D([], [], color="0.6", ls=":", lw=0.8, label=r"left: $\alpha$ = 1"),
+                Line2D([], [], color="0.6", ls="--", lw=0.8, label=r"left: $\alpha$ = 2"),
+                Line2D([], [], color="0.5", ls=":", lw=0.8, label="right: random, 4/(N-1)")]
+    if n_zero:
+        handles.append(Line2D([], [], color="0.3", marker="v", mfc="white", ls="", label="fraction 0 (on the floor)"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), frameon=False,
+               fontsize=STYLE["legend.fontsize"])
+    left_out = ""
+    if len(dropped):
+        reasons = ", ".join(f"{n} {status}" for status, n in dropped["status"].value_counts().items())
+        left_out = f" Fits without a usable result are left out ({reasons})."
     caption = (
         "Supplementary. Left: exponent of M2(K) ~ K^alpha against temperature for every pairing rule "
-        f"run ({', '.join(m for m in PAIRING_RULES if m in set(exponents['method']))}), with 95% bootstrap CIs. Right: fraction of "
-        "the first-level pairs that are nearest neighbours on the lattice; random pairing gives 4/(N-1)."
+        f"run ({', '.join(methods)}), with 95% bootstrap CIs; grey lines: alpha = 1 (independent) and 2 "
+        f"(fully correlated).{left_out} Right: fraction of the first-level pairs that are nearest neighbours on "
+        "the lattice (log axis); random pairing gives 4/(N-1) (dotted)"
+        + (f"; a fraction of 0 is drawn as an open triangle at {floor:g}." if n_zero else ".")
     )
     return fig, caption
 
@@ -213,7 +326,8 @@ def draw_glass_cod_levels(cod_by_temperature: dict[float, pd.DataFrame], levels:
     ax.set_xlabel(r"temperature $T$ ($\epsilon_{AA}/k_B$)")
     ax.set_ylabel(r"largest $\Delta\mathrm{COD}/N_\ell$")
     ax.set_yscale("log")
-    ax.legend()
+    # Above the axes: inside, the legend would cover curves.
+    legend(ax, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), columnspacing=1.2)
     caption = (
         "Fig. 3a. Kob-Andersen glass, p_hop of every particle as the data (time samples x particles): the "
         "largest normalised COD increment (max over rank of DeltaCOD(r)/N_l) against temperature at "

@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # figures are files; never open a window
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
-from matplotlib.ticker import FormatStrFormatter  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, FuncFormatter  # noqa: E402
 
 from rgcoarse.atomic import atomic_path, write_text  # noqa: E402
 from rgcoarse.constants import ISING_CRITICAL_TEMPERATURE  # noqa: E402
@@ -27,7 +27,7 @@ STYLE = {
     "font.size": 10,
     "axes.labelsize": 11,
     "axes.titlesize": 10,
-    "legend.fontsize": 8,
+    "legend.fontsize": 9,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -73,16 +73,58 @@ def add_temperature_colourbar(fig, ax, norm, label="$T$"):
     return bar
 
 
+def _plain_number(value, _position=None) -> str:
+    return f"{value:g}"
+
+
+def _plain_number_125(value, _position=None) -> str:
+    """``%g`` at 1, 2, 3 and 5 times a power of ten, nothing at the other minor ticks (no crowding)."""
+    if value <= 0:
+        return ""
+    mantissa = value / 10 ** np.floor(np.log10(value) + 1e-9)
+    return f"{value:g}" if any(abs(mantissa - m) < 1e-6 for m in (1, 2, 3, 5)) else ""
+
+
 def plain_log_ticks(ax, axis: str = "x"):
-    """Label a log axis with plain numbers (2, 3, 5) instead of 2 x 10^0."""
+    """Label a log axis with plain numbers (2, 3, 5, 10) instead of 2 x 10^0.
+
+    Minor ticks are labelled only at 2, 3 and 5 times a power of ten, so neighbouring labels
+    (8, 9, 10) never run into each other.
+    """
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_formatter(FormatStrFormatter("%g"))
-    target.set_minor_formatter(FormatStrFormatter("%g"))
+    target.set_major_formatter(FuncFormatter(_plain_number))
+    target.set_minor_formatter(FuncFormatter(_plain_number_125))
+
+
+def legend(ax, **kwargs):
+    """A legend in the shared style (no frame, ``STYLE`` font size), whenever it is drawn."""
+    kwargs.setdefault("frameon", STYLE["legend.frameon"])
+    kwargs.setdefault("fontsize", STYLE["legend.fontsize"])
+    return ax.legend(**kwargs)
+
+
+#: Line styles and markers cycled with the colours of a categorical palette, so curves stay
+#: apart in greyscale and where colours are close.
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def categorical_styles(n: int, cmap: str = "plasma", stop: float = 0.85) -> list[dict]:
+    """``n`` plot styles (colour, line style, marker), evenly spaced over ``cmap`` by rank.
+
+    Spacing by rank, not by value, keeps close values (T = 2.2, 2.3, 2.4) as far apart in
+    colour as distant ones; ``stop`` < 1 leaves out the palette's pale end.
+    """
+    colours = plt.get_cmap(cmap)(np.linspace(0.0, stop, max(n, 2)))
+    return [{"color": colours[i], "ls": LINE_STYLES[i % len(LINE_STYLES)], "marker": MARKERS[i % len(MARKERS)]}
+            for i in range(n)]
 
 
 def mark_critical_temperature(ax, tc: float = ISING_CRITICAL_TEMPERATURE):
+    """Dotted vertical line at Tc, labelled just above the axes (never on top of the data)."""
     ax.axvline(tc, color="0.5", lw=0.8, ls=":", zorder=0)
-    ax.text(tc, 1.0, r" $T_c$", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.4", fontsize=8)
+    ax.text(tc, 1.0, r"$T_c$", transform=ax.get_xaxis_transform(), va="bottom", ha="center", color="0.4",
+            fontsize=8)
 
 
 def save_figure(fig, pdf_path, png_path, caption_path, caption: str, dpi: int = 200) -> None:
