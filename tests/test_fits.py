@@ -280,3 +280,24 @@ def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
     assert all(cells[name] == "" for name in NUMBERS)
     back = pd.read_csv(tmp_path / "exponents.csv")
     assert back.loc[0, list(NUMBERS)].isna().all()
+
+
+@pytest.mark.parametrize("observable", ["m2", "p0"])
+def test_bootstrap_points_equal_the_direct_recomputation(observable):
+    from oracle_observables import direct_bootstrap_points, direct_mean_variance
+
+    from rgcoarse.fits import _resampled_points
+    from rgcoarse.observables import binarise, mean_variance_table, silence_probability_table
+
+    rng = np.random.default_rng(8)
+    data = rng.standard_normal((60, 40)) + np.repeat(rng.standard_normal((60, 10)), 4, axis=1)
+    levels = coarse_grain(data, "projection", min_variables=2)
+    observed = data if observable == "m2" else binarise(data, 0.0)
+    table = mean_variance_table(data, levels) if observable == "m2" else silence_probability_table(observed, levels)
+    if observable == "m2":
+        np.testing.assert_allclose(table["m2"], direct_mean_variance(data, levels)["m2"], rtol=1e-12)
+    counts = rng.multinomial(60, np.full(60, 1 / 60), size=30).astype(np.float64)
+    selected = np.arange(len(table))
+    np.testing.assert_allclose(_resampled_points(observed, levels, table, selected, observable, counts),
+                               direct_bootstrap_points(observed, levels, table, selected, observable, counts),
+                               rtol=1e-12, atol=1e-15)

@@ -59,9 +59,9 @@ import numpy as np
 from rgcoarse.observables import (
     check_levels,
     check_silent,
-    all_silent,
     cluster_groups,
-    cluster_sums,
+    level_all_silent,
+    level_sums,
     mean_variance_table,
     silence_probability_table,
 )
@@ -267,24 +267,31 @@ def _transform(observable: str, y: np.ndarray) -> np.ndarray:
 
 
 def _resampled_points(data, levels, table, selected, observable, counts) -> np.ndarray:
-    """(n_resamples, n_selected) observable values of every selected table row."""
+    """(n_resamples, n_selected) observable values of every selected table row.
+
+    One pass over the levels, each level's sums (or all-silent indicators) built from the
+    previous level's (:func:`rgcoarse.observables.level_sums`); every resample of a level at
+    once, as products with the (n_resamples, m) matrix of resample counts.
+    """
     m = data.shape[0]
     out = np.empty((counts.shape[0], selected.size))
     rows = table.iloc[selected]
     by_level: dict[int, list[tuple[int, int]]] = {}
     for column, (lev, k) in enumerate(zip(rows["level"].to_numpy(), rows["cluster_size"].to_numpy())):
         by_level.setdefault(int(lev), []).append((column, int(k)))
-    for lev, wanted in by_level.items():
-        level = levels[lev]
+    used = levels[: max(by_level) + 1]
+    per_level = level_sums(data, used) if observable == "m2" else level_all_silent(data, used)
+    for level, values in zip(used, per_level):
+        if level.level not in by_level:
+            continue
         if observable == "m2":
-            sums = cluster_sums(data, level.members)
-            sums -= sums.mean(axis=0)  # variance is shift-invariant; avoids cancellation
-            mean = counts @ sums / m
-            per_cluster = counts @ (sums * sums) / m - mean * mean
+            centred = values - values.mean(axis=0)  # variance is shift-invariant; avoids cancellation
+            mean = counts @ centred / m
+            per_cluster = counts @ (centred * centred) / m - mean * mean
         else:
-            per_cluster = counts @ all_silent(data, level).astype(np.float64) / m
+            per_cluster = counts @ values.astype(np.float64) / m
         groups = dict(cluster_groups(level))
-        for column, k in wanted:
+        for column, k in by_level[level.level]:
             out[:, column] = per_cluster[:, groups[k]].mean(axis=1)
     return out
 
