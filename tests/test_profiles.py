@@ -30,7 +30,8 @@ def full_workflow(tmp_path_factory):
     directory = copy_workflow(tmp_path_factory.mktemp("profiles") / "workflow", REPO / "config.yaml")
     data = directory / "data" / "user.csv"
     data.parent.mkdir()
-    data.write_text("a,b,c,d\n" + "\n".join(f"{i},{i % 3},{i % 5},{i % 7}" for i in range(12)) + "\n")
+    # No column may read 0, 1, 2, ... (that is a saved row index, which the workflow rejects).
+    data.write_text("a,b,c,d\n" + "\n".join(f"{i % 4},{i % 3},{i % 5},{i % 7}" for i in range(12)) + "\n")
     config = load_config(directory)
     config["user_datasets"] = {"mydata": {"path": "data/user.csv"}}
     save_config(directory, config)

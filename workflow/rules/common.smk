@@ -24,6 +24,10 @@ from rgcoarse.seeds import derive_seed
 ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sweeps", "wolff_window")
 
 
+# Beside this file, wherever the including Snakefile is (tests include it from elsewhere).
+CONFIG_SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
+
+
 class ConfigError(ValueError):
     """A config problem the JSON schema cannot express (files, cross-key rules, registries)."""
 
@@ -34,7 +38,7 @@ def _check_config_files_and_values():
     for path in workflow.configfiles:
         problems += [f"{path}: {m}" for m in duplicate_keys(Path(path).read_text())]
     problems += non_finite_values(config)
-    schema = yaml.safe_load(Path(workflow.basedir, "workflow", "schemas", "config.schema.yaml").read_text())
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
     problems += [m for m in strict_schema_errors(config, schema) if m not in problems]
     temperature_lists = {
         "ising.temperatures": config["ising"]["temperatures"],
