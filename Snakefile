@@ -1,12 +1,18 @@
 # RG-motivated coarse-graining of data: from raw simulation to every paper figure.
 # Run:  snakemake --cores all        (see README.md)
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version, update_config, validate
+
+from rgcoarse.config_checks import yaml_typed
 
 min_version("8.20")
 
 
 configfile: "config.yaml"
+
+
+# Nested `--config` values arrive as text ('300'): read them as config.yaml would be read.
+update_config(config, {key: yaml_typed(value) for key, value in workflow.config_settings.config.items()})
 
 
 validate(config, "workflow/schemas/config.schema.yaml")

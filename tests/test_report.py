@@ -97,11 +97,17 @@ def test_report_has_the_claims_and_exponents_tables(report):
         assert caption.count("<tr>") == n_rows + 1, f"{key}: caption table has {caption.count('<tr>')} rows, CSV {n_rows} + header"
 
     claims = (directory / "results/claims.csv").read_text().splitlines()[1:]
-    description = embedded(html, "workflow_desc")
+    caption = results["results/claims.csv"]["caption"]
     for line in claims:
         claim_id = line.split(",")[0]
-        assert claim_id in description, f"the report's front page lacks claim {claim_id}"
-    assert "|M2 - 0.25|" in description or "|M2" not in "".join(claims), "a rule with |...| must show as written"
+        assert claim_id in plain(caption), f"the claims table lacks claim {claim_id}"
+    assert "|M2 - 0.25|" in plain(caption) or "|M2" not in "".join(claims), "a rule with |...| must show as written"
+
+    # The front page links to both tables (a wide table inline would cover the workflow graph).
+    description = embedded(html, "workflow_desc")
+    for key in TABLES:
+        assert f"javascript:app.showResultInfo('{key}')" in description, f"the report's front page lacks a link to {key}"
+    assert "<table" not in description, "the report's front page should link to the tables, not inline them"
     assert not any(marker in description for marker in RST_ERRORS), "rst errors in the workflow description"
 
 
@@ -183,22 +189,37 @@ def png_size(data: bytes) -> list:
     return [int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")]
 
 
-def test_report_figures_render_in_chromium(report, chromium, tmp_path):
-    directory, html = report
+def with_script(html: Path, script: str, page: Path) -> Path:
+    """A copy of the report at ``page`` with ``script`` appended to its body."""
     text = html.read_text()
     end = text.rindex("</body>")
-    page = tmp_path / "report_check.html"
-    page.write_text(text[:end] + RENDER_CHECK + text[end:])
+    page.write_text(text[:end] + script + text[end:])
+    return page
+
+
+def run_chromium(chromium: str, tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium on ``page`` with ``args`` (e.g. --dump-dom, --screenshot=...)."""
     command = [
         chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
         f"--user-data-dir={tmp_path / 'chromium-profile'}", "--virtual-time-budget=30000",
-        "--dump-dom", page.as_uri(),
+        *args, page.as_uri(),
     ]  # fmt: skip
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    match = re.search(r'<pre id="render-check">(.*?)</pre>', proc.stdout, re.S)
+    return subprocess.run(command, capture_output=True, text=True, timeout=180)
+
+
+def script_output(proc: subprocess.CompletedProcess, element_id: str):
+    """The JSON an injected script wrote into <pre id=element_id> of Chromium's --dump-dom."""
+    match = re.search(rf'<pre id="{element_id}">(.*?)</pre>', proc.stdout, re.S)
     assert match, f"the check script did not finish in Chromium (rc {proc.returncode}):\n{proc.stderr[-2000:]}"
-    check = json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    return json.loads(htmllib.unescape(match.group(1)))
+
+
+def test_report_figures_render_in_chromium(report, chromium, tmp_path):
+    directory, html = report
+    page = with_script(html, RENDER_CHECK, tmp_path / "report_check.html")
+    proc = run_chromium(chromium, tmp_path, page, "--dump-dom")
+    check = script_output(proc, "render-check")
     assert check["app"], f"the report's app did not start: {check}"
     assert "error" not in check, f"JavaScript error in the report: {check['error']}"
     for category in ("Fig. 1", "Fig. 2", "Supplementary", "Tables"):
@@ -209,3 +230,70 @@ def test_report_figures_render_in_chromium(report, chromium, tmp_path):
         assert check["images"].get(key) == png_size(figure.read_bytes()), (
             f"{key} did not render in Chromium at its size {png_size(figure.read_bytes())}: {check['images'].get(key)}"
         )
+
+
+# Appended to a copy of the report: waits until the landing page has drawn the workflow graph,
+# then records the boxes (viewport coordinates) of the graph's drawing, of the landing page's
+# text column and of every element in it (any table included), of the title and of the scroll
+# box of the page; writes them into <pre id="layout-check">.
+LAYOUT_CHECK = """
+<script>
+window.addEventListener("load", async () => {
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+  };
+  const out = {};
+  try {
+    const drawing = () => document.querySelector("#rulegraph canvas, #rulegraph svg");
+    for (let i = 0; i < 100 && !drawing(); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    const text = document.querySelector("#app .prose");
+    out.viewport = [window.innerWidth, window.innerHeight];
+    out.graph = box(drawing());
+    out.text = box(text);
+    out.text_width = text && [text.scrollWidth, text.clientWidth];
+    out.title = box(text && text.querySelector("h1"));
+    out.scroll_box = box(text && text.closest(".overflow-auto"));
+    out.elements = Array.from(text ? text.querySelectorAll("*") : []).map((el) => [el.tagName.toLowerCase(), box(el)]);
+  } catch (err) { out.error = String(err); }
+  const pre = document.createElement("pre");
+  pre.id = "layout-check";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def intersect(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize("window", ["1400,1000", "1024,700"])
+def test_report_landing_page_is_readable_in_chromium(report, chromium, tmp_path, window):
+    """The landing page's text (and any table in it) does not overlap the workflow graph, does not
+    spill out of its column, and starts at the top of the window (its title is not cut off).
+
+    A screenshot of the page is kept next to the test's other files for a human to look at.
+    """
+    _, html = report
+    screenshot = tmp_path / f"landing_{window.replace(',', 'x')}.png"
+    proc = run_chromium(chromium, tmp_path, html, f"--window-size={window}", f"--screenshot={screenshot}")
+    assert screenshot.is_file(), f"Chromium took no screenshot (rc {proc.returncode}):\n{proc.stderr[-2000:]}"
+    assert png_size(screenshot.read_bytes()) == [int(n) for n in window.split(",")]
+    print(f"landing page screenshot: {screenshot}")
+
+    page = with_script(html, LAYOUT_CHECK, tmp_path / "report_layout.html")
+    layout = script_output(run_chromium(chromium, tmp_path, page, f"--window-size={window}", "--dump-dom"), "layout-check")
+    assert "error" not in layout, f"JavaScript error while measuring the landing page: {layout['error']}"
+    assert layout["graph"] and layout["text"], f"the landing page has no workflow graph or no text: {layout}"
+    graph = layout["graph"]
+    for tag, element in [("the text column", layout["text"])] + layout["elements"]:
+        assert not intersect(element, graph), f"{tag} {element} overlaps the workflow graph {graph} (window {window})"
+    scroll_width, client_width = layout["text_width"]
+    assert scroll_width <= client_width, f"the landing page's text is {scroll_width} px wide in a {client_width} px column"
+    assert layout["title"] and layout["title"]["top"] >= layout["scroll_box"]["top"], (
+        f"the landing page's title is cut off above the window: title {layout['title']}, page {layout['scroll_box']}"
+    )

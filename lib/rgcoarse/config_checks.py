@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 
 import yaml
 from jsonschema import Draft202012Validator, validators
@@ -106,3 +107,24 @@ def temperature_decimals_errors(key: str, temperatures) -> list[str]:
             messages.append(f"config key {key}: {t} has more than {TEMPERATURE_DECIMALS} decimals and would run "
                             f"as {written:.{TEMPERATURE_DECIMALS}f}; round it")
     return messages
+
+
+_YAML_SCALAR_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null")}
+
+
+def yaml_typed(value):
+    """A `--config` value read as config.yaml would read it.
+
+    Snakemake merges `--config 'figures={dpi: 300}'` into the section (its other keys are kept)
+    but hands every value inside the braces over as text ('300'). A text that YAML reads as a
+    number, boolean or null becomes one; other text and every key stay as written.
+    """
+    if isinstance(value, Mapping):
+        return {key: yaml_typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [yaml_typed(item) for item in value]
+    if isinstance(value, str):
+        tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+        if tag in _YAML_SCALAR_TAGS:
+            return yaml.safe_load(value)
+    return value
