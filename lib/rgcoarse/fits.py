@@ -63,6 +63,7 @@ from rgcoarse.observables import (
     level_all_silent,
     level_sums,
     mean_variance_table,
+    next_level_sums,
     silence_probability_table,
 )
 from rgcoarse.linefit import fit_line, fit_lines
@@ -269,31 +270,54 @@ def _transform(observable: str, y: np.ndarray) -> np.ndarray:
 def _resampled_points(data, levels, table, selected, observable, counts) -> np.ndarray:
     """(n_resamples, n_selected) observable values of every selected table row.
 
-    One pass over the levels, each level's sums (or all-silent indicators) built from the
-    previous level's (:func:`rgcoarse.observables.level_sums`); every resample of a level at
-    once, as products with the (n_resamples, m) matrix of resample counts.
+    A resample weights sample i by w_i = counts_i / m. The weighted variance of a cluster sum s
+    is E_w[s^2] - E_w[s]^2, and the table's point is its mean over the clusters of size K:
+
+    - E_w[s] is linear in s, so the level-0 weighted means (one product ``w @ data``) give every
+      level's by one addition per pair, like the sums themselves;
+    - the mean over clusters of E_w[s^2] is ``w @`` (the row-wise sum of s^2 over those clusters),
+      a matrix-vector product per point.
+
+    P0 points are ``w @`` (the row-wise mean over the clusters of their all-silent indicator).
+    The data are centred once (variance is shift-invariant; it avoids cancellation), and each
+    level's sums follow from the previous level's (:func:`rgcoarse.observables.level_sums`).
     """
     m = data.shape[0]
+    weights = counts / m
     out = np.empty((counts.shape[0], selected.size))
     rows = table.iloc[selected]
     by_level: dict[int, list[tuple[int, int]]] = {}
     for column, (lev, k) in enumerate(zip(rows["level"].to_numpy(), rows["cluster_size"].to_numpy())):
         by_level.setdefault(int(lev), []).append((column, int(k)))
     used = levels[: max(by_level) + 1]
-    per_level = level_sums(data, used) if observable == "m2" else level_all_silent(data, used)
-    for level, values in zip(used, per_level):
-        if level.level not in by_level:
-            continue
-        if observable == "m2":
-            centred = values - values.mean(axis=0)  # variance is shift-invariant; avoids cancellation
-            mean = counts @ centred / m
-            per_cluster = counts @ (centred * centred) / m - mean * mean
-        else:
-            per_cluster = counts @ values.astype(np.float64) / m
-        groups = dict(cluster_groups(level))
-        for column, k in by_level[level.level]:
-            out[:, column] = per_cluster[:, groups[k]].mean(axis=1)
+    if observable == "m2":
+        centred = data - data.mean(axis=0)
+        means = weights @ centred
+        for index, (level, sums) in enumerate(zip(used, level_sums(centred, used))):
+            if index:
+                means = next_level_sums(means, level.pairs)
+            groups = _group_columns(level)
+            for column, k in by_level.get(level.level, []):
+                cluster_sums, cluster_means = sums[:, groups[k]], means[:, groups[k]]
+                second_moment = weights @ np.einsum("ij,ij->i", cluster_sums, cluster_sums)
+                squared_mean = np.einsum("ij,ij->i", cluster_means, cluster_means)
+                out[:, column] = (second_moment - squared_mean) / cluster_sums.shape[1]
+    else:
+        for level, silent in zip(used, level_all_silent(data, used)):
+            groups = _group_columns(level)
+            for column, k in by_level.get(level.level, []):
+                every_silent = silent[:, groups[k]]
+                out[:, column] = weights @ every_silent.sum(axis=1, dtype=np.float64) / every_silent.shape[1]
     return out
+
+
+def _group_columns(level) -> dict:
+    """K -> the columns of the level's clusters of size K, as a slice where contiguous (a view, no copy)."""
+    columns = {}
+    for k, index in cluster_groups(level):
+        contiguous = index.size and index[-1] - index[0] == index.size - 1
+        columns[k] = slice(int(index[0]), int(index[-1]) + 1) if contiguous else index
+    return columns
 
 
 def bootstrap_exponent(

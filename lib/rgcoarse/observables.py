@@ -30,6 +30,7 @@ __all__ = [
     "level_sums",
     "mean_variance_table",
     "nearest_neighbour_fraction",
+    "next_level_sums",
     "random_nearest_neighbour_fraction",
     "silence_probability_table",
     "stepwise_cod",
@@ -97,35 +98,42 @@ def level_sums(data: np.ndarray, levels) -> Iterator[np.ndarray]:
     carried variable keeps its column, so the whole hierarchy costs one addition per pair
     and sample (instead of a pass over the original data per level). Integer and boolean
     data give exact int64 sums; floating data float64. Yields (m, n_clusters) arrays in
-    level order (the same clusters and order as ``level.members``); equal to
-    :func:`cluster_sums` of each level up to floating-point rounding.
+    level order (the same clusters and order as ``level.members``), column-major (each
+    cluster's samples contiguous); equal to :func:`cluster_sums` of each level up to
+    floating-point rounding.
     """
     exact = np.issubdtype(data.dtype, np.integer) or data.dtype == np.bool_
-    current = np.ascontiguousarray(data, dtype=np.int64 if exact else np.float64)
-    for index, level in enumerate(levels):
-        if index:
-            current = _next_level_sums(current, level.pairs)
-        yield current
-
-
-def _next_level_sums(previous: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    left = unpaired_variable(pairs, previous.shape[1])
-    sums = previous[:, pairs[:, 0]]
-    sums += previous[:, pairs[:, 1]]
-    if left is not None:
-        sums = np.concatenate([sums, previous[:, [left]]], axis=1)
-    return sums
+    yield from _paired_levels(data, levels, np.int64 if exact else np.float64, np.add)
 
 
 def level_all_silent(silent: np.ndarray, levels) -> Iterator[np.ndarray]:
     """(m, n_clusters) "every member silent" at every level, each from the previous level (AND of a pair)."""
-    current = silent
+    yield from _paired_levels(silent, levels, np.bool_, np.logical_and)
+
+
+def _paired_levels(data, levels, dtype, combine) -> Iterator[np.ndarray]:
+    # Held as (n_clusters, m): gathering a cluster is then a contiguous row copy.
+    rows = np.array(np.asarray(data).T, dtype=dtype, order="C")
     for index, level in enumerate(levels):
         if index:
-            left = unpaired_variable(level.pairs, current.shape[1])
-            both = current[:, level.pairs[:, 0]] & current[:, level.pairs[:, 1]]
-            current = both if left is None else np.concatenate([both, current[:, [left]]], axis=1)
-        yield current
+            rows = _paired_rows(rows, level.pairs, combine)
+        yield rows.T
+
+
+def _paired_rows(previous: np.ndarray, pairs: np.ndarray, combine=np.add) -> np.ndarray:
+    left = unpaired_variable(pairs, previous.shape[0])
+    combined = previous[pairs[:, 0]]
+    combine(combined, previous[pairs[:, 1]], out=combined)
+    if left is not None:
+        combined = np.concatenate([combined, previous[[left]]], axis=0)
+    return combined
+
+
+def next_level_sums(previous: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Sums of the next level from the previous level's (columns = clusters): a pair's column
+    is the sum of its parents' columns, the unpaired variable's column is carried last.
+    Works for any quantity linear in the sums (e.g. weighted means over samples)."""
+    return _paired_rows(np.ascontiguousarray(previous.T), pairs).T
 
 
 def cluster_groups(level) -> list[tuple[int, np.ndarray]]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import blas
 
 #: Residual variance (in units of one standardised variable's variance) at or below
 #: which a candidate feature counts as already explained: gain 0, no update.
@@ -192,10 +193,10 @@ class _BlockedResidual:
             u = self._U[:t, keep]
             d = self._d[:t, None]
             s = self._s[:t, None]
-            R -= (v / d).T @ v
+            _add_symmetric_product(R, -(v / d), v)
             a = 0.5 * v * s / d**2 - u / d
             # G += a'v + v'a as one product with inner dimension 2t.
-            G += np.concatenate([a, v]).T @ np.concatenate([v, a])
+            _add_symmetric_product(G, np.concatenate([a, v]), np.concatenate([v, a]))
         self.R, self.G = R, G
         self.variables = self.variables[keep]
         self.r_diag = self.r_diag[keep]
@@ -206,6 +207,21 @@ class _BlockedResidual:
         self._V = np.empty((self.block_size, keep.size))
         self._U = np.empty((self.block_size, keep.size))
         self._t = 0
+
+
+def _add_symmetric_product(target: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
+    """``target += left' right`` in place, for a symmetric C-ordered ``target`` and ``left' right``.
+
+    One BLAS call with beta = 1 on ``target``'s buffer, through its Fortran-ordered transpose
+    (``target.T += right' left``, the same products term by term): no N x N temporary and no
+    second pass over memory.
+    """
+    if target.size == 0 or left.shape[0] == 0:
+        return
+    gemm = blas.get_blas_funcs("gemm", (target,))
+    result = gemm(1.0, right, left, beta=1.0, c=target.T, trans_a=1, overwrite_c=1)
+    if not np.shares_memory(result, target):  # a BLAS wrapper that would not write in place
+        target[...] = result.T
 
 
 def stepwise_cod(
