@@ -26,7 +26,7 @@ def brute_force_cod(values, max_rank):
     return np.array(chosen), np.array(cod)
 
 
-@pytest.mark.parametrize("block_size", [1, 4, 64])
+@pytest.mark.parametrize("block_size", [1, 4, 64, None])
 def test_stepwise_cod_matches_brute_force_least_squares(block_size):
     rng = np.random.default_rng(21)
     for n in (1, 4, 9, 13):
@@ -144,3 +144,13 @@ def test_stepwise_cod_rejects_bad_values():
         stepwise_cod(np.zeros((0, 3)))
     with pytest.raises(ValueError, match="values"):
         stepwise_cod([["a", "b"]])
+
+
+def test_correlation_matrix_is_exactly_symmetric_and_matches_numpy():
+    from rgcoarse.selection import correlation_matrix
+
+    rng = np.random.default_rng(5)
+    for values in (rng.normal(size=(50, 130)), rng.choice([-1, 1], size=(40, 67)).astype(np.int8)):
+        m = correlation_matrix(values)
+        np.testing.assert_array_equal(m, m.T)
+        np.testing.assert_allclose(m, np.corrcoef(values, rowvar=False), atol=1e-12)
