@@ -3,9 +3,11 @@
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgb
 from conftest import run_workflow_script
 
 from rgcoarse.glass_figures import draw_glass_validation, glass_validation_caption
@@ -127,15 +129,34 @@ def test_figure_has_six_panels_and_a_caption_with_the_check(tmp_path):
     table = validation_table(summaries, dynamics, REFERENCE)
     fig, caption = draw_glass_validation(table, _curves(dynamics))
     assert len(fig.axes) == 6
-    fs_axis = fig.axes[2]
-    # Drawn hottest first, one F_s curve per run.
-    assert [line.get_label() for line in fs_axis.get_lines()[:4]] == ["1.028", "1", "0.6", "0.4"]
+    fs_axis, msd_axis = fig.axes[2], fig.axes[3]
+    # Drawn hottest first, one F_s and one MSD curve per run; the MSD panel's legend names both.
+    assert len(fs_axis.get_lines()) == 4 + 1  # and the 1/e line
+    assert [line.get_label() for line in msd_axis.get_lines()] == ["1.028", "1", "0.6", "0.4"]
     assert "q = 7.25" in caption
     assert caption.endswith("At T = 1.028: U/N = -5.9700 +- 0.0030 (reference -5.974), "
                             "p = 10.200 +- 0.020 (reference 10.19): pass.")
     save_figure(fig, tmp_path / "f.pdf", tmp_path / "f.png", tmp_path / "f.txt", caption, dpi=50)
     assert (tmp_path / "f.pdf").stat().st_size > 0 and (tmp_path / "f.png").stat().st_size > 0
     assert (tmp_path / "f.txt").read_text() == caption + "\n"
+
+
+def test_figure_curves_are_distinguishable_and_the_legend_covers_no_curve():
+    summaries, dynamics = _runs()
+    table = validation_table(summaries, dynamics, REFERENCE)
+    fig, _ = draw_glass_validation(table, _curves(dynamics))
+    msd_axis = fig.axes[3]
+    lines = msd_axis.get_lines()
+    # Neighbouring temperatures (1.028 and 1 included) differ in colour or line style.
+    for a, b in zip(lines, lines[1:]):
+        distance = np.linalg.norm(np.subtract(to_rgb(a.get_color()), to_rgb(b.get_color())))
+        assert distance > 0.15 or a.get_linestyle() != b.get_linestyle(), (a.get_label(), b.get_label())
+    fig.canvas.draw()
+    box = msd_axis.get_legend().get_window_extent()
+    for line in lines:
+        points = msd_axis.transData.transform(np.column_stack(line.get_data()))
+        assert box.count_contains(points) == 0, f"the legend covers the T = {line.get_label()} curve"
+    plt.close(fig)
 
 
 def test_figure_without_reference_point_or_equilibrated_runs():

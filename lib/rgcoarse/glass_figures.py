@@ -6,11 +6,12 @@ runs: equation of state, F_s(q, t), MSD(t), tau_alpha(T) and D(T).
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from rgcoarse.kob_andersen import MCT_TEMPERATURE, tau_alpha_estimate
-from rgcoarse.plotting import new_figure, temperature_colour, temperature_norm
+from rgcoarse.plotting import new_figure
 
 __all__ = ["draw_glass_validation", "glass_validation_caption"]
 
@@ -53,19 +54,30 @@ def _equation_of_state(axes, table, equilibrated):
     ax_u.legend()
 
 
-def _curves(ax_fs, ax_msd, table, curves, wavenumber):
-    norm = temperature_norm(table["temperature"])
+def _curve_styles(temperatures):
+    """Colour and line style per temperature: evenly spaced colours by rank (a log scale puts
+    1.028 and 1.0 on one colour), dashed for a run at the temperature of a hotter-named twin."""
+    ordered = sorted(set(temperatures), reverse=True)
+    colours = plt.get_cmap("plasma")(np.linspace(0.0, 0.85, len(ordered)))
+    return {t: (colours[i], "--" if i and np.isclose(t, ordered[i - 1], rtol=0.05) else "-")
+            for i, t in enumerate(ordered)}
+
+
+def _curves(ax_fs, ax_msd, curves, wavenumber):
+    styles = _curve_styles([metadata["temperature"] for metadata, _ in curves])
     for metadata, frame in curves:
-        colour = temperature_colour(metadata["temperature"], norm)
+        colour, line = styles[metadata["temperature"]]
         late = frame["time"] > 0
-        ax_fs.semilogx(frame["time"][late], frame["fs_a"][late], color=colour, label=f"{metadata['temperature']:g}")
-        ax_msd.loglog(frame["time"][late], frame["msd_a"][late], color=colour)
+        ax_fs.semilogx(frame["time"][late], frame["fs_a"][late], color=colour, ls=line)
+        ax_msd.loglog(frame["time"][late], frame["msd_a"][late], color=colour, ls=line,
+                      label=f"{metadata['temperature']:g}")
     ax_fs.axhline(np.exp(-1), color="0.5", lw=0.8, ls=":")
     ax_fs.set_xlabel(r"$t$ ($\tau$)")
     ax_fs.set_ylabel(rf"$F_s(q{{=}}{wavenumber:g}, t)$, A")
-    ax_fs.legend(title="$T$", fontsize=7)
     ax_msd.set_xlabel(r"$t$ ($\tau$)")
     ax_msd.set_ylabel(r"MSD, A ($\sigma_{AA}^2$)")
+    # One legend for both panels, where it covers the fewest MSD points (the curves rise to the right).
+    ax_msd.legend(title="$T$", fontsize=8, ncol=2, loc="best")
 
 
 def _relaxation_time(ax_tau, table, curves, equilibrated):
@@ -120,7 +132,7 @@ def draw_glass_validation(table: pd.DataFrame, curves):
     (ax_u, ax_p, ax_fs), (ax_msd, ax_tau, ax_d) = axes
     equilibrated = table["equilibrated"].astype(bool)
     _equation_of_state((ax_u, ax_p), table, equilibrated)
-    _curves(ax_fs, ax_msd, table, curves, wavenumber)
+    _curves(ax_fs, ax_msd, curves, wavenumber)
     _relaxation_time(ax_tau, table, curves, equilibrated)
     _diffusion(ax_d, table)
     fig.tight_layout()
