@@ -35,3 +35,12 @@ def direct_bootstrap_points(data, levels, table, selected, observable, counts) -
             per_cluster = counts @ all_silent(data, level).astype(np.float64) / m
         out[:, column] = per_cluster[:, dict(cluster_groups(level))[int(k)]].mean(axis=1)
     return out
+
+
+def direct_silence_probability(silent, levels) -> pd.DataFrame:
+    rows = []
+    for level in levels:
+        probabilities = all_silent(silent, level).mean(axis=0)
+        for k, idx in cluster_groups(level):
+            rows.append((level.level, k, idx.size, float(probabilities[idx].mean())))
+    return pd.DataFrame(rows, columns=["level", "cluster_size", "n_clusters", "p0"])

@@ -53,6 +53,7 @@ rule glass_produce:
         "benchmarks/glass/{condition}/produce.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
+    priority: 1  # the coldest run's production ends the longest chain of the default run
     conda:
         "../../envs/rgcoarse.yaml"
     threads: GLASS["tasks"]
