@@ -6,10 +6,14 @@ targets there with `snakemake --cores N`, so the repository's results/ are untou
     python tests/benchmarks/bench_pipeline_arms.py --arm glass --cores 2
     python tests/benchmarks/bench_pipeline_arms.py --arm ising --cores 2
 
-The `all` arm is the whole default run (`snakemake --cores N`).
+The `all` arm is the whole default run (`snakemake --cores N`). Besides the wall time it prints
+the largest job's peak RSS, the summed job time per stage and the critical path
+(`pipeline_timeline.py`, from the run's log).
 """
 
 import argparse
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -18,7 +22,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pipeline_timeline import report  # noqa: E402
 
 
 def arm_targets(workdir: Path, arm: str) -> list[str]:
@@ -48,14 +53,20 @@ def main():
     for name in ("workflow", "profiles", "envs"):
         shutil.copytree(REPO / name, workdir / name)
     extra = arm_targets(workdir, args.arm)
+    load = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--quiet", *extra],
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), *extra],
                           cwd=workdir, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    log = proc.stdout + proc.stderr
+    (workdir / "snakemake_run.log").write_text(log)
     if proc.returncode != 0:
-        print(proc.stdout[-3000:], proc.stderr[-3000:])
+        print(log[-6000:])
         raise SystemExit(f"snakemake failed (exit {proc.returncode}); scratch directory kept: {workdir}")
-    print(f"arm {args.arm}: {wall:.1f} s wall on --cores {args.cores} (scratch: {workdir})")
+    peak_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB on Linux
+    print(f"arm {args.arm}: {wall:.1f} s wall on --cores {args.cores}; largest job peak RSS {peak_gib:.2f} GiB; "
+          f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after (scratch: {workdir})")
+    print(report(log))
     if not args.keep:
         shutil.rmtree(workdir)
 
