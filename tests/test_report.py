@@ -123,14 +123,27 @@ def test_report_categories_follow_the_paper(report):
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 
+
+def page_check(element_id: str, out: str, body: str, helpers: str = "") -> str:
+    """A script to append to a copy of the report: once the page has loaded, it runs ``body``
+    (JavaScript filling the object ``out``, started as the literal ``out``) and writes ``out`` as
+    JSON into <pre id=element_id>, with ``out.error`` set if ``body`` threw."""
+    body, helpers = body.lstrip("\n"), helpers.lstrip("\n")
+    return (
+        '<script>\nwindow.addEventListener("load", async () => {\n'
+        f"{helpers}  const out = {out};\n  try {{\n{body}  }} catch (err) {{ out.error = String(err); }}\n"
+        f'  const pre = document.createElement("pre");\n  pre.id = "{element_id}";\n'
+        "  pre.textContent = JSON.stringify(out);\n  document.body.appendChild(pre);\n});\n</script>\n"
+    )
+
+
 # Appended to a copy of the report: waits for the report's React app, then shows every image
 # result the way clicking it does (app.setView with the image's data URI), waits for the <img>
 # to load and records its decoded size; writes the summary into <pre id="render-check">.
-RENDER_CHECK = """
-<script>
-window.addEventListener("load", async () => {
-  const out = {app: false, images: {}, text: ""};
-  try {
+RENDER_CHECK = page_check(
+    "render-check",
+    '{app: false, images: {}, text: ""}',
+    r"""
     for (let i = 0; i < 100 && (typeof app === "undefined" || !app); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -150,14 +163,8 @@ window.addEventListener("load", async () => {
       });
       out.images[path] = loaded ? [img.naturalWidth, img.naturalHeight] : "failed to load";
     }
-  } catch (err) { out.error = String(err); }
-  const pre = document.createElement("pre");
-  pre.id = "render-check";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-});
-</script>
-"""
+""",
+)
 
 
 def _which_chromium():
@@ -236,16 +243,10 @@ def test_report_figures_render_in_chromium(report, chromium, tmp_path):
 # then records the boxes (viewport coordinates) of the graph's drawing, of the landing page's
 # text column and of every element in it (any table included), of the title and of the scroll
 # box of the page; writes them into <pre id="layout-check">.
-LAYOUT_CHECK = """
-<script>
-window.addEventListener("load", async () => {
-  const box = (el) => {
-    if (!el) return null;
-    const r = el.getBoundingClientRect();
-    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
-  };
-  const out = {};
-  try {
+LAYOUT_CHECK = page_check(
+    "layout-check",
+    "{}",
+    r"""
     const drawing = () => document.querySelector("#rulegraph canvas, #rulegraph svg");
     for (let i = 0; i < 100 && !drawing(); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
@@ -257,14 +258,15 @@ window.addEventListener("load", async () => {
     out.title = box(text && text.querySelector("h1"));
     out.scroll_box = box(text && text.closest(".overflow-auto"));
     out.elements = Array.from(text ? text.querySelectorAll("*") : []).map((el) => [el.tagName.toLowerCase(), box(el)]);
-  } catch (err) { out.error = String(err); }
-  const pre = document.createElement("pre");
-  pre.id = "layout-check";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-});
-</script>
-"""
+""",
+    helpers=r"""
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+  };
+""",
+)
 
 
 def intersect(a: dict, b: dict) -> bool:
