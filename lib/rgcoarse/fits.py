@@ -298,10 +298,10 @@ def _resampled_points(data, levels, table, selected, observable, counts) -> np.n
                 means = next_level_sums(means, level.pairs)
             groups = _group_columns(level)
             for column, k in by_level.get(level.level, []):
-                cluster_sums, cluster_means = sums[:, groups[k]], means[:, groups[k]]
-                second_moment = weights @ np.einsum("ij,ij->i", cluster_sums, cluster_sums)
-                squared_mean = np.einsum("ij,ij->i", cluster_means, cluster_means)
-                out[:, column] = (second_moment - squared_mean) / cluster_sums.shape[1]
+                group_sums, group_means = sums[:, groups[k]], means[:, groups[k]]
+                second_moment = weights @ np.einsum("ij,ij->i", group_sums, group_sums)
+                squared_mean = np.einsum("ij,ij->i", group_means, group_means)
+                out[:, column] = (second_moment - squared_mean) / group_sums.shape[1]
     else:
         for level, silent in zip(used, level_all_silent(data, used)):
             groups = _group_columns(level)

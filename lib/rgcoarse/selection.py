@@ -119,10 +119,9 @@ def correlation_matrix(values) -> np.ndarray:
         Symmetric; the diagonal is 1 for varying columns and 0 for constant ones.
     """
     z = standardised_columns(values)
-    # z.T @ z on the same buffer lets NumPy use the symmetric BLAS kernel (syrk), which fills
-    # one triangle and copies it into the other: the result is exactly symmetric.
+    # z.T @ z on the same buffer lets NumPy use the symmetric BLAS kernel (syrk). Whatever
+    # kernel ran, the copy makes m exactly symmetric in one blocked pass (a no-op after syrk).
     m = np.ascontiguousarray(z.T @ z)
-    # Whatever kernel ran, make it exactly symmetric (a no-op after syrk) in one blocked pass.
     _copy_upper_to_lower(m)
     return m
 
