@@ -5,6 +5,8 @@ config maps keyed by these names (``coarse_graining.methods``, ``observables.sil
 ``observables.cod_max_rank``); the workflow checks that each map names every kind and no other,
 so a typo'd kind stops the dry-run. The built-in datasets are named by their kind; every user
 dataset is of kind ``user`` (its entry in ``user_datasets`` may override the kind's settings).
+A null dataset (``<source>-<model>``, :mod:`rgcoarse.nulls`) has the kind of its source, so it
+is judged with the same silence threshold and COD ranks as the data it is the null of.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class DatasetKind:
 
 
 DATASET_KINDS: dict[str, DatasetKind] = {}
+NULL_SEPARATOR = "-"  # <source>-<null model>; user dataset names are snake_case, so never in a source
 
 
 def register(kind: DatasetKind) -> DatasetKind:
@@ -68,9 +71,14 @@ def seed_name(dataset: str) -> str:
     return kind.seed_name if kind is not None and kind.builtin and kind.seed_name else dataset
 
 
+def source_dataset(dataset: str) -> str:
+    """The dataset a null dataset was derived from (the dataset itself otherwise)."""
+    return dataset.split(NULL_SEPARATOR, 1)[0]
+
+
 def kind_of_dataset(dataset: str) -> DatasetKind:
-    """The kind of a dataset: a built-in kind by name, otherwise ``user``."""
-    kind = DATASET_KINDS.get(dataset)
+    """The kind of a dataset: a built-in kind by name, otherwise ``user``; a null has its source's kind."""
+    kind = DATASET_KINDS.get(source_dataset(dataset))
     return kind if kind is not None and kind.builtin else DATASET_KINDS["user"]
 
 

@@ -15,6 +15,16 @@ over the m samples; for cluster sums ``S`` (m x n_clusters) every resample's mea
 second moment are ``c @ S / m`` and ``c @ S**2 / m``, two matrix products for all
 resamples at once. The interval is the percentile interval of the resampled exponents.
 
+Time series (consecutive frames of one run, e.g. p_hop) are resampled in blocks: a circular
+moving-block bootstrap (Politis & Romano 1992) draws ``ceil(m / L)`` blocks of ``L``
+consecutive samples (wrapping around the end) and keeps the first m, so correlations shorter
+than a block survive in every resample. :func:`series_block_length` sets
+``L = ceil(block_factor * tau_int)`` from the measured integrated autocorrelation time of the
+data; ``L = 1`` is the i.i.d. bootstrap above. The block bootstrap's variance misses the
+correlations longer than a block, a relative bias of order ``tau_int / L``; with the default
+factor of 8 the 95% interval of an AR(1) mean covers the truth in about 91% of repeats
+(``tests/test_fits.py``).
+
 Statuses. Every fit carries a ``status``; only ``"ok"`` fits carry numbers:
 
 ``ok``
@@ -28,6 +38,9 @@ Statuses. Every fit carries a ``status``; only ``"ok"`` fits carry numbers:
     C(2m - 1, m) >= 2 / (1 - confidence) and m >= 3 (:func:`min_bootstrap_samples`; 5 at
     95%). One sample has no variance at all; two samples have a single non-degenerate
     resample (each once), so their "interval" would be the point estimate.
+``too_few_blocks``
+    A block bootstrap (time series) with fewer than ``min_bootstrap_samples(confidence)``
+    whole blocks in the data: the series is too short for its autocorrelation time.
 ``too_few_points``
     Fewer than two (level, K) rows with distinct K in the fit range (e.g. ``k_min`` beyond
     the largest cluster, or too few levels with ``min_clusters`` clusters).
@@ -56,6 +69,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rgcoarse.autocorrelation import integrated_autocorrelation_time
 from rgcoarse.observables import (
     check_levels,
     check_silent,
@@ -76,6 +90,7 @@ OK = "ok"
 STATUSES = {
     OK: "fitted, with a bootstrap interval",
     "too_few_samples": "too few distinct samples for a bootstrap interval",
+    "too_few_blocks": "fewer independent blocks of samples than a block-bootstrap interval needs",
     "too_few_points": "fewer than two cluster sizes in the fit range",
     "no_valid_resamples": "no bootstrap resample keeps every fitted point defined",
     "degenerate_interval": "the bootstrap resamples are all identical, so the interval has no width",
@@ -259,6 +274,49 @@ def select_fit_range(cluster_size, n_clusters, *, k_min: float = 1, k_max: float
     return keep
 
 
+DEFAULT_BLOCK_FACTOR = 8.0  # block length in units of tau_int (module docstring)
+
+
+def series_block_length(data, block_factor: float = DEFAULT_BLOCK_FACTOR) -> tuple[float, int]:
+    """``(tau_int, L)``: the autocorrelation time of a time-series data matrix and its bootstrap block length.
+
+    ``tau_int`` (in samples, Sokal's convention, 0.5 when uncorrelated) is the larger of the
+    per-frame mean over features (the common mode, the slowest part of a cluster sum) and the
+    median over features of each feature's own ``tau_int``. ``L = ceil(block_factor * tau_int)``,
+    at least 1.
+
+    Parameters
+    ----------
+    data : array_like, shape (m, N)
+        Rows are consecutive, equally spaced times.
+    block_factor : float
+        Block length in units of ``tau_int`` (> 0).
+    """
+    if not np.isfinite(block_factor) or block_factor <= 0:
+        raise ValueError(f"block_factor: expected a finite number > 0, got {block_factor!r}")
+    data = as_value_matrix(data, "data")
+    per_feature = np.median([integrated_autocorrelation_time(column) for column in data.T])
+    tau = max(integrated_autocorrelation_time(data.mean(axis=1)), float(per_feature))
+    return float(tau), max(1, int(np.ceil(block_factor * tau)))
+
+
+def block_bootstrap_counts(m: int, block_length: int, n_resamples: int, rng) -> np.ndarray:
+    """How often each of ``m`` samples is drawn, per resample: ``(n_resamples, m)`` float counts.
+
+    ``block_length = 1`` is the i.i.d. bootstrap (multinomial counts). Otherwise the circular
+    moving-block bootstrap: ``ceil(m / L)`` block starts uniform in ``[0, m)``, each block
+    the ``L`` samples from its start (wrapping around), the first m drawn samples kept.
+    Every resample's counts sum to m.
+    """
+    if block_length == 1:
+        return rng.multinomial(m, np.full(m, 1.0 / m), size=n_resamples).astype(np.float64)
+    n_blocks = -(-m // block_length)
+    starts = rng.integers(0, m, size=(n_resamples, n_blocks))
+    drawn = (starts[:, :, None] + np.arange(block_length)).reshape(n_resamples, -1)[:, :m] % m
+    offsets = (np.arange(n_resamples) * m)[:, None]
+    return np.bincount((drawn + offsets).ravel(), minlength=n_resamples * m).reshape(n_resamples, m).astype(np.float64)
+
+
 def _transform(observable: str, y: np.ndarray) -> np.ndarray:
     """Quantity fitted as a power of K: ``M2`` itself or ``-ln P0``."""
     if observable == "m2":
@@ -331,6 +389,7 @@ def bootstrap_exponent(
     n_resamples: int = 200,
     seed: int = 0,
     confidence: float = 0.95,
+    block_length: int = 1,
 ) -> ExponentEstimate:
     """Exponent of ``M2(K) ~ K**alpha`` or ``-ln P0(K) ~ a K**beta`` with a bootstrap CI.
 
@@ -347,6 +406,9 @@ def bootstrap_exponent(
     seed : int
     confidence : float
         Two-sided percentile interval (0.95: 2.5th to 97.5th percentile).
+    block_length : int
+        Samples per bootstrap block: 1 for independent samples, more for a time series
+        (:func:`series_block_length`, :func:`block_bootstrap_counts`).
 
     Returns
     -------
@@ -364,6 +426,8 @@ def bootstrap_exponent(
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: expected a number in (0, 1), got {confidence!r}")
+    if isinstance(block_length, bool) or not isinstance(block_length, (int, np.integer)) or block_length < 1:
+        raise ValueError(f"block_length: expected a positive integer, got {block_length!r}")
     if observable == "m2":
         data = as_value_matrix(data, "data")
         check_levels(levels, data.shape[1], "data")
@@ -390,11 +454,13 @@ def bootstrap_exponent(
     needed = min_bootstrap_samples(confidence)
     if _distinct_rows(data, needed) < needed:
         return failed("too_few_samples")
+    if m // block_length < needed:
+        return failed("too_few_blocks")
     if selected.size < 2 or np.ptp(k) == 0:
         return failed("too_few_points")
     point = fit_power_law(k, fitted[selected])
     rng = np.random.default_rng(seed)
-    counts = rng.multinomial(m, np.full(m, 1.0 / m), size=n_resamples).astype(np.float64)
+    counts = block_bootstrap_counts(m, int(block_length), n_resamples, rng)
     resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts))
     valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
     n_valid = int(np.count_nonzero(valid))

@@ -69,6 +69,7 @@ rule fit_exponents:
     params:
         fits=config["fits"],
         silence_threshold=lambda w: silence_threshold(w.dataset),
+        time_series=lambda w: is_time_series(w.dataset),
         seed=lambda w: derive_seed(config["seed"], "bootstrap", seed_name(w.dataset), w.condition, w.method),
     log:
         "logs/fits/{dataset}/{condition}/{method}.log",

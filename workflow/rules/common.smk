@@ -14,9 +14,16 @@ from rgcoarse.config_checks import (
     strict_schema_errors,
     temperature_decimals_errors,
 )
-from rgcoarse.conditions import replica_condition, temperature_condition, with_override
+from rgcoarse.conditions import replica_condition, same_temperature, temperature_condition, with_override
 from rgcoarse.datamatrix import DataMatrixError, check_user_file, user_file_options
-from rgcoarse.dataset_kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset, seed_name
+from rgcoarse.dataset_kinds import (
+    builtin_dataset_names,
+    dataset_kind_names,
+    kind_of_dataset,
+    seed_name,
+    source_dataset,
+)
+from rgcoarse.nulls import NULL_MODELS, null_condition, null_dataset_name, null_model_names, split_null_dataset
 from rgcoarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
 from rgcoarse.panels import PANELS, panel_named, report_caption
 from rgcoarse.seeds import derive_seed
@@ -124,6 +131,9 @@ def _check_pairing_config():
     _check_methods("figures.method", [config["figures"]["method"]], kind_of_dataset("ising"))
     for name, entry in config.get("user_datasets", {}).items():
         _check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
+    if "nulls" in config:
+        _check_kind_map("nulls.models", config["nulls"]["models"])
+        _check_methods("nulls.methods", config["nulls"]["methods"], kind_of_dataset("gaussian"))
     _check_kind_map("observables.silence_threshold", config["observables"]["silence_threshold"])
     _check_kind_map("observables.cod_max_rank", config["observables"]["cod_max_rank"])
 
@@ -167,13 +177,46 @@ def dataset_kind(dataset):
     return kind_of_dataset(dataset).name
 
 
-def dataset_conditions():
-    """Every (dataset, condition) pair the default run produces."""
+def data_dataset_conditions():
+    """Every (dataset, condition) pair of data (not nulls) the run produces."""
     pairs = [("ising", c) for c in ising_conditions()]
     pairs.append(("gaussian", "default"))
     pairs += [(name, "default") for name in config.get("user_datasets", {})]
     pairs += [("glass", c) for c in glass_conditions()]
     return pairs
+
+
+def _null_temperature_selected(dataset, condition):
+    """Whether the config's nulls.temperatures selects this condition of a dataset."""
+    selection = config["nulls"].get("temperatures", {}).get(dataset, "all")
+    if selection == "all" or condition == "default":
+        return True
+    temperature = float(condition.split("_")[0].lstrip("T"))
+    return any(same_temperature(temperature, t) for t in selection)
+
+
+def null_models_for(dataset):
+    """Null models run on a data dataset (its kind's list; a shift null only on time series)."""
+    if "nulls" not in config:
+        return []
+    models = config["nulls"]["models"][dataset_kind(dataset)]
+    return [m for m in models if not NULL_MODELS[m].time_ordered or is_time_series(dataset)]
+
+
+def null_dataset_conditions():
+    """Every (null dataset, condition) pair: models x selected conditions x draws."""
+    return [
+        (null_dataset_name(d, model), null_condition(c, draw))
+        for d, c in data_dataset_conditions()
+        if _null_temperature_selected(d, c)
+        for model in null_models_for(d)
+        for draw in range(config["nulls"]["draws"])
+    ]
+
+
+def dataset_conditions():
+    """Every (dataset, condition) pair the run produces: the data, then their nulls."""
+    return data_dataset_conditions() + null_dataset_conditions()
 
 
 def glass_conditions():
@@ -182,13 +225,19 @@ def glass_conditions():
 
 
 def _kind_setting(section, key, dataset):
-    """A per-kind setting of a dataset: a user dataset's own entry first, then its kind's value."""
-    entry = config.get("user_datasets", {}).get(dataset, {}) if dataset_kind(dataset) == "user" else {}
+    """A per-kind setting of a dataset: a user dataset's own entry first, then its kind's value.
+
+    A null dataset has its source's settings.
+    """
+    source = source_dataset(dataset)
+    entry = config.get("user_datasets", {}).get(source, {}) if dataset_kind(dataset) == "user" else {}
     return entry.get(key, config[section][key][dataset_kind(dataset)])
 
 
 def methods_for(dataset, condition=None):
-    """Pairing rules run on one dataset (and, for Ising, one temperature condition)."""
+    """Pairing rules run on one dataset (and, for Ising, one temperature condition); nulls: nulls.methods."""
+    if source_dataset(dataset) != dataset:
+        return list(config["nulls"]["methods"])
     methods = list(_kind_setting("coarse_graining", "methods", dataset))
     if dataset_kind(dataset) == "ising" and condition in comparison_conditions():
         methods += [m for m in config["coarse_graining"].get("comparison_methods", []) if m not in methods]
@@ -217,11 +266,36 @@ def _check_comparison_temperatures():
 
 
 _check_comparison_temperatures()
+
+
+def _check_null_temperatures():
+    arms = {"ising": config["ising"]["temperatures"], "glass": config["glass"]["temperatures"]}
+    for arm, selection in config.get("nulls", {}).get("temperatures", {}).items():
+        for t in [] if selection == "all" else selection:
+            if not any(same_temperature(t, known) for known in arms[arm]):
+                raise ConfigError(f"config key nulls.temperatures.{arm}: {t} is not one of {arm}.temperatures")
+
+
+_check_null_temperatures()
 _check_lattice_rules()
 
 
 def silence_threshold(dataset):
     return _kind_setting("observables", "silence_threshold", dataset)
+
+
+def is_time_series(dataset):
+    """Whether a dataset's rows are consecutive times of one run (block bootstrap, time-shift null).
+
+    A null is a time series when its source is and its model keeps the time order (``shift``).
+    """
+    null = split_null_dataset(dataset)
+    if null is not None and not NULL_MODELS[null[1]].time_ordered:
+        return False
+    source = source_dataset(dataset)
+    if dataset_kind(source) == "user":
+        return bool(config.get("user_datasets", {}).get(source, {}).get("time_series", False))
+    return kind_of_dataset(source).time_series
 
 
 def cod_max_rank(dataset):

@@ -1,14 +1,15 @@
-"""Glue: gather every fit into results/exponents.{parquet,csv}."""
+"""Glue: gather every fit into results/exponents.{parquet,csv}, with the selection-bias controls beside each."""
 
 import pandas as pd
 
+from rgcoarse.controls import with_controls
 from rgcoarse.snakemake_job import job_from_command_line, run_job
 from rgcoarse.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):
     table = pd.concat([read_table(path)[0] for path in job.input], ignore_index=True)
-    table = table.sort_values(["dataset", "condition", "method", "observable"], kind="stable")
+    table = with_controls(table.sort_values(["dataset", "condition", "method", "observable"], kind="stable"))
     write_table(job.output.parquet, table, {"n_fits": len(job.input)})
     write_csv(job.output.csv, table)
     logger.info("wrote %d rows from %d fit files", len(table), len(job.input))

@@ -5,7 +5,7 @@ import pandas as pd
 
 from rgcoarse.coarse_grain import levels_from_frame
 from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.fits import bootstrap_exponent, cod_increment_row
+from rgcoarse.fits import DEFAULT_BLOCK_FACTOR, bootstrap_exponent, cod_increment_row, series_block_length
 from rgcoarse.observables import binarise
 from rgcoarse.snakemake_job import job_from_command_line, run_job
 from rgcoarse.tables import read_table, write_table
@@ -17,16 +17,22 @@ def main(job, logger):
     data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     levels_frame, metadata = read_table(job.input.levels)
     levels = levels_from_frame(levels_frame)
+    tau_int, block_length = (series_block_length(data, fits.get("block_factor", DEFAULT_BLOCK_FACTOR))
+                             if p.time_series else (np.nan, 1))
+    resampling = (f"moving-block bootstrap over time, blocks of {block_length} frames (tau_int = {tau_int:.3g})"
+                  if p.time_series else "bootstrap over samples")
     rule = dict(k_min=fits["k_min"], min_clusters=fits["min_clusters"], n_resamples=fits["n_bootstrap"],
-                confidence=fits["confidence"])
+                confidence=fits["confidence"], block_length=block_length)
     rows = []
     for observable, observed in (("m2", data), ("p0", binarise(data, p.silence_threshold))):
         estimate = bootstrap_exponent(observed, levels, observable, seed=p.seed, **rule)
         row = estimate.as_dict()
-        row["ci_method"] = f"bootstrap over samples, {estimate.n_resamples} resamples, percentile"
+        row["ci_method"] = f"{resampling}, {estimate.n_resamples} resamples, percentile"
+        row.update(tau_int=tau_int, block_length=block_length)
         rows.append(row)
         logger.info("%s: %s", observable, row)
-    rows.append(cod_increment_row(read_table(job.input.cod)[0], fits["cod_rank_range"]))
+    rows.append({**cod_increment_row(read_table(job.input.cod)[0], fits["cod_rank_range"]),
+                 "tau_int": tau_int, "block_length": block_length})
     identity = {
         "dataset": matrix.metadata.get("dataset", "unknown"),
         "condition": metadata.get("condition", ""),

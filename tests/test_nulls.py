@@ -1,0 +1,97 @@
+"""Null models keep what they must and destroy what they must (rgcoarse.nulls)."""
+
+import numpy as np
+import pytest
+from scipy.signal import lfilter
+
+from rgcoarse.dataset_kinds import kind_of_dataset, source_dataset
+from rgcoarse.nulls import (
+    null_condition,
+    null_dataset_name,
+    null_matrix,
+    split_null_condition,
+    split_null_dataset,
+)
+
+
+def _correlated_series(m=3000, n=6, phi=0.9, seed=0):
+    """n AR(1) series driven by one shared noise plus their own: strongly cross-correlated in time."""
+    rng = np.random.default_rng(seed)
+    shared = rng.standard_normal(m)
+    noise = shared[:, None] + 0.3 * rng.standard_normal((m, n))
+    return lfilter([1.0], [1.0, -phi], noise, axis=0)
+
+
+def _off_diagonal_max(values):
+    corr = np.corrcoef(values, rowvar=False)
+    return np.max(np.abs(corr - np.diag(np.diag(corr))))
+
+
+def test_permute_keeps_every_marginal_and_destroys_cross_correlation():
+    data = _correlated_series()
+    null = null_matrix(data, "permute", seed=1)
+    assert np.array_equal(np.sort(null, axis=0), np.sort(data, axis=0))  # marginals exactly
+    assert _off_diagonal_max(data) > 0.9
+    assert _off_diagonal_max(null) < 5 / np.sqrt(data.shape[0])
+    spins = np.where(data > 0, 1, -1).astype(np.int8)
+    assert null_matrix(spins, "permute", seed=1).dtype == np.int8
+
+
+def test_shift_keeps_each_series_and_its_autocorrelation_and_destroys_alignment():
+    data = _correlated_series()
+    null = null_matrix(data, "shift", seed=2)
+    m = data.shape[0]
+    for j in range(data.shape[1]):
+        # The null column is the data column rotated: same values, same circular autocorrelation.
+        offsets = [k for k in range(m) if np.array_equal(np.roll(data[:, j], k), null[:, j])]
+        assert len(offsets) == 1
+        lag = 5
+        circular = lambda x: np.mean((x - x.mean()) * (np.roll(x, lag) - x.mean()))  # noqa: E731
+        assert circular(null[:, j]) == pytest.approx(circular(data[:, j]), rel=1e-12)
+    assert _off_diagonal_max(data) > 0.9
+    # Independent offsets: the series no longer move together (an AR(1) of tau ~ 10 frames
+    # over 3000 frames leaves cross-correlations of order sqrt(2 tau / m) ~ 0.1).
+    assert _off_diagonal_max(null) < 0.35
+
+
+def test_covgauss_keeps_the_covariance_and_destroys_nonlinear_dependence():
+    rng = np.random.default_rng(20261202)  # not one of the nulls' seeds below (a shared stream would correlate them)
+    m = 2000
+    x = rng.standard_normal(m)
+    y = x**2 - 1 + 0.1 * rng.standard_normal(m)  # dependent on x but linearly uncorrelated with it
+    z = 0.8 * x + 0.6 * rng.standard_normal(m)  # linearly correlated with x
+    data = np.column_stack([x, y, z])
+    draws = np.stack([null_matrix(data, "covgauss", seed=100 + s) for s in range(10)])
+    mean_cov = np.mean([np.cov(d, rowvar=False) for d in draws], axis=0)
+    # Unbiased: the mean over draws of the null's covariance is the data's, to the draws' sampling error.
+    assert np.allclose(mean_cov, np.cov(data, rowvar=False), atol=0.06)  # sd of a variance of 2 over 10 draws: 0.02
+    assert np.allclose(draws.mean(axis=(0, 1)), data.mean(axis=0), atol=0.03)
+    dependence = lambda d: abs(np.corrcoef(d[:, 0] ** 2, d[:, 1])[0, 1])  # noqa: E731
+    assert dependence(data) > 0.9
+    assert max(dependence(d) for d in draws) < 0.1
+    assert draws.dtype == np.float64
+
+
+def test_draws_are_seeded_and_differ():
+    data = _correlated_series(m=200)
+    for model in ("permute", "shift", "covgauss"):
+        assert np.array_equal(null_matrix(data, model, 7), null_matrix(data, model, 7))
+        assert not np.array_equal(null_matrix(data, model, 7), null_matrix(data, model, 8))
+
+
+def test_names_round_trip_and_bad_input_is_named():
+    assert null_dataset_name("glass", "shift") == "glass-shift"
+    assert split_null_dataset("glass-shift") == ("glass", "shift")
+    assert split_null_dataset("glass") is None
+    assert null_condition("T0.400_r0", 2) == "T0.400_r0_n2"
+    assert split_null_condition("T0.400_r0_n2") == ("T0.400_r0", 2)
+    assert source_dataset("ising-permute") == "ising" and kind_of_dataset("ising-permute").name == "ising"
+    assert kind_of_dataset("my_data-permute").name == "user"
+    with pytest.raises(ValueError, match="not a null model"):
+        split_null_dataset("glass-reverse")
+    with pytest.raises(ValueError, match="not a null model"):
+        null_matrix(np.zeros((4, 4)), "reverse", 0)
+    with pytest.raises(ValueError, match="shape"):
+        null_matrix(np.zeros(5), "permute", 0)
+    with pytest.raises(ValueError, match="_n<draw>"):
+        split_null_condition("T0.400_r0")
