@@ -74,7 +74,7 @@ def test_markdown_escapes_pipes_inside_cells():
     frame = cl.claims_frame([cl.Claim("a", "1", "c", "1", 1.0, None, None, "|x - 1| <= 0.1", cl.AGREES)])
     row = cl.claims_markdown(frame).splitlines()[-1]
     assert "\\|x - 1\\|" in row
-    assert row.replace("\\|", "").count("|") == 9  # 8 cells
+    assert row.replace("\\|", "").count("|") == 12  # 11 cells
 
 
 # ----- failed fits: "not evaluated" with the status, never a number ---------------------------
@@ -172,3 +172,102 @@ def test_markdown_never_prints_a_narrow_interval_as_zero_width():
     text = cl.claims_markdown(frame)
     assert "[1.056, 1.06]" in text
     assert "[1.9717, 1.972]" in text
+
+
+# ----- readings, nulls and per-unit rules ----------------------------------------------------
+
+
+def test_per_unit_slope_and_curve_shape_disagree_with_the_old_uneven_grid_rule():
+    # Fine steps near 2.3, a wide step from 2.5 to 3.0: the old rule (largest absolute change)
+    # picks the wide step although the curve is steepest per unit T between 2.3 and 2.35.
+    t = [2.0, 2.25, 2.3, 2.35, 2.4, 2.5, 3.0]
+    v = [1.0, 0.95, 0.9, 0.6, 0.5, 0.45, 0.0]
+    assert cl.steepest_interval(t, v) == (2.5, 3.0)
+    assert cl.steepest_slope_interval(t, v) == (2.3, 2.35)
+    assert cl.half_crossing(t, v) == pytest.approx(2.4)
+    cod_by_t = {temp: pd.DataFrame({"level": [0, 0], "rank": [1, 2], "norm_delta_cod": [value, 0.0]})
+                for temp, value in zip(t, v)}
+    claims = cl.trend_change_claims(cod_by_t)
+    assert [c.reading for c in claims] == ["steepest slope per unit T", "curve shape: half-way crossing"]
+    assert all(c.verdict == cl.AGREES for c in claims)
+    logistic = 1 / (1 + np.exp((np.linspace(2.0, 3.0, 41) - 2.62) / 0.03))
+    assert cl.half_crossing(np.linspace(2.0, 3.0, 41), logistic) == pytest.approx(2.62, abs=0.01)
+
+
+def test_overall_verdict_across_readings():
+    assert cl.overall_verdict({"a": cl.AGREES}) == "reproduced"
+    assert cl.overall_verdict({"a": cl.DISAGREES}) == "not reproduced"
+    assert cl.overall_verdict({"a": cl.AGREES, "b": cl.AGREES}) == "reproduced under every reading"
+    assert cl.overall_verdict({"a": cl.AGREES, "b": cl.DISAGREES}) == "reproduced under some: a"
+    assert cl.overall_verdict({"a": cl.DISAGREES, "b": cl.NOT_EVALUATED}) == "reproduced under none of the evaluated readings"
+    assert cl.overall_verdict({"a": cl.NOT_EVALUATED}) == cl.NOT_EVALUATED
+    frame = cl.claims_frame([cl.Claim("x", "1", "c", "1", 1.0, None, None, "r", cl.AGREES, reading="one"),
+                             cl.Claim("x", "1", "c", "1", 2.0, None, None, "r", cl.DISAGREES, reading="two")])
+    assert list(frame["overall"]) == ["reproduced under some: one"] * 2
+
+
+def _cod_with_first_picks(first_picks, n_ranks=10):
+    return pd.concat([pd.DataFrame({"level": level, "rank": np.arange(1, n_ranks + 1),
+                                    "delta_cod": np.r_[first, np.full(n_ranks - 1, 0.01)],
+                                    "norm_delta_cod": np.r_[first, np.full(n_ranks - 1, 0.01)]})
+                      for level, first in enumerate(first_picks)], ignore_index=True)
+
+
+def test_depth_against_a_null_and_where_the_old_rule_disagrees():
+    data = _cod_with_first_picks([0.5, 0.4, 0.3, 0.05])
+    null = [_cod_with_first_picks([0.1, 0.12, 0.1, 0.1]), _cod_with_first_picks([0.08, 0.1, 0.14, 0.1])]
+    assert cl.depth_against_null(data, null, factor=2.0) == 3  # 0.3 >= 2 x 0.14 but 0.05 < 0.2
+    # A null as "nonlinear" as the data: the old rule (first pick vs the median pick, no null)
+    # still finds 4 levels, the null rule finds none.
+    assert cl.nonlinear_depth(data) == 4
+    assert cl.depth_against_null(data, [data], factor=2.0) == 0
+    claims = cl.persistence_claims({0.47: data}, {"shift": {0.47: null}})
+    assert len(claims) == 1 and claims[0].reproduced == 3.0 and claims[0].verdict == cl.AGREES
+    assert claims[0].null_value == pytest.approx(0.1) and claims[0].reading == "against the shift null"
+    missing = cl.persistence_claims({0.47: data}, {})
+    assert missing[0].verdict == cl.NOT_EVALUATED and "depth 4" in missing[0].note
+
+
+def test_m2_slope_readings_on_exact_and_bending_power_laws():
+    k = 2.0 ** np.arange(8)
+    exact = pd.DataFrame({"level": np.arange(8), "cluster_size": k, "n_clusters": 256 / k, "m2": k**1.5})
+    assert cl.m2_slopes(exact) == pytest.approx({"all levels": 1.5, "local slope at the largest K": 1.5})
+    rho = 0.02  # a weak common mode: M2 = K (1 + (K - 1) rho) bends from K^1 towards K^2
+    bending = exact.assign(m2=k * (1 + (k - 1) * rho))
+    slopes = cl.m2_slopes(bending)
+    assert slopes["local slope at the largest K"] > slopes["all levels"] > 1.0
+
+
+def test_eq29_slope_of_an_exact_power_law_agrees():
+    rank = np.arange(1, 65)
+    cod = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": 0.1 * rank**-0.875})
+    flat = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": np.full(64, 0.01)})
+    claims = cl.eq29_claims({2.25: cod, 2.3: cod, 5.0: flat}, (1, 32))
+    assert [c.reading for c in claims] == ["T = 2.25", "T = 2.3"]
+    assert all(c.verdict == cl.AGREES and c.reproduced == pytest.approx(-0.875) for c in claims)
+    far = cl.eq29_claims({2.3: flat}, (1, 32), n_nearest=1)
+    assert far[0].verdict == cl.DISAGREES
+
+
+def test_exponent_readings_carry_the_null_and_the_random_rule():
+    def row(method, exponent, **controls):
+        return {"dataset": "glass", "method": method, "observable": "m2", "temperature": 1.0, "status": "ok",
+                "exponent": exponent, "ci_low": exponent - 0.02, "ci_high": exponent + 0.02, "fit_min": 1,
+                "fit_max": 32, "prefactor": 1.0, **controls}
+    exponents = pd.DataFrame([
+        row("projection", 1.11, null_model="shift", null_draws=3, null_median=1.08, null_min=1.07, null_max=1.09),
+        row("random", 1.01),
+    ])
+    claims = cl.exponent_readings("fig3b_exponent", "3b", "near 1", 1.0, exponents, "glass", 1.0, "projection", 0.1)
+    assert [c.reading for c in claims] == ["projection fit (fit range rule)", "random fit (no selection)"]
+    assert claims[0].null_value == 1.08 and "shift null (3 draws)" in claims[0].note
+    assert claims[1].reproduced == 1.01 and claims[1].verdict == cl.AGREES
+
+
+def test_figure1_has_caption_and_text_readings_per_level():
+    rows = [pd.DataFrame({"level": level, "rank": np.arange(1, 33), "delta_cod": np.ones(32),
+                          "cod": np.cumsum(np.ones(32))}) for level in (0, 2)]
+    claims = cl.figure1_claims(pd.concat(rows), levels=(0, 2, 4))  # level 4 was not computed: left out
+    assert [c.reading for c in claims] == ["caption: MSE linear, level 0", "text: uniform increment, level 0",
+                                           "caption: MSE linear, level 2", "text: uniform increment, level 2"]
+    assert {c.claim_id for c in claims} == {"fig1"}

@@ -58,3 +58,14 @@ def read_tables_by_temperature(paths) -> dict[float, pd.DataFrame]:
         frame, metadata = read_table(path)
         result[float(metadata["dataset_metadata"]["temperature"])] = frame
     return result
+
+
+def read_null_tables_by_temperature(paths) -> dict[str, dict[float, list[pd.DataFrame]]]:
+    """{null model: {temperature: [one frame per draw]}} of observable tables of null datasets."""
+    result: dict[str, dict[float, list[pd.DataFrame]]] = {}
+    for path in paths:
+        frame, metadata = read_table(path)
+        dataset = metadata["dataset_metadata"]
+        by_t = result.setdefault(dataset["null_model"], {})
+        by_t.setdefault(float(dataset["temperature"]), []).append(frame)
+    return result

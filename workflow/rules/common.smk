@@ -205,6 +205,8 @@ def null_models_for(dataset):
 
 def null_dataset_conditions():
     """Every (null dataset, condition) pair: models x selected conditions x draws."""
+    if "nulls" not in config:
+        return []
     return [
         (null_dataset_name(d, model), null_condition(c, draw))
         for d, c in data_dataset_conditions()
@@ -390,6 +392,20 @@ def panel_inputs(wildcards):
 
 def panel_report_caption(wildcards):
     return report_caption(wildcards.panel, panel_settings(wildcards.panel), config["figures"]["method"])
+
+
+def null_observable_paths(source, name, models=None):
+    """Observable tables of the figures' pairing rule on every null draw of ``source``'s figure conditions."""
+    method = config["figures"]["method"]
+    figure = set(figure_conditions(source))
+    return [
+        observable_path(d, c, name)
+        for d, c in null_dataset_conditions()
+        if source_dataset(d) == source
+        and (models is None or split_null_dataset(d)[1] in models)
+        and c.rsplit("_n", 1)[0] in figure
+        and method in methods_for(d, c)
+    ]
 
 
 def glass_figure_conditions():

@@ -70,6 +70,9 @@ rule claims:
         ising_m2=[observable_path("ising", c, "m2") for c in ising_conditions()],
         ising_cod=[observable_path("ising", c, "cod") for c in ising_conditions()],
         glass_cod=[observable_path("glass", c, "cod") for c in glass_figure_conditions()],
+        glass_m2=[observable_path("glass", c, "m2") for c in glass_figure_conditions()],
+        glass_null_cod=null_observable_paths("glass", "cod"),
+        glass_null_m2=null_observable_paths("glass", "m2", models=["shift"]),
     output:
         csv=report(
             "results/claims.csv",
@@ -82,6 +85,8 @@ rule claims:
         method=config["figures"]["method"],
         below_tc_temperature=config["figures"]["fig2d"]["temperature"],
         glass_temperatures=[config["figures"]["fig3b"]["temperature"], config["figures"]["fig3c"]["temperature"]],
+        fig1_levels=config["figures"]["fig1"]["levels"],
+        cod_rank_range=config["fits"]["cod_rank_range"],
     log:
         "logs/claims.log",
     conda:

@@ -1,20 +1,31 @@
 """Glue: compare every claim of the paper's Figs. 1-3 with the reproduced tables."""
 
 from rgcoarse.atomic import write_text
-from rgcoarse.claims import claims_frame, claims_markdown, figure1_claims, figure2_claims, figure3_claims
+from rgcoarse.claims import (
+    claims_frame,
+    claims_markdown,
+    eq29_claims,
+    figure1_claims,
+    figure2_claims,
+    figure3_claims,
+)
 from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, read_tables_by_temperature, write_csv
+from rgcoarse.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature, write_csv
 
 
 def main(job, logger):
     i, p = job.input, job.params
     exponents = read_table(i.exponents)[0]
-    claims = figure1_claims(read_table(i.gaussian_cod)[0])
-    claims += figure2_claims(exponents, read_tables_by_temperature(i.ising_m2), read_tables_by_temperature(i.ising_cod),
-                             p.method, p.below_tc_temperature)
+    ising_cod = read_tables_by_temperature(i.ising_cod)
+    claims = figure1_claims(read_table(i.gaussian_cod)[0], p.fig1_levels)
+    claims += figure2_claims(exponents, read_tables_by_temperature(i.ising_m2), ising_cod, p.method, p.below_tc_temperature)
+    claims += eq29_claims(ising_cod, p.cod_rank_range)
     if len(i.glass_cod):
         high_t, low_t = p.glass_temperatures
-        claims += figure3_claims(exponents, read_tables_by_temperature(i.glass_cod), p.method, high_t, low_t)
+        claims += figure3_claims(exponents, read_tables_by_temperature(i.glass_cod), p.method, high_t, low_t,
+                                 m2_by_t=read_tables_by_temperature(i.glass_m2),
+                                 null_m2_by_t=read_null_tables_by_temperature(i.glass_null_m2).get("shift", {}),
+                                 null_cods=read_null_tables_by_temperature(i.glass_null_cod))
     frame = claims_frame(claims)
     write_csv(job.output.csv, frame)
     write_text(job.output.md, "# Claims of the paper against this reproduction\n\n" + claims_markdown(frame))
