@@ -271,3 +271,17 @@ def test_figure1_has_caption_and_text_readings_per_level():
     assert [c.reading for c in claims] == ["caption: MSE linear, level 0", "text: uniform increment, level 0",
                                            "caption: MSE linear, level 2", "text: uniform increment, level 2"]
     assert {c.claim_id for c in claims} == {"fig1"}
+
+
+def test_high_t_uniformity_is_judged_against_the_null_too():
+    def cod(delta):
+        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "norm_delta_cod": delta})
+
+    rng = np.random.default_rng(1)
+    null = [cod(1 + 0.2 * rng.standard_normal(64)) for _ in range(3)]  # CV about 0.2
+    data = cod(1 + 0.22 * rng.standard_normal(64))
+    claims = cl.uniform_high_t_claims({9.5: data}, {"permute": {9.5: null}})
+    assert [c.reading for c in claims] == ["uniform: absolute bound", "like the permute null"]
+    assert claims[1].verdict == cl.AGREES and 0.15 < claims[1].null_value < 0.25
+    structured = cod(np.geomspace(5, 0.2, 64))
+    assert cl.uniform_high_t_claims({9.5: structured}, {"permute": {9.5: null}})[1].verdict == cl.DISAGREES

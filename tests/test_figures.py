@@ -10,6 +10,7 @@ from conftest import run_workflow_script
 from matplotlib.colors import to_rgb
 from rgcoarse import paper_figures as pf
 from rgcoarse.coarse_grain import coarse_grain
+from rgcoarse.controls import with_controls
 from rgcoarse.fits import bootstrap_exponent
 from rgcoarse.panels import panel_named
 from rgcoarse.tables import read_table
@@ -120,11 +121,18 @@ def test_paper_panel_renders(tmp_path, fixture_tables, panel):
 
 
 def test_supplementary_pairing_figure_renders(tmp_path, fixture_tables):
+    fits = pd.concat([read_table(p)[0] for p in fixture_tables["fit"].values()], ignore_index=True)
+    m2 = fits[fits["observable"] == "m2"]
+    # One draw of the permute null per temperature, 0.03 below the data: the band is drawn beside each point.
+    nulls = m2.assign(dataset="ising-permute", condition=m2["condition"] + "_n0", exponent=m2["exponent"] - 0.03)
+    exponents = tmp_path / "exponents.parquet"
+    write_table(exponents, with_controls(pd.concat([fits, nulls], ignore_index=True)), {})
     job = script_job("supp_pairing_rules", input={"fits": list(fixture_tables["fit"].values()),
-                                                  "pairs": fixture_tables["pairs"]},
+                                                  "pairs": fixture_tables["pairs"], "exponents": exponents},
                      output=figure_outputs(tmp_path, "supp_pairing_rules"), params={"dpi": 80})
     run_workflow_script("supp_pairing_rules.py", job)
     assert_figure(tmp_path, "supp_pairing_rules")
+    assert "permute null" in (tmp_path / "supp_pairing_rules.caption.txt").read_text()
 
 
 def test_claims_script_on_fixture(tmp_path, fixture_tables):
@@ -133,7 +141,7 @@ def test_claims_script_on_fixture(tmp_path, fixture_tables):
     csv, md = tmp_path / "claims.csv", tmp_path / "claims.md"
     job = script_job("claims", input={"exponents": exponents, "gaussian_cod": fixture_tables["gaussian_cod"],
                                       "ising_m2": list(fixture_tables["m2"].values()),
-                                      "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": [],
+                                      "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": [], "ising_null_cod": [],
                                       "glass_m2": [], "glass_null_cod": [], "glass_null_m2": []},
                      output={"csv": csv, "md": md},
                      params={"method": "projection", "below_tc_temperature": 2.0, "glass_temperatures": [1.0, 0.4],

@@ -241,8 +241,11 @@ def _fraction_floor(values) -> float:
     return float(floor / 10 if floor >= smallest else floor)
 
 
-def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
+def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame, null_bands: pd.DataFrame | None = None):
     """Supplementary: M2 exponent against T for every pairing rule, and pair locality.
+
+    ``null_bands`` (rows of the exponents table with ``null_draws > 0``) adds, at each temperature
+    that has a null, the same rule's exponent on the null: the median of the draws with their range.
 
     Fits without a usable result (:func:`rgcoarse.fits.fit_problem`) are left out of the left
     panel and counted in the caption. The right panel's fraction is on a log axis whose ticks
@@ -256,6 +259,11 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
         err = np.vstack([rows["exponent"] - rows["ci_low"], rows["ci_high"] - rows["exponent"]])
         left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-", color=method_colour(method),
                       capsize=2)
+    bands = null_bands if null_bands is not None else pd.DataFrame()
+    for method, rows in bands.groupby("method") if not bands.empty else ():
+        err = np.vstack([rows["null_median"] - rows["null_min"], rows["null_max"] - rows["null_median"]])
+        left.errorbar(rows["temperature"], rows["null_median"], yerr=err, fmt="D", ms=4, mfc="white",
+                      color=method_colour(method), capsize=3, alpha=0.9)
     for ax in (left, right):
         mark_critical_temperature(ax)
         ax.set_xscale("log")
@@ -289,6 +297,10 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     methods = [m for m in PAIRING_RULES if m in set(usable["method"]) | set(locality.get("method", []))]
     methods += sorted((set(usable["method"]) | set(locality.get("method", []))) - set(methods))
     handles = [Line2D([], [], color=method_colour(m), marker="o", label=m) for m in methods]
+    null_models = sorted(set(bands["null_model"])) if not bands.empty else []
+    if null_models:
+        handles.append(Line2D([], [], color="0.3", marker="D", mfc="white", ls="", ms=4,
+                              label=f"left: same rule on the {'/'.join(null_models)} null"))
     handles += [Line2D([], [], color="0.6", ls=":", lw=0.8, label=r"left: $\alpha$ = 1"),
                 Line2D([], [], color="0.6", ls="--", lw=0.8, label=r"left: $\alpha$ = 2"),
                 Line2D([], [], color="0.5", ls=":", lw=0.8, label="right: random, 4/(N-1)")]
@@ -303,7 +315,11 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame):
     caption = (
         "Supplementary. Left: exponent of M2(K) ~ K^alpha against temperature for every pairing rule "
         f"run ({', '.join(methods)}), with 95% bootstrap CIs; grey lines: alpha = 1 (independent) and 2 "
-        f"(fully correlated).{left_out} Right: fraction of the first-level pairs that are nearest neighbours on "
+        f"(fully correlated).{left_out}"
+        + (f" Open diamonds: the same rule on the {'/'.join(null_models)} null (each feature's samples shuffled "
+           "independently), median and range of its draws: the exponent a data-driven rule finds without any "
+           "structure (selection bias)." if null_models else "")
+        + " Right: fraction of the first-level pairs that are nearest neighbours on "
         "the lattice (log axis); random pairing gives 4/(N-1) (dotted)"
         + (f"; a fraction of 0 is drawn as an open triangle at {floor:g}." if n_zero else ".")
     )

@@ -39,6 +39,7 @@ rule supp_pairing_rules:
     input:
         fits=[fit_path("ising", c, m) for c in ising_conditions() for m in methods_for("ising", c)],
         pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising", c)],
+        exponents="results/exponents.parquet",
     output:
         pdf="figures/supp_pairing_rules.pdf",
         png=report(
@@ -69,6 +70,7 @@ rule claims:
         gaussian_cod=observable_path("gaussian", "default", "cod"),
         ising_m2=[observable_path("ising", c, "m2") for c in ising_conditions()],
         ising_cod=[observable_path("ising", c, "cod") for c in ising_conditions()],
+        ising_null_cod=null_observable_paths("ising", "cod"),
         glass_cod=[observable_path("glass", c, "cod") for c in glass_figure_conditions()],
         glass_m2=[observable_path("glass", c, "m2") for c in glass_figure_conditions()],
         glass_null_cod=null_observable_paths("glass", "cod"),

@@ -18,7 +18,8 @@ def main(job, logger):
     exponents = read_table(i.exponents)[0]
     ising_cod = read_tables_by_temperature(i.ising_cod)
     claims = figure1_claims(read_table(i.gaussian_cod)[0], p.fig1_levels)
-    claims += figure2_claims(exponents, read_tables_by_temperature(i.ising_m2), ising_cod, p.method, p.below_tc_temperature)
+    claims += figure2_claims(exponents, read_tables_by_temperature(i.ising_m2), ising_cod, p.method, p.below_tc_temperature,
+                             null_cods=read_null_tables_by_temperature(i.ising_null_cod))
     claims += eq29_claims(ising_cod, p.cod_rank_range)
     if len(i.glass_cod):
         high_t, low_t = p.glass_temperatures

@@ -12,7 +12,9 @@ def main(job, logger):
     fits = pd.concat([read_table(p)[0] for p in job.input.fits], ignore_index=True)
     exponents = fits[(fits["observable"] == "m2") & (fits["status"] == "ok")]
     locality = pair_locality_by_temperature([read_table(p) for p in job.input.pairs])
-    fig, caption = draw_pairing_comparison(exponents, locality)
+    table = read_table(job.input.exponents)[0]
+    null_bands = table[(table["dataset"] == "ising") & (table["observable"] == "m2") & (table["null_draws"] > 0)]
+    fig, caption = draw_pairing_comparison(exponents, locality, null_bands)
     save_figure(fig, job.output.pdf, job.output.png, job.output.caption, caption, dpi=job.params.dpi)
     logger.info("drew supplementary pairing-rule comparison from %d fits", len(job.input.fits))
 
