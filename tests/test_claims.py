@@ -239,12 +239,18 @@ def test_m2_slope_readings_on_exact_and_bending_power_laws():
 
 
 def test_eq29_slope_of_an_exact_power_law_agrees():
-    rank = np.arange(1, 65)
-    cod = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": 0.1 * rank**-0.875})
-    flat = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": np.full(64, 0.01)})
-    claims = cl.eq29_claims({2.25: cod, 2.3: cod, 5.0: flat}, (1, 32))
-    assert [c.reading for c in claims] == ["T = 2.25", "T = 2.3"]
-    assert all(c.verdict == cl.AGREES and c.reproduced == pytest.approx(-0.875) for c in claims)
+    rank, n = np.arange(1, 65), 100
+    by_rank = 0.1 * rank**-0.875
+    cod = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": by_rank, "norm_delta_cod": by_rank / n})
+    by_remaining = 0.1 * (n - rank) ** -0.875
+    printed = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": by_remaining, "norm_delta_cod": by_remaining / n})
+    flat = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": np.full(64, 0.01), "norm_delta_cod": 0.0001})
+    claims = cl.eq29_claims({2.25: cod, 2.3: printed, 5.0: flat}, (1, 32))
+    assert [c.reading for c in claims] == [
+        "T = 2.25, a power of rank r (the decay the text describes)", "T = 2.25, a power of N - r (eq. 29 as printed)",
+        "T = 2.3, a power of rank r (the decay the text describes)", "T = 2.3, a power of N - r (eq. 29 as printed)"]
+    assert [c.verdict for c in claims] == [cl.AGREES, cl.DISAGREES, cl.DISAGREES, cl.AGREES]
+    assert claims[0].reproduced == pytest.approx(-0.875) and claims[3].reproduced == pytest.approx(-0.875)
     far = cl.eq29_claims({2.3: flat}, (1, 32), n_nearest=1)
     assert far[0].verdict == cl.DISAGREES
 
