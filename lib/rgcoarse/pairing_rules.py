@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 
+from rgcoarse.information_pairing import INFORMATION_ESTIMATORS, information_pairs
 from rgcoarse.pairing import (
     PROJECTION_ORDERS,
     check_lattice_shape,
@@ -150,6 +151,16 @@ def _random(values, context: PairingContext) -> LevelPairing:
     return LevelPairing(random_pairs(values, context.rng))
 
 
+def _information(values, context: PairingContext) -> LevelPairing:
+    options = {key: context.options[key] for key in ("estimator", "beta", "width", "bins") if key in context.options}
+    return LevelPairing(information_pairs(values, **options))
+
+
+def _check_information(n_variables, lattice_shape, min_variables, options) -> None:
+    if options.get("estimator", "auto") not in INFORMATION_ESTIMATORS:
+        raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {options.get('estimator')!r}")
+
+
 def _lattice(values, context: PairingContext) -> LevelPairing:
     axis = lattice_axis(context.lattice_shape, context.level)
     sums = haar_block_values(values, context.lattice_shape, axis, context.omega)
@@ -202,4 +213,13 @@ register(PairingRule(
     pair=_random,
     description="a seeded random pairing: the control",
     colour="#7a7a7a",
+))
+register(PairingRule(
+    name="information",
+    pair=_information,
+    description="the paper's nonlinear rule (Sec. III, eq. 24): pair mutual information plus beta x what the sum keeps about the rest",
+    colour="#8e44ad",
+    options={"estimator": "information_estimator", "beta": "information_beta", "width": "information_width",
+             "bins": "information_bins"},
+    check=_check_information,
 ))
