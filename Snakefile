@@ -33,6 +33,7 @@ localrules:
     exponents_table,
     paper_figure,
     supp_pairing_rules,
+    planted_benchmark,
     claims,
     glass_validation,
     glass_validation_figure,
@@ -46,4 +47,5 @@ rule all:
         glass_validation_targets(),
         "results/claims.csv",
         "results/claims.md",
+        planted_targets(),
     default_target: True

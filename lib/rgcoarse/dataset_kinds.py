@@ -86,4 +86,5 @@ register(DatasetKind("ising", "2D Ising model configurations (samples x spins), 
 register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)"))
 register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
                      seed_name="ka"))
+register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)"))
 register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False))

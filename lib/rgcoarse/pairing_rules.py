@@ -137,6 +137,10 @@ def _projection(values, context: PairingContext) -> LevelPairing:
     return LevelPairing(projection_pairs(values, context.options.get("order", "index")))
 
 
+def _projection_greedy(values, context: PairingContext) -> LevelPairing:
+    return LevelPairing(projection_pairs(values, "greedy"))
+
+
 def _check_projection(n_variables, lattice_shape, min_variables, options) -> None:
     order = options.get("order", "index")
     if order not in PROJECTION_ORDERS:
@@ -193,6 +197,12 @@ register(PairingRule(
     colour="#1b6ca8",
     options={"order": "projection_order"},
     check=_check_projection,
+))
+register(PairingRule(
+    name="projection_greedy",
+    pair=_projection_greedy,
+    description="the projection rule in greedy order: the best pair overall at every step",
+    colour="#5fa8d3",
 ))
 register(PairingRule(
     name="correlation",

@@ -183,7 +183,33 @@ def data_dataset_conditions():
     pairs.append(("gaussian", "default"))
     pairs += [(name, "default") for name in config.get("user_datasets", {})]
     pairs += [("glass", c) for c in glass_conditions()]
+    pairs += [("planted", s) for s in planted_structures()]
     return pairs
+
+
+def planted_structures():
+    return list(config.get("planted", {}).get("structures", []))
+
+
+def planted_targets():
+    """The planted benchmark's table and figure, when the config plants any structure."""
+    if not planted_structures():
+        return []
+    return ["results/planted_benchmark.csv"] + [f"figures/supp_planted.{ext}" for ext in ("pdf", "png")]
+
+
+def _check_planted():
+    section = config.get("planted")
+    if not section or not section["structures"]:
+        return
+    n, block = section["n_features"], section.get("block_size", 4)
+    if "nonlinear" in section["structures"] and n % 2:
+        raise ConfigError(f"config key planted.n_features: {n} must be even (the nonlinear structure is pairs)")
+    if "blocks" in section["structures"] and n % block:
+        raise ConfigError(f"config key planted.block_size: {block} must divide planted.n_features ({n})")
+
+
+_check_planted()
 
 
 def _null_temperature_selected(dataset, condition):
@@ -242,7 +268,11 @@ def methods_for(dataset, condition=None):
         return list(config["nulls"]["methods"])
     methods = list(_kind_setting("coarse_graining", "methods", dataset))
     if dataset_kind(dataset) == "ising" and condition in comparison_conditions():
-        methods += [m for m in config["coarse_graining"].get("comparison_methods", []) if m not in methods]
+        limited = config["coarse_graining"].get("comparison_temperatures_per_method", {})
+        methods += [
+            m for m in config["coarse_graining"].get("comparison_methods", [])
+            if m not in methods and (m not in limited or condition in {temperature_condition(t) for t in limited[m]})
+        ]
     return methods
 
 

@@ -68,6 +68,28 @@ rule user_dataset:
 
 
 
+rule planted_dataset:
+    """A planted-structure data matrix (rgcoarse.planted); its truth as feature metadata and a CSV beside it."""
+    output:
+        data="results/data/planted/{structure}.parquet",
+        truth="results/data/planted/{structure}.truth.csv",
+    params:
+        settings=lambda w: {k: v for k, v in config["planted"].items() if k != "structures"},
+        seed=lambda w: derive_seed(config["seed"], "planted", w.structure),
+    log:
+        "logs/data/planted/{structure}.log",
+    wildcard_constraints:
+        structure="blocks|field|nonlinear|noise",
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/planted_dataset.py"
+
+
 rule null_dataset:
     """One draw of a null model of a data matrix (rgcoarse.nulls): results/data/<source>-<model>/."""
     input:

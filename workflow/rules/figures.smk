@@ -99,3 +99,32 @@ rule claims:
         runtime=5,
     script:
         "../scripts/claims.py"
+
+
+rule planted_benchmark:
+    """What each pairing rule recovers on the planted structures: results/planted_benchmark.csv and a figure."""
+    input:
+        data=[f"results/data/planted/{s}.parquet" for s in planted_structures()],
+        levels=[f"results/coarse/planted/{s}/{m}.parquet" for s in planted_structures() for m in methods_for("planted", s)],
+        exponents="results/exponents.parquet",
+    output:
+        csv=report("results/planted_benchmark.csv", caption="../report/planted_benchmark.rst", category=REPORT_TABLES,
+                   labels={"table": "planted benchmark"}),
+        pdf="figures/supp_planted.pdf",
+        png=report("figures/supp_planted.png", caption="../report/supp_planted.rst", category=REPORT_SUPPLEMENTARY,
+                   labels={"figure": "planted structure"}),
+        caption="figures/supp_planted.caption.txt",
+    params:
+        settings=config.get("planted", {}),
+        fit_rule={"k_min": config["fits"]["k_min"], "min_clusters": config["fits"]["min_clusters"]},
+        dpi=config["figures"]["dpi"],
+    log:
+        "logs/figures/supp_planted.log",
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/planted_benchmark.py"

@@ -1,0 +1,39 @@
+"""Glue: score every pairing rule on the planted structures (table and supplementary figure)."""
+
+import pandas as pd
+
+from rgcoarse.coarse_grain import levels_from_frame
+from rgcoarse.datamatrix import read_data_matrix
+from rgcoarse.planted import analytic_covariance
+from rgcoarse.planted_benchmark import COLUMNS, benchmark_row, draw_planted_benchmark
+from rgcoarse.plotting import save_figure
+from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.tables import read_table, write_csv
+
+
+def main(job, logger):
+    p = job.params
+    exponents = read_table(job.input.exponents)[0]
+    exponents = exponents[(exponents["dataset"] == "planted") & (exponents["observable"] == "m2")]
+    truth_by_structure = {read_data_matrix(path).metadata["structure"]: read_data_matrix(path).feature_metadata
+                          for path in job.input.data}
+    rows = []
+    for path in job.input.levels:
+        frame, metadata = read_table(path)
+        structure, method = metadata["condition"], metadata["method"]
+        truth = truth_by_structure[structure]
+        covariance = analytic_covariance(structure, truth, noise=p.settings["noise"],
+                                         field_exponent=p.settings["field_exponent"])
+        fit = exponents[(exponents["condition"] == structure) & (exponents["method"] == method)]
+        rows.append(benchmark_row(structure, method, levels_from_frame(frame), truth, covariance,
+                                  fit.iloc[0].to_dict() if len(fit) else None, p.fit_rule))
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    write_csv(job.output.csv, table)
+    fig, caption = draw_planted_benchmark(table)
+    save_figure(fig, job.output.pdf, job.output.png, job.output.caption, caption, dpi=p.dpi)
+    logger.info("scored %d (structure, rule) pairs", len(table))
+
+
+if "snakemake" not in globals():  # by hand: python workflow/scripts/planted_benchmark.py results/planted_benchmark.csv
+    snakemake = job_from_command_line("planted_benchmark")
+run_job(snakemake, main)
