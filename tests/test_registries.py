@@ -63,7 +63,7 @@ def test_registering_a_rule_twice_or_with_a_bad_name_fails():
 
 
 def test_unknown_rule_names_the_registered_ones():
-    with pytest.raises(ValueError, match="known rules: projection, correlation, lattice, random"):
+    with pytest.raises(ValueError, match="known rules: projection, projection_greedy, correlation, lattice, random, information"):
         pairing_rule("pca")
 
 
