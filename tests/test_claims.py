@@ -198,12 +198,14 @@ def test_overall_verdict_across_readings():
     assert cl.overall_verdict({"a": cl.AGREES}) == "reproduced"
     assert cl.overall_verdict({"a": cl.DISAGREES}) == "not reproduced"
     assert cl.overall_verdict({"a": cl.AGREES, "b": cl.AGREES}) == "reproduced under every reading"
-    assert cl.overall_verdict({"a": cl.AGREES, "b": cl.DISAGREES}) == "reproduced under some: a"
+    assert cl.overall_verdict({"a": cl.AGREES, "b": cl.DISAGREES}) == "reproduced under some (1 of 2): a"
+    three = {"a": cl.AGREES, "b": cl.AGREES, "c": cl.DISAGREES}
+    assert cl.overall_verdict(three) == "reproduced under some (2 of 3); not under: c"
     assert cl.overall_verdict({"a": cl.DISAGREES, "b": cl.NOT_EVALUATED}) == "reproduced under none of the evaluated readings"
     assert cl.overall_verdict({"a": cl.NOT_EVALUATED}) == cl.NOT_EVALUATED
     frame = cl.claims_frame([cl.Claim("x", "1", "c", "1", 1.0, None, None, "r", cl.AGREES, reading="one"),
                              cl.Claim("x", "1", "c", "1", 2.0, None, None, "r", cl.DISAGREES, reading="two")])
-    assert list(frame["overall"]) == ["reproduced under some: one"] * 2
+    assert list(frame["overall"]) == ["reproduced under some (1 of 2): one"] * 2
 
 
 def _cod_with_first_picks(first_picks, n_ranks=10):

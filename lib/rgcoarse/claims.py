@@ -126,7 +126,8 @@ def overall_verdict(verdicts: dict) -> str:
     """One claim's verdict across its readings (``{reading: verdict}``).
 
     One reading: ``reproduced`` / ``not reproduced`` / ``not evaluated``. Several: reproduced
-    under every reading, under some (named), or under none (of those evaluated).
+    under every reading, under some (the shorter list is named: the readings that agree, or
+    those that do not), or under none (of those evaluated).
     """
     agreeing = [r for r, v in verdicts.items() if v == AGREES]
     evaluated = [r for r, v in verdicts.items() if v != NOT_EVALUATED]
@@ -137,7 +138,10 @@ def overall_verdict(verdicts: dict) -> str:
     if len(agreeing) == len(verdicts):
         return "reproduced under every reading"
     if agreeing:
-        return "reproduced under some: " + "; ".join(agreeing)
+        others = [r for r in verdicts if r not in agreeing]
+        if len(agreeing) <= len(others):
+            return f"reproduced under some ({len(agreeing)} of {len(verdicts)}): " + "; ".join(agreeing)
+        return f"reproduced under some ({len(agreeing)} of {len(verdicts)}); not under: " + "; ".join(others)
     return "reproduced under none" + ("" if len(evaluated) == len(verdicts) else " of the evaluated readings")
 
 
@@ -494,11 +498,17 @@ def eq29_claims(cod_by_t: dict, rank_range, n_nearest: int = 2, tolerance: float
                                     reading))
                 continue
             low, high = slope - 1.96 * stderr, slope + 1.96 * stderr
+            span = ""
+            if against == "remaining":
+                rows = cod_by_t[t].query("level == 0")
+                n_variables = float(np.median(rows["delta_cod"] / rows["norm_delta_cod"]))
+                span = (f"; over these ranks N - r changes by only {100 * rank_range[1] / n_variables:.2g}% "
+                        f"(N = {n_variables:.0f}), so this slope is ill-determined")
             claims.append(Claim("eq29_cod_decay", "eq. 29", text, f"{target:g}", slope, low, high, rule,
                                 verdict(close_to(slope, target, low, high, tolerance)),
                                 f"log-log slope over ranks {rank_range[0]}-{rank_range[1]} ({n} ranks) at level 0; "
                                 "interval from the regression's standard error (ranks treated as independent, "
-                                "so a lower bound on the uncertainty)", reading))
+                                f"so a lower bound on the uncertainty){span}", reading))
     return claims
 
 
@@ -640,7 +650,7 @@ def persistence_claims(cod_by_t: dict, null_cods: dict, persistence_t: float = 0
         claims.append(Claim("fig3a_persistence", "3a", text, "4 levels", float(depth), None, None, rule,
                             verdict(3 <= depth <= 5),
                             f"reproduced value is the depth; {len(draws)} null draws; null_value is their largest "
-                            f"DeltaCOD(1)/N at level 0. The previous rule (DeltaCOD(1) >= {NONLINEAR_EXCESS:g} x median, "
+                            f"DeltaCOD(1)/N at level 0 (data: {first_pick(cod, 0):.3g}). The previous rule (DeltaCOD(1) >= {NONLINEAR_EXCESS:g} x median, "
                             f"no null) gives depth {legacy} on the data and up to {null_legacy} on this null",
                             f"against the {model} null", max(first_pick(d, 0) for d in draws)))
     if not claims:

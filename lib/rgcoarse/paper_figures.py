@@ -257,8 +257,9 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame, nul
     for method, rows in usable.groupby("method"):
         rows = rows.sort_values("temperature")
         err = np.vstack([rows["exponent"] - rows["ci_low"], rows["ci_high"] - rows["exponent"]])
-        left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-", color=method_colour(method),
-                      capsize=2)
+        # A rule run at a few temperatures only gets no line: a line would invent the T between them.
+        left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-" if len(rows) >= 4 else "o",
+                      color=method_colour(method), capsize=2)
     bands = null_bands if null_bands is not None else pd.DataFrame()
     for method, rows in bands.groupby("method") if not bands.empty else ():
         err = np.vstack([rows["null_median"] - rows["null_min"], rows["null_max"] - rows["null_median"]])
