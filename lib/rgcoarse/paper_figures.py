@@ -241,38 +241,60 @@ def _fraction_floor(values) -> float:
     return float(floor / 10 if floor >= smallest else floor)
 
 
-def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame, null_bands: pd.DataFrame | None = None):
-    """Supplementary: M2 exponent against T for every pairing rule, and pair locality.
-
-    ``null_bands`` (rows of the exponents table with ``null_draws > 0``) adds, at each temperature
-    that has a null, the same rule's exponent on the null: the median of the draws with their range.
-
-    Fits without a usable result (:func:`rgcoarse.fits.fit_problem`) are left out of the left
-    panel and counted in the caption. The right panel's fraction is on a log axis whose ticks
-    are plain non-negative numbers; a fraction of exactly 0 is drawn as an open triangle on
-    the floor, the largest power of ten below the smallest positive value.
-    """
-    fig, (left, right) = new_figure(ncols=2, layout="constrained")
-    usable, dropped = _usable_fits(exponents)
+def _draw_exponents_against_temperature(ax, usable: pd.DataFrame, bands: pd.DataFrame) -> None:
+    """Each rule's M2 exponent (95% CI) against T, and the same rule on the null (median, range of draws)."""
     for method, rows in usable.groupby("method"):
         rows = rows.sort_values("temperature")
         err = np.vstack([rows["exponent"] - rows["ci_low"], rows["ci_high"] - rows["exponent"]])
         # A rule run at a few temperatures only gets no line: a line would invent the T between them.
-        left.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="o-" if len(rows) >= 4 else "o",
-                      color=method_colour(method), capsize=2)
-    bands = null_bands if null_bands is not None else pd.DataFrame()
+        few = len(rows) < 4  # drawn on top, as squares, so the other rules' lines do not hide it
+        ax.errorbar(rows["temperature"], rows["exponent"], yerr=err, fmt="s" if few else "o-",
+                    color=method_colour(method), capsize=2, zorder=4 if few else 2, ms=7 if few else None)
     for method, rows in bands.groupby("method") if not bands.empty else ():
         err = np.vstack([rows["null_median"] - rows["null_min"], rows["null_max"] - rows["null_median"]])
-        left.errorbar(rows["temperature"], rows["null_median"], yerr=err, fmt="D", ms=4, mfc="white",
-                      color=method_colour(method), capsize=3, alpha=0.9)
+        ax.errorbar(rows["temperature"], rows["null_median"], yerr=err, fmt="D", ms=4, mfc="white",
+                    color=method_colour(method), capsize=3, alpha=0.9)
+    ax.set_ylabel(r"$M_2$ exponent $\alpha$ (95% CI)")
+    ax.axhline(1, color="0.6", lw=0.8, ls=":")
+    ax.axhline(2, color="0.6", lw=0.8, ls="--")
+
+
+def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame, null_bands: pd.DataFrame | None = None,
+                            glass_exponents: pd.DataFrame | None = None, glass_null_bands: pd.DataFrame | None = None):
+    """Supplementary: M2 exponent against T for every pairing rule, and pair locality.
+
+    ``null_bands`` (rows of the exponents table with ``null_draws > 0``) adds, at each temperature
+    that has a null, the same rule's exponent on the null: the median of the draws with their range.
+    With ``glass_exponents`` (and ``glass_null_bands``), a middle panel shows the same for the
+    glass p_hop data.
+
+    Fits without a usable result (:func:`rgcoarse.fits.fit_problem`) are left out of the exponent
+    panels and counted in the caption. The right panel's fraction is on a log axis whose ticks
+    are plain non-negative numbers; a fraction of exactly 0 is drawn as an open triangle on
+    the floor, the largest power of ten below the smallest positive value.
+    """
+    glass = glass_exponents if glass_exponents is not None else pd.DataFrame()
+    if glass.empty:
+        fig, (left, right) = new_figure(ncols=2, layout="constrained")
+    else:
+        fig, (left, middle, right) = new_figure(ncols=3, layout="constrained")
+    usable, dropped = _usable_fits(exponents)
+    bands = null_bands if null_bands is not None else pd.DataFrame()
+    _draw_exponents_against_temperature(left, usable, bands)
+    left.set_title("2D Ising", fontsize=STYLE["axes.labelsize"])
+    glass_usable, glass_dropped = _usable_fits(glass)
+    if not glass.empty:
+        glass_bands = glass_null_bands if glass_null_bands is not None else pd.DataFrame()
+        _draw_exponents_against_temperature(middle, glass_usable, glass_bands)
+        middle.set_xlabel(r"temperature $T$ ($\epsilon_{AA}/k_B$)")
+        middle.set_title(r"glass, $p_{hop}$", fontsize=STYLE["axes.labelsize"])
+        dropped = pd.concat([dropped, glass_dropped])
+        bands = pd.concat([bands, glass_bands])
     for ax in (left, right):
         mark_critical_temperature(ax)
         ax.set_xscale("log")
         plain_log_ticks(ax)
         ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
-    left.set_ylabel(r"$M_2$ exponent $\alpha$ (95% CI)")
-    left.axhline(1, color="0.6", lw=0.8, ls=":")
-    left.axhline(2, color="0.6", lw=0.8, ls="--")
 
     floor = _fraction_floor(np.r_[locality["nn_fraction"], locality["random_expectation"]]) if not locality.empty else 1e-4
     n_zero = 0
@@ -295,31 +317,35 @@ def draw_pairing_comparison(exponents: pd.DataFrame, locality: pd.DataFrame, nul
     right.set_ylabel("nearest-neighbour fraction\nof level-1 pairs")
 
     # One legend for both panels (the colours are the pairing rules in both), below them.
-    methods = [m for m in PAIRING_RULES if m in set(usable["method"]) | set(locality.get("method", []))]
-    methods += sorted((set(usable["method"]) | set(locality.get("method", []))) - set(methods))
+    shown = set(usable["method"]) | set(glass_usable.get("method", [])) | set(locality.get("method", []))
+    methods = [m for m in PAIRING_RULES if m in shown]
+    methods += sorted(shown - set(methods))
     handles = [Line2D([], [], color=method_colour(m), marker="o", label=m) for m in methods]
     null_models = sorted(set(bands["null_model"])) if not bands.empty else []
     if null_models:
         handles.append(Line2D([], [], color="0.3", marker="D", mfc="white", ls="", ms=4,
-                              label=f"left: same rule on the {'/'.join(null_models)} null"))
-    handles += [Line2D([], [], color="0.6", ls=":", lw=0.8, label=r"left: $\alpha$ = 1"),
-                Line2D([], [], color="0.6", ls="--", lw=0.8, label=r"left: $\alpha$ = 2"),
+                              label=f"same rule on the {'/'.join(null_models)} null"))
+    handles += [Line2D([], [], color="0.6", ls=":", lw=0.8, label=r"$\alpha$ = 1"),
+                Line2D([], [], color="0.6", ls="--", lw=0.8, label=r"$\alpha$ = 2"),
                 Line2D([], [], color="0.5", ls=":", lw=0.8, label="right: random, 4/(N-1)")]
     if n_zero:
         handles.append(Line2D([], [], color="0.3", marker="v", mfc="white", ls="", label="fraction 0 (on the floor)"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), frameon=False,
-               fontsize=STYLE["legend.fontsize"])
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 6 if not glass.empty else 4),
+               frameon=False, fontsize=STYLE["legend.fontsize"])
     left_out = ""
     if len(dropped):
         reasons = ", ".join(f"{n} {status}" for status, n in dropped["status"].value_counts().items())
         left_out = f" Fits without a usable result are left out ({reasons})."
     caption = (
         "Supplementary. Left: exponent of M2(K) ~ K^alpha against temperature for every pairing rule "
-        f"run ({', '.join(methods)}), with 95% bootstrap CIs; grey lines: alpha = 1 (independent) and 2 "
+        f"run on the 2D Ising data ({', '.join(methods)}), with 95% bootstrap CIs"
+        + ("; middle: the same for the glass p_hop data (block-bootstrap CIs)" if not glass.empty else "")
+        + "; grey lines: alpha = 1 (independent) and 2 "
         f"(fully correlated).{left_out}"
-        + (f" Open diamonds: the same rule on the {'/'.join(null_models)} null (each feature's samples shuffled "
-           "independently), median and range of its draws: the exponent a data-driven rule finds without any "
-           "structure (selection bias)." if null_models else "")
+        + (f" Open diamonds: the same rule on the {'/'.join(null_models)} null (permute: each spin's samples "
+           "shuffled independently; shift: each particle's series shifted in time), median and range of its "
+           "draws: the exponent a data-driven rule finds without that structure (selection bias)."
+           if null_models else "")
         + " Right: fraction of the first-level pairs that are nearest neighbours on "
         "the lattice (log axis); random pairing gives 4/(N-1) (dotted)"
         + (f"; a fraction of 0 is drawn as an open triangle at {floor:g}." if n_zero else ".")

@@ -35,7 +35,7 @@ rule paper_figure:
 
 
 rule supp_pairing_rules:
-    """Supplementary: M2 exponent against T for every pairing rule run on the Ising data, and pair locality."""
+    """Supplementary: M2 exponent against T for every pairing rule run on the Ising and glass data, and pair locality."""
     input:
         fits=[fit_path("ising", c, m) for c in ising_conditions() for m in methods_for("ising", c)],
         pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising", c)],

@@ -1,4 +1,4 @@
-"""Glue: the supplementary comparison of the pairing rules on the Ising data."""
+"""Glue: the supplementary comparison of the pairing rules on the Ising and glass data."""
 
 import pandas as pd
 
@@ -13,8 +13,10 @@ def main(job, logger):
     exponents = fits[(fits["observable"] == "m2") & (fits["status"] == "ok")]
     locality = pair_locality_by_temperature([read_table(p) for p in job.input.pairs])
     table = read_table(job.input.exponents)[0]
-    null_bands = table[(table["dataset"] == "ising") & (table["observable"] == "m2") & (table["null_draws"] > 0)]
-    fig, caption = draw_pairing_comparison(exponents, locality, null_bands)
+    m2 = table[table["observable"] == "m2"]
+    null_bands = m2[(m2["dataset"] == "ising") & (m2["null_draws"] > 0)]
+    glass = m2[(m2["dataset"] == "glass") & m2["condition"].str.endswith("_r0")]  # replica 0, as Fig. 3
+    fig, caption = draw_pairing_comparison(exponents, locality, null_bands, glass, glass[glass["null_draws"] > 0])
     save_figure(fig, job.output.pdf, job.output.png, job.output.caption, caption, dpi=job.params.dpi)
     logger.info("drew supplementary pairing-rule comparison from %d fits", len(job.input.fits))
 
