@@ -58,3 +58,11 @@ def test_gaussian_formula_and_bad_input():
         inf.discretise(np.zeros((4, 2)), "binned", bins=1)
     with pytest.raises(ValueError, match="estimator"):
         inf.check_estimator("ksg2")
+
+
+def test_chunked_pairwise_table_equals_one_chunk(monkeypatch):
+    rng = np.random.default_rng(9)
+    codes = np.column_stack([rng.integers(0, k, 200) for k in (2, 3, 5, 2, 4, 3, 2)])
+    whole = inf.pairwise_mutual_information(codes, miller_madow=True)
+    monkeypatch.setattr(inf, "PAIRWISE_CHUNK_CELLS", 4)  # chunks of one or two variables
+    assert np.allclose(inf.pairwise_mutual_information(codes, miller_madow=True), whole, atol=1e-14)

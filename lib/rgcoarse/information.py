@@ -87,30 +87,47 @@ def _one_hot(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return indicator, np.repeat(np.arange(n), sizes)
 
 
+PAIRWISE_CHUNK_CELLS = 2048  # rows of the joint count table built at a time (bounds memory, not results)
+
+
+def _block_sums(matrix: np.ndarray, starts: np.ndarray, axis: int) -> np.ndarray:
+    return np.add.reduceat(matrix, starts, axis=axis)
+
+
 def pairwise_mutual_information(codes, miller_madow: bool = False) -> np.ndarray:
     """(N, N) plug-in MI of every pair of coded columns (diagonal: each column's entropy).
 
     The joint count table of every pair is a block of ``A.T @ A``, A the one-hot indicator
-    matrix, so all pairs cost one matrix product of m x (cells) matrices.
+    matrix, so all pairs cost one matrix product of m x (cells) matrices. It is built a chunk of
+    whole variables at a time, so memory stays at a few chunk x cells tables.
     """
     codes = np.asarray(codes, dtype=np.int64)
     m, n = codes.shape
     indicator, owner = _one_hot(codes)
-    joint = indicator.T @ indicator  # counts of (cell i, cell j)
-    marginal = np.diag(joint).copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(joint > 0, joint / m * np.log(joint / m), 0.0)
-    joint_entropy = -np.add.reduceat(np.add.reduceat(plogp, np.r_[0, np.flatnonzero(np.diff(owner)) + 1], axis=0),
-                                     np.r_[0, np.flatnonzero(np.diff(owner)) + 1], axis=1)
+    starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]  # first cell of each variable
+    marginal = indicator.sum(axis=0)
+    joint_entropy = np.empty((n, n))
+    cells = np.empty((n, n)) if miller_madow else None
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(starts, starts[first] + PAIRWISE_CHUNK_CELLS, side="left"))
+        last = max(last, first + 1)
+        rows = slice(starts[first], starts[last] if last < n else indicator.shape[1])
+        joint = indicator[:, rows].T @ indicator  # counts of (cell i of the chunk, cell j)
+        occupied = joint > 0
+        plogp = np.zeros_like(joint)
+        np.log(joint / m, out=plogp, where=occupied)
+        plogp *= joint / m
+        local_starts = starts[first:last] - starts[first]
+        joint_entropy[first:last] = -_block_sums(_block_sums(plogp, local_starts, 0), starts, 1)
+        if miller_madow:
+            cells[first:last] = _block_sums(_block_sums(occupied.astype(np.float64), local_starts, 0), starts, 1)
+        first = last
     p = marginal / m
-    single = -np.add.reduceat(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0),
-                              np.r_[0, np.flatnonzero(np.diff(owner)) + 1])
+    single = -_block_sums(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0), starts, 0)
     if miller_madow:
-        occupied = (joint > 0).astype(np.float64)
-        starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-        cells = np.add.reduceat(np.add.reduceat(occupied, starts, axis=0), starts, axis=1)
-        joint_entropy = joint_entropy + (cells - 1) / (2.0 * m)
-        single = single + (np.add.reduceat((marginal > 0).astype(np.float64), starts) - 1) / (2.0 * m)
+        joint_entropy += (cells - 1) / (2.0 * m)
+        single = single + (_block_sums((marginal > 0).astype(np.float64), starts, 0) - 1) / (2.0 * m)
     mi = single[:, None] + single[None, :] - joint_entropy
     np.fill_diagonal(mi, single)
     return mi
