@@ -100,10 +100,8 @@ def steepest_slope_interval(temperatures, values) -> tuple[float, float]:
 
 def half_crossing(temperatures, values) -> float:
     """Temperature where the curve, scaled to [0, 1] between its minimum and maximum, first crosses 1/2."""
-    order = np.argsort(temperatures)
-    t, v = np.asarray(temperatures, float)[order], np.asarray(values, float)[order]
-    span = v.max() - v.min()
-    return float(_first_crossing(t, (v - v.min()) / span, 0.5)) if span > 0 else float("nan")
+    t, scaled = _scaled_curve(temperatures, values)
+    return float(_first_crossing(t, scaled, 0.5)) if scaled is not None else float("nan")
 
 
 def cold_side_width(temperatures, values, edge: float = 0.1) -> float:
@@ -112,12 +110,9 @@ def cold_side_width(temperatures, values, edge: float = 0.1) -> float:
     The curve is scaled to [0, 1]; on the cold side it sits near 1 (or 0), and the width is
     the distance between the crossings of ``1 - edge`` (or ``edge``) and 1/2.
     """
-    order = np.argsort(temperatures)
-    t, v = np.asarray(temperatures, float)[order], np.asarray(values, float)[order]
-    span = v.max() - v.min()
-    if span <= 0:
+    t, scaled = _scaled_curve(temperatures, values)
+    if scaled is None:
         return float("inf")
-    scaled = (v - v.min()) / span
     cold_level = 1.0 - edge if scaled[0] >= 0.5 else edge
     return abs(_first_crossing(t, scaled, 0.5) - _first_crossing(t, scaled, cold_level))
 
@@ -151,13 +146,18 @@ def transition_width(temperatures, values, low: float = 0.1, high: float = 0.9) 
     The curve is normalised to [0, 1] between its minimum and maximum, and the first crossings
     of the two levels (by linear interpolation, scanning up in T) are compared.
     """
+    t, scaled = _scaled_curve(temperatures, values)
+    if scaled is None:
+        return float("inf")
+    return abs(_first_crossing(t, scaled, low) - _first_crossing(t, scaled, high))
+
+
+def _scaled_curve(temperatures, values):
+    """``(t, scaled)``: the curve sorted by T and scaled to [0, 1]; ``scaled`` is None for a flat curve."""
     order = np.argsort(temperatures)
     t, v = np.asarray(temperatures, float)[order], np.asarray(values, float)[order]
     span = v.max() - v.min()
-    if span <= 0:
-        return float("inf")
-    scaled = (v - v.min()) / span
-    return abs(_first_crossing(t, scaled, low) - _first_crossing(t, scaled, high))
+    return t, ((v - v.min()) / span if span > 0 else None)
 
 
 def _first_crossing(t, y, level):
