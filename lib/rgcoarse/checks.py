@@ -80,3 +80,27 @@ def check_data_scale(values, name: str) -> None:
             f"{name}: the largest value is {largest:.3g}: squares of the data underflow float64; "
             "rescale the data (e.g. divide by its standard deviation)"
         )
+
+
+def as_value_matrix(values, name: str = "values", contiguous: bool = True) -> np.ndarray:
+    """Return ``values`` as a float64 (samples x features) array, C-contiguous unless not ``contiguous``.
+
+    ``contiguous=False`` keeps a float64 array's layout (no transposing copy of a
+    column-major level, for callers whose NumPy and BLAS work takes either).
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not two-dimensional, is empty, or holds NaN or infinity.
+    """
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: cannot be converted to a float64 array ({exc})") from None
+    if array.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array (samples x features), got {array.ndim}-D")
+    if array.shape[0] < 1 or array.shape[1] < 1:
+        raise ValueError(f"{name}: needs at least one sample and one feature, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name}: contains NaN or infinite entries")
+    return np.ascontiguousarray(array) if contiguous else array

@@ -70,6 +70,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rgcoarse.autocorrelation import integrated_autocorrelation_time
+from rgcoarse.checks import as_value_matrix
 from rgcoarse.observables import (
     check_levels,
     check_silent,
@@ -81,7 +82,6 @@ from rgcoarse.observables import (
     silence_probability_table,
 )
 from rgcoarse.linefit import fit_line, fit_lines
-from rgcoarse.selection import as_value_matrix
 
 OBSERVABLES = ("m2", "p0")
 

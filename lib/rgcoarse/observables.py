@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Iterator
 
 import numpy as np
-from scipy import sparse
 import pandas as pd
 
-from rgcoarse.pairing import check_lattice_shape, unpaired_variable
-from rgcoarse.selection import as_value_matrix, stepwise_cod
+from rgcoarse.checks import as_value_matrix
+from rgcoarse.pair_checks import check_lattice_shape, unpaired_variable
 
 __all__ = [
     "all_silent",
@@ -33,7 +32,6 @@ __all__ = [
     "next_level_sums",
     "random_nearest_neighbour_fraction",
     "silence_probability_table",
-    "stepwise_cod",
 ]
 
 
@@ -79,7 +77,10 @@ def cluster_sums(data: np.ndarray, members) -> np.ndarray:
     if order.min() < 0 or order.max() >= data.shape[1]:
         raise ValueError(f"members: feature indices must lie in [0, {data.shape[1]})")
     # Sums as a product with the sparse N x n_clusters membership indicator: one pass over
-    # the data, no (m x N) gathered copy per level.
+    # the data, no (m x N) gathered copy per level. (Imported here: the jobs sum level by
+    # level, and this direct path is the tests' oracle.)
+    from scipy import sparse
+
     owner = np.repeat(np.arange(sizes.size), sizes)
     indicator = sparse.csr_matrix(
         (np.ones(order.size), (order, owner)), shape=(data.shape[1], sizes.size)
@@ -339,6 +340,9 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
         Columns ``level``, ``n_variables``, ``rank``, ``variable``, ``cod``,
         ``delta_cod``, ``norm_delta_cod``.
     """
+    # Imported here: the fits job imports this module but needs no BLAS selection kernels.
+    from rgcoarse.selection import stepwise_cod
+
     if not isinstance(levels, (list, tuple)) or not levels:
         raise ValueError("levels: expected a non-empty list of Level objects")
     frames = []

@@ -22,6 +22,7 @@ import numba
 import numpy as np
 import pywt
 
+from rgcoarse.pair_checks import check_lattice_shape, unpaired_variable
 from rgcoarse.selection import (
     DEFAULT_BLOCK_SIZE,
     RESIDUAL_TOL,
@@ -318,21 +319,6 @@ def random_pairs(values, rng: np.random.Generator) -> np.ndarray:
 # ------------------------------------------------------------------------------ lattice
 
 
-def check_lattice_shape(lattice_shape, n_variables: int | None = None) -> tuple[int, int]:
-    """Validate ``lattice_shape`` = (rows, cols) and, if given, rows * cols == n_variables."""
-    try:
-        entries = tuple(lattice_shape)
-        rows, cols = (int(x) for x in entries)
-        exact = all(float(x) == int(x) for x in entries)
-    except (TypeError, ValueError):
-        raise ValueError(f"lattice_shape: expected (rows, cols) integers, got {lattice_shape!r}") from None
-    if not exact or rows < 1 or cols < 1:
-        raise ValueError(f"lattice_shape: expected positive integers (rows, cols), got {lattice_shape!r}")
-    if n_variables is not None and rows * cols != n_variables:
-        raise ValueError(f"lattice_shape: {rows} x {cols} = {rows * cols} sites but there are {n_variables} variables")
-    return rows, cols
-
-
 def lattice_axis(lattice_shape, level: int) -> int | None:
     """Axis that coarse-graining level ``level`` halves (1: columns, 0: rows), or None.
 
@@ -409,28 +395,3 @@ def haar_block_values(values, lattice_shape, axis: int, omega: float) -> np.ndar
     return np.ascontiguousarray(approx.reshape(values.shape[0], -1) * (omega * np.sqrt(2.0)))
 
 
-# ------------------------------------------------------------------------------ helpers
-
-
-def unpaired_variable(pairs: np.ndarray, n_variables: int) -> int | None:
-    """The variable that appears in no pair, or None if every variable is paired.
-
-    Raises
-    ------
-    ValueError
-        If ``pairs`` is not a valid partial pairing of ``n_variables`` variables leaving
-        at most one out.
-    """
-    pairs = np.asarray(pairs)
-    if pairs.ndim != 2 or pairs.shape[1] != 2:
-        raise ValueError(f"pairs: expected shape (n_pairs, 2), got {pairs.shape}")
-    flat = pairs.ravel().astype(np.int64)
-    if flat.size and (flat.min() < 0 or flat.max() >= n_variables):
-        raise ValueError(f"pairs: indices must lie in [0, {n_variables}), got [{flat.min()}, {flat.max()}]")
-    used = np.bincount(flat, minlength=n_variables)
-    if np.any(used > 1):
-        raise ValueError(f"pairs: not a pairing of {n_variables} variables (an index repeats or is out of range)")
-    left = np.flatnonzero(used == 0)
-    if left.size > 1:
-        raise ValueError(f"pairs: {left.size} variables left unpaired, at most one allowed")
-    return int(left[0]) if left.size else None

@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import blas
 
+from rgcoarse.checks import as_value_matrix  # noqa: F401  (re-exported: kernels import it from here)
+
 #: Residual variance (in units of one standardised variable's variance) at or below
 #: which a candidate feature counts as already explained: gain 0, no update.
 RESIDUAL_TOL = 1e-8
@@ -50,27 +52,6 @@ DEFAULT_BLOCK_SIZE = 256
 #: Ranks of a stepwise COD selection kept as deferred updates before any is applied (a row
 #: then costs O(N * rank); 512 ranks of N = 4096 hold 2 x 16 MiB).
 MAX_DEFERRED_RANKS = 512
-
-
-def as_value_matrix(values, name: str = "values") -> np.ndarray:
-    """Return ``values`` as a C-contiguous float64 (samples x features) array.
-
-    Raises
-    ------
-    ValueError
-        If ``values`` is not two-dimensional, is empty, or holds NaN or infinity.
-    """
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: cannot be converted to a float64 array ({exc})") from None
-    if array.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D array (samples x features), got {array.ndim}-D")
-    if array.shape[0] < 1 or array.shape[1] < 1:
-        raise ValueError(f"{name}: needs at least one sample and one feature, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name}: contains NaN or infinite entries")
-    return np.ascontiguousarray(array)
 
 
 def standardised_columns(values) -> np.ndarray:
@@ -88,7 +69,7 @@ def standardised_columns(values) -> np.ndarray:
     -------
     numpy.ndarray, shape (m, N)
     """
-    values = as_value_matrix(values)
+    values = as_value_matrix(values, contiguous=False)
     centred = values - values.mean(axis=0)
     varying = np.ptp(values, axis=0) > 0
     with np.errstate(over="ignore", under="ignore"):
@@ -278,7 +259,7 @@ def stepwise_cod(
         not submodular, so a later increment can exceed it in rare suppressor cases).
         Zero-variance targets contribute 0 to every ``R^2``.
     """
-    values = as_value_matrix(values)
+    values = as_value_matrix(values, contiguous=False)
     n = values.shape[1]
     max_rank = _check_max_rank(max_rank, n)
     tol = check_tolerance(tol)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from rgcoarse.coarse_grain import levels_from_frame
+from rgcoarse.levels import levels_from_frame
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.fits import DEFAULT_BLOCK_FACTOR, bootstrap_exponent, cod_increment_row, series_block_length
 from rgcoarse.observables import binarise
@@ -16,7 +16,7 @@ def main(job, logger):
     matrix = read_data_matrix(job.input.data)
     data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     levels_frame, metadata = read_table(job.input.levels)
-    levels = levels_from_frame(levels_frame)
+    levels = levels_from_frame(levels_frame, data)
     tau_int, block_length = (series_block_length(data, fits.get("block_factor", DEFAULT_BLOCK_FACTOR))
                              if p.time_series else (np.nan, 1))
     resampling = (f"moving-block bootstrap over time, blocks of {block_length} frames (tau_int = {tau_int:.3g})"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rgcoarse.coarse_grain import levels_from_frame
+from rgcoarse.levels import levels_from_frame
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.observables import (
     binarise,
@@ -22,7 +22,7 @@ def main(job, logger):
     matrix = read_data_matrix(job.input.data)
     data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     frame, metadata = read_table(job.input.levels)
-    levels = levels_from_frame(frame)
+    levels = levels_from_frame(frame, data)
     metadata = dict(metadata, silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank)
     metadata.pop("dataset_metadata", None)
     metadata["dataset_metadata"] = matrix.metadata

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from rgcoarse.coarse_grain import levels_from_frame
+from rgcoarse.levels import levels_from_frame
 from rgcoarse.datamatrix import read_data_matrix
 from rgcoarse.planted import analytic_covariance
 from rgcoarse.planted_benchmark import COLUMNS, benchmark_row, draw_planted_benchmark
@@ -15,17 +15,16 @@ def main(job, logger):
     p = job.params
     exponents = read_table(job.input.exponents)[0]
     exponents = exponents[(exponents["dataset"] == "planted") & (exponents["observable"] == "m2")]
-    truth_by_structure = {read_data_matrix(path).metadata["structure"]: read_data_matrix(path).feature_metadata
-                          for path in job.input.data}
+    matrices = {matrix.metadata["structure"]: matrix for matrix in map(read_data_matrix, job.input.data)}
     rows = []
     for path in job.input.levels:
         frame, metadata = read_table(path)
         structure, method = metadata["condition"], metadata["method"]
-        truth = truth_by_structure[structure]
+        truth = matrices[structure].feature_metadata
         covariance = analytic_covariance(structure, truth, noise=p.settings["noise"],
                                          field_exponent=p.settings["field_exponent"])
         fit = exponents[(exponents["condition"] == structure) & (exponents["method"] == method)]
-        rows.append(benchmark_row(structure, method, levels_from_frame(frame), truth, covariance,
+        rows.append(benchmark_row(structure, method, levels_from_frame(frame, matrices[structure].values), truth, covariance,
                                   fit.iloc[0].to_dict() if len(fit) else None, p.fit_rule))
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     write_csv(job.output.csv, table)
