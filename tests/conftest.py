@@ -106,6 +106,7 @@ class PlannedJob:
     threads: int = 1
     resources: dict = field(default_factory=dict)
     reason: str = ""
+    priority: int = 0
 
 
 _JOB_HEADER = re.compile(r"^(local)?(?:rule|checkpoint) (\w+):$")
@@ -163,6 +164,8 @@ def planned_jobs(text: str) -> list:
             current.wildcards = _split_pairs(value)
         elif key == "threads":
             current.threads = int(value)
+        elif key == "priority":
+            current.priority = int(value)
         elif key == "resources":
             current.resources = _split_pairs(value)
         elif key == "reason":

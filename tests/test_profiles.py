@@ -171,3 +171,16 @@ def test_slurm_lammps_jobs_with_several_ranks_are_mpi_jobs(full_workflow, tmp_pa
     for job in lammps:
         resources = {key: job.resources.get(key) for key in ("tasks", "cpus_per_task", "mpi")}
         assert resources == {"tasks": "4", "cpus_per_task": "1", "mpi": "mpirun"}, f"{job.rule} {job.wildcards}: {resources}"
+
+
+def test_the_chain_of_glass_preparations_runs_first(local_jobs):
+    """The default run's critical path is T = 0.5 -> 0.47 -> 0.4 (each starts from the one
+    before): its preparations outrank every other job, the earliest first."""
+    priority = {(job.rule, job.wildcards["condition"]): job.priority
+                for job in local_jobs if job.rule in ("glass_prepare", "glass_produce")}
+    chain = [priority[("glass_prepare", f"T{t}_r0")] for t in ("0.500", "0.470", "0.400")]
+    assert chain == sorted(chain, reverse=True) and chain[0] > chain[1] > chain[2], priority
+    others = [job.priority for job in local_jobs if job.rule not in ("glass_prepare", "glass_produce")]
+    assert chain[-1] > max(others), "a job outside the glass runs outranks the chain"
+    assert priority[("glass_produce", "T0.400_r0")] >= max(
+        p for (rule, _), p in priority.items() if rule == "glass_produce"), priority

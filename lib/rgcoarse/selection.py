@@ -184,8 +184,9 @@ class _BlockedResidual:
         """Apply the deferred updates and drop retired candidates from storage."""
         keep = np.flatnonzero(self.eligible)
         t = self._t
-        R = self.R[np.ix_(keep, keep)]
-        G = self.G[np.ix_(keep, keep)]
+        # Two one-axis takes copy about twice as fast as one np.ix_ gather.
+        R = self.R.take(keep, axis=0).take(keep, axis=1)
+        G = self.G.take(keep, axis=0).take(keep, axis=1)
         if t:
             v = self._V[:t, keep]
             u = self._U[:t, keep]

@@ -21,7 +21,7 @@ rule glass_prepare:
         "benchmarks/glass/{condition}/prepare.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
-    priority: 1  # preparations first: the chain of starting temperatures is the critical path
+    priority: glass_priority("prepare")
     conda:
         "../../envs/rgcoarse.yaml"
     threads: GLASS["tasks"]
@@ -53,7 +53,7 @@ rule glass_produce:
         "benchmarks/glass/{condition}/produce.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
-    priority: 1  # the coldest run's production ends the longest chain of the default run
+    priority: glass_priority("produce")
     conda:
         "../../envs/rgcoarse.yaml"
     threads: GLASS["tasks"]

@@ -144,10 +144,33 @@ def glass_protocol(condition):
 
 def glass_preparation_input(wildcards):
     """Runs that start from another temperature need its equilibrated configuration."""
-    s = glass_settings(wildcards.condition)
+    return _glass_start_input(wildcards.condition)
+
+
+def _glass_start_input(condition):
+    s = glass_settings(condition)
     if s["start_from"] is None:
         return []
     return [f"results/glass/{replica_condition(s['start_from'], s['replica'])}/equilibrated.data"]
+
+
+def _glass_chain_depth(condition):
+    """How many runs, one after another, start from this run's configuration (0: none)."""
+    start = [f"results/glass/{condition}/equilibrated.data"]
+    later = [c for c in glass_validation_conditions() if _glass_start_input(c) == start]
+    return max((1 + _glass_chain_depth(c) for c in later), default=0)
+
+
+def glass_priority(kind):
+    """Job priority: a preparation others start from first, deepest chain first (it is the
+    critical path: T = 0.5 -> 0.47 -> 0.4 by default); then productions of chained runs."""
+
+    def priority(wildcards):
+        if kind == "prepare":
+            return 2 + _glass_chain_depth(wildcards.condition)
+        return 2 if _glass_start_input(wildcards.condition) else 1
+
+    return priority
 
 
 def glass_runtime(kind):
