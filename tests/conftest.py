@@ -1,5 +1,6 @@
 """Shared fixtures: a scratch copy of the workflow so tests never touch the repo's results/."""
 
+import os
 import re
 import runpy
 import shutil
@@ -51,6 +52,35 @@ def run_snakemake(directory: Path, *args: str, check: bool = False) -> subproces
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def dry_run_error(directory: Path) -> str | None:
+    """``snakemake -n`` on ``directory``, run in this process: the text of the error that stops
+    it (with its causes), or None if the dry-run passes.
+
+    The same API calls as the CLI (read the Snakefile and config, build the DAG, dry-run), in
+    about 0.1 s for a config the checks refuse instead of a 4 s Snakemake process; one test in
+    tests/test_config.py checks that the CLI prints the same message and exits non-zero.
+    """
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.enums import Quietness
+    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+
+    cwd = Path.cwd()
+    try:
+        with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
+            workflow = api.workflow(resource_settings=ResourceSettings(cores=1), config_settings=ConfigSettings(),
+                                    snakefile=directory / "Snakefile", workdir=directory)
+            workflow.dag(DAGSettings()).execute_workflow(executor="dryrun")
+    except Exception as exc:  # noqa: BLE001 (every error is a refusal; its text is the result)
+        messages = []
+        while exc is not None:
+            messages.append(f"{type(exc).__name__}: {exc}")
+            exc = exc.__cause__ or exc.__context__
+        return "\n".join(messages)
+    finally:
+        os.chdir(cwd)
+    return None
 
 
 # --- Workflow runs shared by the report, re-run, profile and lint tests -------------------------

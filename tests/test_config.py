@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import load_config, run_snakemake, save_config
+from conftest import dry_run_error, load_config, run_snakemake, save_config
 
 
 def _set(config, dotted, value):
@@ -67,21 +67,31 @@ def test_bad_config_fails_dry_run(workflow_copy, description, key, value, expect
     config = load_config(workflow_copy)
     _set(config, key, value)
     save_config(workflow_copy, config)
+    error = dry_run_error(workflow_copy)
+    assert error is not None, f"{description}: dry-run accepted a bad config"
+    assert expected in error, f"{description}: expected {expected!r} in:\n{error[-3000:]}"
+    assert not (workflow_copy / "results").exists(), "a job ran despite the bad config"
+
+
+@pytest.mark.parametrize("index", [0, 8, 29])  # schema, rule registry, a config_checks message
+def test_the_cli_prints_the_same_refusal(workflow_copy, index):
+    """The in-process dry-run above is what the CLI does: same refusal, non-zero exit."""
+    description, key, value, expected = BAD_CONFIGS[index]
+    config = load_config(workflow_copy)
+    _set(config, key, value)
+    save_config(workflow_copy, config)
     proc = run_snakemake(workflow_copy, "-n", "--quiet")
     output = proc.stdout + proc.stderr
-    assert proc.returncode != 0, f"{description}: dry-run accepted a bad config"
+    assert proc.returncode != 0, f"{description}: snakemake -n accepted a bad config"
     assert expected in output, f"{description}: expected {expected!r} in:\n{output[-3000:]}"
-    assert not (workflow_copy / "results").exists(), "a job ran despite the bad config"
 
 
 def test_duplicate_yaml_key_fails_dry_run(workflow_copy):
     path = workflow_copy / "config.yaml"
     text = path.read_text()
     path.write_text(text.replace("  n_samples: 4000 ", "  n_samples: 4000\n  n_samples: 10 ", 1))
-    proc = run_snakemake(workflow_copy, "-n", "--quiet")
-    output = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "key 'n_samples' appears twice" in output, output[-3000:]
+    error = dry_run_error(workflow_copy)
+    assert error is not None and "key 'n_samples' appears twice" in error, error
 
 
 def test_malformed_user_file_fails_dry_run(workflow_copy):
@@ -89,9 +99,8 @@ def test_malformed_user_file_fails_dry_run(workflow_copy):
     config = load_config(workflow_copy)
     config["user_datasets"] = {"mine": {"path": "bad.csv"}}
     save_config(workflow_copy, config)
-    proc = run_snakemake(workflow_copy, "-n", "--quiet")
-    assert proc.returncode != 0
-    assert "bad.csv: non-numeric column(s) b" in proc.stdout + proc.stderr
+    error = dry_run_error(workflow_copy)
+    assert error is not None and "bad.csv: non-numeric column(s) b" in error, error
 
 
 def test_good_user_file_is_scheduled(workflow_copy):
