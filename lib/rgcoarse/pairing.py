@@ -111,7 +111,7 @@ def _index_order_projection(corr: np.ndarray, tol: float, block_size: int):
         while not unpaired[lowest]:
             lowest += 1
         sa = tracker.slot_of(lowest)
-        row_r, row_g = tracker.row_R(sa), tracker.row_G(sa)
+        row_r, row_g = tracker.rows(sa)
         rd, gd = tracker.r_diag, tracker.g_diag
         den = rd[sa] + rd + 2.0 * row_r
         num = gd[sa] + gd + 2.0 * row_g
@@ -130,7 +130,7 @@ def _index_order_projection(corr: np.ndarray, tol: float, block_size: int):
         tracker.retire(sa)
         tracker.retire(sb)
         if d > tol:
-            row_rb, row_gb = tracker.row_R(sb), tracker.row_G(sb)
+            row_rb, row_gb = tracker.rows(sb)
             tracker.add(row_r + row_rb, row_g + row_gb, d, s)
     return pairs, gains
 
