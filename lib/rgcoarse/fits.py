@@ -72,12 +72,12 @@ import numpy as np
 from rgcoarse.autocorrelation import integrated_autocorrelation_time
 from rgcoarse.checks import as_value_matrix
 from rgcoarse.observables import (
+    centred_level_sums,
     check_levels,
     check_silent,
     cluster_groups,
     level_all_silent,
-    level_sums,
-    mean_variance_table,
+    mean_variance_from_sums,
     next_level_sums,
     silence_probability_table,
 )
@@ -325,7 +325,7 @@ def _transform(observable: str, y: np.ndarray) -> np.ndarray:
         return -np.log(y)
 
 
-def _resampled_points(data, levels, table, selected, observable, counts) -> np.ndarray:
+def _resampled_points(data, levels, table, selected, observable, counts, centred_sums=None) -> np.ndarray:
     """(n_resamples, n_selected) observable values of every selected table row.
 
     A resample weights sample i by w_i = counts_i / m. The weighted variance of a cluster sum s
@@ -338,10 +338,11 @@ def _resampled_points(data, levels, table, selected, observable, counts) -> np.n
 
     P0 points are ``w @`` (the row-wise mean over the clusters of their all-silent indicator).
     The data are centred once (variance is shift-invariant; it avoids cancellation), and each
-    level's sums follow from the previous level's (:func:`rgcoarse.observables.level_sums`).
+    level's sums follow from the previous level's (:func:`rgcoarse.observables.centred_level_sums`);
+    ``centred_sums``, if given, are those sums of every level up to the last selected row's
+    (computed once for the table and the resamples).
     """
-    m = data.shape[0]
-    weights = counts / m
+    weights = counts / data.shape[0]
     out = np.empty((counts.shape[0], selected.size))
     rows = table.iloc[selected]
     by_level: dict[int, list[tuple[int, int]]] = {}
@@ -349,11 +350,11 @@ def _resampled_points(data, levels, table, selected, observable, counts) -> np.n
         by_level.setdefault(int(lev), []).append((column, int(k)))
     used = levels[: max(by_level) + 1]
     if observable == "m2":
-        centred = data - data.mean(axis=0)
-        means = weights @ centred
-        for index, (level, sums) in enumerate(zip(used, level_sums(centred, used))):
-            if index:
-                means = next_level_sums(means, level.pairs)
+        if centred_sums is None:
+            centred_sums = centred_level_sums(data, used)
+        means = None
+        for level, sums in zip(used, centred_sums):
+            means = weights @ sums if means is None else next_level_sums(means, level.pairs)
             groups = _group_columns(level)
             for column, k in by_level.get(level.level, []):
                 group_sums, group_means = sums[:, groups[k]], means[:, groups[k]]
@@ -428,10 +429,12 @@ def bootstrap_exponent(
         raise ValueError(f"confidence: expected a number in (0, 1), got {confidence!r}")
     if isinstance(block_length, bool) or not isinstance(block_length, (int, np.integer)) or block_length < 1:
         raise ValueError(f"block_length: expected a positive integer, got {block_length!r}")
+    centred_sums = None
     if observable == "m2":
         data = as_value_matrix(data, "data")
         check_levels(levels, data.shape[1], "data")
-        table = mean_variance_table(data, levels)
+        centred_sums = list(centred_level_sums(data, levels))  # shared by the table and the resamples
+        table = mean_variance_from_sums(levels, centred_sums)
     else:
         data = check_silent(data)
         check_levels(levels, data.shape[1], "data")
@@ -461,7 +464,8 @@ def bootstrap_exponent(
     point = fit_power_law(k, fitted[selected])
     rng = np.random.default_rng(seed)
     counts = block_bootstrap_counts(m, int(block_length), n_resamples, rng)
-    resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts))
+    resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts,
+                                                         centred_sums))
     valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
     n_valid = int(np.count_nonzero(valid))
     if n_valid == 0:

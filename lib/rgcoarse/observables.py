@@ -23,10 +23,12 @@ __all__ = [
     "binarise",
     "cluster_groups",
     "cluster_spectrum",
+    "centred_level_sums",
     "cluster_sums",
     "cod_table",
     "level_all_silent",
     "level_sums",
+    "mean_variance_from_sums",
     "mean_variance_table",
     "nearest_neighbour_fraction",
     "next_level_sums",
@@ -107,6 +109,21 @@ def level_sums(data: np.ndarray, levels) -> Iterator[np.ndarray]:
     yield from _paired_levels(data, levels, np.int64 if exact else np.float64, np.add)
 
 
+def centred_level_sums(data: np.ndarray, levels) -> Iterator[np.ndarray]:
+    """:func:`level_sums` of the column-centred data (float64).
+
+    A cluster sum's variance is then its mean square: one product per level, no
+    cancellation, and the same sums serve the bootstrap (:func:`rgcoarse.fits.bootstrap_exponent`).
+    """
+    data = as_value_matrix(data, "data")
+    yield from level_sums(data - data.mean(axis=0), levels)
+
+
+def mean_variances(sums: np.ndarray) -> np.ndarray:
+    """Per-cluster variance of centred sums ``(m, n_clusters)``: their mean square over samples."""
+    return np.einsum("ij,ij->j", sums, sums) / sums.shape[0]
+
+
 def level_all_silent(silent: np.ndarray, levels) -> Iterator[np.ndarray]:
     """(m, n_clusters) "every member silent" at every level, each from the previous level (AND of a pair)."""
     yield from _paired_levels(silent, levels, np.bool_, np.logical_and)
@@ -173,8 +190,12 @@ def mean_variance_table(data, levels) -> pd.DataFrame:
     """
     data = as_value_matrix(data, "data")
     check_levels(levels, data.shape[1], "data")
-    variances = [sums.var(axis=0) for sums in level_sums(data, levels)]
-    return _grouped_table(levels, variances, "m2")
+    return mean_variance_from_sums(levels, centred_level_sums(data, levels))
+
+
+def mean_variance_from_sums(levels, centred_sums) -> pd.DataFrame:
+    """:func:`mean_variance_table` from each level's centred sums (:func:`centred_level_sums`)."""
+    return _grouped_table(levels, [mean_variances(sums) for sums in centred_sums], "m2")
 
 
 def binarise(values, threshold: float) -> np.ndarray:
