@@ -79,7 +79,7 @@ from rgcoarse.observables import (
     level_all_silent,
     mean_variance_from_sums,
     next_level_sums,
-    silence_probability_table,
+    silence_probability_from_masks,
 )
 from rgcoarse.linefit import fit_line, fit_lines
 
@@ -325,7 +325,7 @@ def _transform(observable: str, y: np.ndarray) -> np.ndarray:
         return -np.log(y)
 
 
-def _resampled_points(data, levels, table, selected, observable, counts, centred_sums=None) -> np.ndarray:
+def _resampled_points(data, levels, table, selected, observable, counts, per_level=None) -> np.ndarray:
     """(n_resamples, n_selected) observable values of every selected table row.
 
     A resample weights sample i by w_i = counts_i / m. The weighted variance of a cluster sum s
@@ -338,9 +338,10 @@ def _resampled_points(data, levels, table, selected, observable, counts, centred
 
     P0 points are ``w @`` (the row-wise mean over the clusters of their all-silent indicator).
     The data are centred once (variance is shift-invariant; it avoids cancellation), and each
-    level's sums follow from the previous level's (:func:`rgcoarse.observables.centred_level_sums`);
-    ``centred_sums``, if given, are those sums of every level up to the last selected row's
-    (computed once for the table and the resamples).
+    level's sums follow from the previous level's (:func:`rgcoarse.observables.centred_level_sums`).
+    ``per_level``, if given, holds what the table was computed from, for every level up to the
+    last selected row's: the centred sums (M2) or the all-silent masks (P0), built once for the
+    table and the resamples.
     """
     weights = counts / data.shape[0]
     out = np.empty((counts.shape[0], selected.size))
@@ -350,10 +351,8 @@ def _resampled_points(data, levels, table, selected, observable, counts, centred
         by_level.setdefault(int(lev), []).append((column, int(k)))
     used = levels[: max(by_level) + 1]
     if observable == "m2":
-        if centred_sums is None:
-            centred_sums = centred_level_sums(data, used)
         means = None
-        for level, sums in zip(used, centred_sums):
+        for level, sums in zip(used, per_level or centred_level_sums(data, used)):
             means = weights @ sums if means is None else next_level_sums(means, level.pairs)
             groups = _group_columns(level)
             for column, k in by_level.get(level.level, []):
@@ -362,7 +361,7 @@ def _resampled_points(data, levels, table, selected, observable, counts, centred
                 squared_mean = np.einsum("ij,ij->i", group_means, group_means)
                 out[:, column] = (second_moment - squared_mean) / group_sums.shape[1]
     else:
-        for level, silent in zip(used, level_all_silent(data, used)):
+        for level, silent in zip(used, per_level or level_all_silent(data, used)):
             groups = _group_columns(level)
             for column, k in by_level.get(level.level, []):
                 every_silent = silent[:, groups[k]]
@@ -429,16 +428,17 @@ def bootstrap_exponent(
         raise ValueError(f"confidence: expected a number in (0, 1), got {confidence!r}")
     if isinstance(block_length, bool) or not isinstance(block_length, (int, np.integer)) or block_length < 1:
         raise ValueError(f"block_length: expected a positive integer, got {block_length!r}")
-    centred_sums = None
+    # Each level's sums (M2) or all-silent masks (P0), built once for the table and the resamples.
     if observable == "m2":
         data = as_value_matrix(data, "data")
         check_levels(levels, data.shape[1], "data")
-        centred_sums = list(centred_level_sums(data, levels))  # shared by the table and the resamples
-        table = mean_variance_from_sums(levels, centred_sums)
+        per_level = list(centred_level_sums(data, levels))
+        table = mean_variance_from_sums(levels, per_level)
     else:
         data = check_silent(data)
         check_levels(levels, data.shape[1], "data")
-        table = silence_probability_table(data, levels)
+        per_level = list(level_all_silent(data, levels))
+        table = silence_probability_from_masks(levels, per_level)
     y_all = table[observable].to_numpy(dtype=np.float64)
     keep = select_fit_range(
         table["cluster_size"], table["n_clusters"], k_min=k_min, k_max=k_max, min_clusters=min_clusters
@@ -465,7 +465,7 @@ def bootstrap_exponent(
     rng = np.random.default_rng(seed)
     counts = block_bootstrap_counts(m, int(block_length), n_resamples, rng)
     resampled = _transform(observable, _resampled_points(data, levels, table, selected, observable, counts,
-                                                         centred_sums))
+                                                         per_level))
     valid = np.all(np.isfinite(resampled) & (resampled > 0), axis=1)
     n_valid = int(np.count_nonzero(valid))
     if n_valid == 0:

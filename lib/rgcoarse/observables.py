@@ -33,6 +33,7 @@ __all__ = [
     "nearest_neighbour_fraction",
     "next_level_sums",
     "random_nearest_neighbour_fraction",
+    "silence_probability_from_masks",
     "silence_probability_table",
 ]
 
@@ -242,8 +243,12 @@ def silence_probability_table(silent, levels) -> pd.DataFrame:
     """
     silent = check_silent(silent)
     check_levels(levels, silent.shape[1], "silent")
-    probabilities = [every.mean(axis=0) for every in level_all_silent(silent, levels)]
-    return _grouped_table(levels, probabilities, "p0")
+    return silence_probability_from_masks(levels, level_all_silent(silent, levels))
+
+
+def silence_probability_from_masks(levels, all_silent) -> pd.DataFrame:
+    """:func:`silence_probability_table` from each level's all-silent mask (:func:`level_all_silent`)."""
+    return _grouped_table(levels, [every.mean(axis=0) for every in all_silent], "p0")
 
 
 def all_silent(silent: np.ndarray, level) -> np.ndarray:

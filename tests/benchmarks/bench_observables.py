@@ -36,8 +36,10 @@ from rgcoarse.observables import (  # noqa: E402
     binarise,
     centred_level_sums,
     cluster_spectrum,
+    level_all_silent,
     mean_variance_from_sums,
     mean_variance_table,
+    silence_probability_from_masks,
     silence_probability_table,
     spectrum_level,
 )
@@ -128,8 +130,9 @@ def main():
         sums = list(centred_level_sums(data, levels))
         table = mean_variance_from_sums(levels, sums)
         _resampled_points(data, levels, table, np.arange(len(table)), "m2", counts, sums)
-        table = silence_probability_table(silent, levels)
-        _resampled_points(silent, levels, table, np.arange(len(table)), "p0", counts)
+        masks = list(level_all_silent(silent, levels))
+        table = silence_probability_from_masks(levels, masks)
+        _resampled_points(silent, levels, table, np.arange(len(table)), "p0", counts, masks)
 
     def fits_job_direct():  # every level's sums from the original data, for the table and again per resample
         for observable, observed, table_of in (("m2", data, direct_mean_variance),
