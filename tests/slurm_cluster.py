@@ -22,10 +22,11 @@ PACKAGES = ("slurm-wlm", "munge")
 DAEMONS = ("slurmctld", "slurmd", "munged", "sinfo", "sbatch", "squeue", "scancel")
 MUNGE_DIRS = (Path("/run/munge"), Path("/var/lib/munge"), Path("/var/log/munge"))
 PARTITION = "ci"
-# The squeue status command needs finished jobs kept in slurmctld's memory for at least
-# 3 x the initial status-check delay (the plugin falls back to sacct otherwise, and sacct fails
-# without accounting); 300 s is SLURM's default, written out because the test relies on it.
-MIN_JOB_AGE = 300
+# How long slurmctld keeps a finished job. The squeue status command needs at least 3 x the first
+# status-check delay (else the plugin falls back to sacct, which fails without accounting), and the
+# test reads every job of the run from squeue afterwards: an hour covers a slow, loaded machine
+# (SLURM's default of 300 s did not).
+MIN_JOB_AGE = 3600
 CONF = Path("/etc/slurm/slurm.conf")
 MARKER = "# Written by rgcoarse tests/slurm_cluster.py for a throw-away test cluster."
 

@@ -27,7 +27,7 @@ REAL_PROFILE = Path("profiles") / "slurm" / "config.yaml"
 CI_PROFILE = Path("profiles") / "slurm-ci"
 # What a one-node cluster without accounting needs, and nothing else: its partition and account
 # names, squeue as status command (sacct fails without slurmdbd) and a 1 s first status check
-# instead of 40 s (MinJobAge = 300 s >= 3 x 1 s, see slurm_cluster.MIN_JOB_AGE).
+# instead of 40 s (slurm_cluster.MIN_JOB_AGE >= 3 x 1 s).
 CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 1}
 CLUSTER_RESOURCES = {"slurm_partition": PARTITION, "slurm_account": "ci"}
 RUN_TIMEOUT = 600  # seconds; a hung Snakemake is killed (SIGKILL: it ignores SIGTERM while it polls)
