@@ -161,6 +161,9 @@ def test_command_templates():
     assert argv[1:3] == ["-np", "3"] and Path(argv[0]).name == "mpirun" and Path(argv[3]).is_file()
     library = env["LD_LIBRARY_PATH"].split(os.pathsep)[0]
     assert list(Path(library).glob("libmpi.so*"))
+    assert env.get("HYDRA_LAUNCHER") == os.environ.get("HYDRA_LAUNCHER"), "several ranks: mpirun picks its launcher"
+    # One rank starts directly: in a SLURM job, mpirun's srun launcher would wait forever.
+    assert resolve_command("{mpirun} -np {tasks} {lmp}", 1)[1]["HYDRA_LAUNCHER"] == "fork"
     argv, _ = resolve_command("srun --mpi=pmix lmp_mpi -sf opt", 4)
     assert argv == ["srun", "--mpi=pmix", "lmp_mpi", "-sf", "opt"]
     with pytest.raises(ValueError, match=r"unknown placeholder\(s\) \['gpus'\]"):

