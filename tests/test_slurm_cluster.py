@@ -26,9 +26,11 @@ from test_profiles import local_rules
 REAL_PROFILE = Path("profiles") / "slurm" / "config.yaml"
 CI_PROFILE = Path("profiles") / "slurm-ci"
 # What a one-node cluster without accounting needs, and nothing else: its partition and account
-# names, squeue as status command (sacct fails without slurmdbd) and a 1 s first status check
-# instead of 40 s (slurm_cluster.MIN_JOB_AGE >= 3 x 1 s).
-CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 1}
+# names, squeue as status command (sacct fails without slurmdbd) and a 3 s first status check
+# instead of 40 s (slurm_cluster.MIN_JOB_AGE >= 3 x 3 s). The plugin adds 10 s to the wait after
+# every check that finds no job finished (3, 16, 39 s, ...): 3 s catches most tiny jobs (5-15 s
+# each, a Snakemake start-up included) at the second check; 1 s missed them until the third (33 s).
+CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 3}
 CLUSTER_RESOURCES = {"slurm_partition": PARTITION, "slurm_account": "ci"}
 RUN_TIMEOUT = 600  # seconds; a hung Snakemake is killed (SIGKILL: it ignores SIGTERM while it polls)
 CANCELLED_RULE = "coarse_grain"
