@@ -12,9 +12,24 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+# The suite runs on two pytest-xdist workers, one test file at a time each (pyproject addopts:
+# -n 2 --dist loadfile). The SLURM cluster test mostly waits on the scheduler's status checks, so
+# it starts first, on one worker, while the other works through the rest; the fast lock-file
+# checks come next because that worker queues one more file behind the SLURM test.
+FIRST_FILES = ("test_slurm_cluster.py", "test_lock.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        return FIRST_FILES.index(item.path.name) if item.path.name in FIRST_FILES else len(FIRST_FILES)
+
+    items.sort(key=rank)  # stable: the collection order within each group
 
 
 @pytest.fixture
@@ -108,9 +123,21 @@ def tiny_run(tmp_path_factory):
     """The whole pipeline, run once on tests/fixtures/tiny_config.yaml (about a minute on 2 cores).
 
     Shared by several tests: read it, never change it; ``tiny_run_copy`` gives a private copy.
+    Under pytest-xdist the workers share one run: the first to ask makes it, under a file lock,
+    in the session's common temporary directory.
     """
-    directory = copy_workflow(tmp_path_factory.mktemp("tiny_run") / "workflow")
-    run_snakemake(directory, "--cores", "2", check=True)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # an xdist worker: its basetemp is <session>/popen-gw<n>
+        shared = shared.parent
+    directory = shared / "tiny_run" / "workflow"
+    with FileLock(shared / "tiny_run.lock"):
+        done = directory.parent / "finished"
+        if not done.exists():
+            if directory.exists():  # a worker that failed half-way
+                shutil.rmtree(directory)
+            copy_workflow(directory)
+            run_snakemake(directory, "--cores", "2", check=True)
+            done.touch()
     return directory
 
 

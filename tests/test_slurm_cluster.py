@@ -151,7 +151,7 @@ def assert_same_results(run: Path, reference: Path) -> None:
             assert (run / path).read_text() == (reference / path).read_text(), f"{path} differs from the local run"
 
 
-def test_tiny_run_through_slurm_profile(cluster, tiny_run, tmp_path):
+def test_tiny_run_through_slurm_profile(cluster, request, tmp_path):
     directory = copy_workflow(tmp_path / "workflow")
     write_cluster_profile(directory)
 
@@ -198,5 +198,6 @@ def test_tiny_run_through_slurm_profile(cluster, tiny_run, tmp_path):
     expected = {slurm_id: "CANCELLED" if slurm_id in cancel.cancelled else "COMPLETED" for slurm_id in slurm_ids}
     assert states == expected, f"slurmctld's record of the submitted jobs differs from Snakemake's log"
 
-    # 4. The same results as the local run of the same config.
-    assert_same_results(directory, tiny_run)
+    # 4. The same results as the local run of the same config (asked for only now: under xdist the
+    # other worker makes it while this one waits on the cluster).
+    assert_same_results(directory, request.getfixturevalue("tiny_run"))
