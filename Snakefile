@@ -22,6 +22,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/glass_common.smk"
 include: "workflow/rules/glass.smk"
+include: "workflow/rules/glass_sensitivity.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
@@ -37,6 +38,9 @@ localrules:
     claims,
     glass_validation,
     glass_validation_figure,
+    glass_sensitivity,
+    glass_study_summary,
+    glass_study_figures,
 
 
 rule all:

@@ -19,9 +19,10 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
 # The suite runs on two pytest-xdist workers, one test file at a time each (pyproject addopts:
-# -n 2 --dist loadfile). The SLURM cluster test mostly waits on the scheduler's status checks, so
-# it starts first, on one worker, while the other works through the rest; the fast lock-file
-# checks come next because that worker queues one more file behind the SLURM test.
+# -n 2 --dist loadfile --no-loadscope-reorder, so files go out in this order rather than largest
+# first). The SLURM cluster test mostly waits on the scheduler's status checks, so it starts
+# first, on one worker, while the other works through the rest; the fast lock-file checks come
+# next because that worker queues one more file behind the SLURM test.
 FIRST_FILES = ("test_slurm_cluster.py", "test_lock.py")
 
 

@@ -275,6 +275,55 @@ def test_short_run_has_the_right_temperature_and_energy(equilibrated, tmp_path):
 
 
 @pytest.mark.slow
+def test_langevin_production_holds_its_temperature(equilibrated, tmp_path):
+    """10 tau of Langevin dynamics (1/gamma = 1 tau) at T = 0.8 from the T = 1.028 configuration.
+
+    Langevin dynamics samples the canonical ensemble: the mean kinetic temperature of the last
+    5 tau (5 damping times after the change of T) is 0.8 within 4 block standard errors + 0.01
+    (the kinetic temperature LAMMPS reports counts 3N - 3 degrees of freedom). The input script
+    integrates with fix nve plus fix langevin (no Nose-Hoover)."""
+    stage = Stage("produce", 0.8, n_steps=2000, seed=13, thermo_every=10, restart_every=2000, dump_every=200,
+                  thermostat="langevin", thermostat_damping=1.0)
+    script = input_script(SMALL, stage)
+    assert "fix integrate all nve" in script and "fix thermostat all langevin 0.8 0.8 1.0" in script
+    assert "nvt" not in script
+    result = run_stage(SMALL, stage, tmp_path / "langevin", input_data=equilibrated.output_data, tasks=1,
+                       log=lambda _: None)
+    summary = thermo_summary(result.log, n_blocks=10, skip_steps=1000)
+    temp = summary["kinetic_temperature"]
+    assert abs(temp["mean"] - 0.8) < 4 * temp["error"] + 0.01, temp
+
+
+@pytest.mark.slow
+def test_nve_production_conserves_energy(equilibrated, tmp_path):
+    """10 tau of NVE (velocity Verlet, dt = 0.005) from the T = 1.028 configuration: the total
+    energy per particle stays within 2e-3 of its start (truncated-and-shifted LJ: forces jump
+    at the cutoff, so energy is conserved only to about this level over 2000 steps), and the
+    kinetic temperature stays near the equilibrated 1.028 (within 0.05: no thermostat)."""
+    stage = Stage("produce", 1.028, n_steps=2000, seed=14, thermo_every=10, restart_every=2000, dump_every=200,
+                  thermostat="nve")
+    script = input_script(SMALL, stage)
+    assert "fix integrate all nve" in script and "langevin" not in script and "nvt" not in script
+    result = run_stage(SMALL, stage, tmp_path / "nve", input_data=equilibrated.output_data, tasks=1,
+                       log=lambda _: None)
+    thermo = read_thermo(result.log)
+    energy = thermo["toteng"].to_numpy()
+    assert np.max(np.abs(energy - energy[0])) < 2e-3, np.max(np.abs(energy - energy[0]))
+    assert abs(thermo["temp"].mean() - 1.028) < 0.05
+
+
+def test_quench_without_waiting_writes_the_rescaled_configuration():
+    """aging 0: a quench stage of 0 steps is valid (production starts at once); other stages need steps."""
+    stage = Stage("quench", 0.4, n_steps=0, seed=1, start_temperature=0.47)
+    script = input_script(SMALL, stage)
+    assert "velocity all scale 0.4" in script and "run 0 upto" in script
+    with pytest.raises(ValueError, match="n_steps"):
+        Stage("produce", 0.4, n_steps=0, seed=1)
+    with pytest.raises(ValueError, match="thermostat"):
+        Stage("produce", 0.4, n_steps=10, seed=1, thermostat="berendsen")
+
+
+@pytest.mark.slow
 def test_killed_stage_resumes_from_its_restart_file(equilibrated, tmp_path):
     """Kill a production stage (and its LAMMPS) after the first restart file, run it again:
     it resumes there (not from step 0) and leaves the same frames as an uninterrupted run."""

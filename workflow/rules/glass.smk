@@ -10,10 +10,10 @@ rule glass_prepare:
         data="results/glass/{condition}/equilibrated.data",
         thermo="results/glass/{condition}/equilibration_thermo.parquet",
     params:
-        model=glass_model(),
+        model=lambda w: glass_model(w.condition),
         stage=lambda w: glass_preparation_stage(w.condition),
         protocol=lambda w: glass_protocol(w.condition),
-        engine=_glass_engine(),
+        engine=lambda w: glass_engine(w.condition),
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
         "logs/glass/{condition}/prepare.log",
@@ -24,27 +24,28 @@ rule glass_prepare:
     priority: glass_priority("prepare")
     conda:
         "../../envs/rgcoarse.yaml"
-    threads: GLASS["tasks"]
+    threads: glass_tasks
     resources:
         mem_mb=1000,
         runtime=glass_runtime("prepare"),
-        tasks=GLASS["tasks"],
+        tasks=glass_tasks,
     script:
         "../scripts/glass_prepare.py"
 
 
 rule glass_produce:
-    """NVT production from the prepared configuration, unwrapped positions every frame."""
+    """Production from the prepared configuration (glass.production_thermostat), unwrapped
+    positions every frame and the thermo series."""
     input:
-        data="results/glass/{condition}/equilibrated.data",
-        thermo="results/glass/{condition}/equilibration_thermo.parquet",
+        unpack(glass_production_input),
     output:
         trajectory="results/glass/{condition}/trajectory.parquet",
         summary="results/glass/{condition}/summary.json",
+        thermo="results/glass/{condition}/production_thermo.parquet",
     params:
-        model=glass_model(),
+        model=lambda w: glass_model(w.condition),
         stage=lambda w: glass_production_stage(w.condition),
-        engine=_glass_engine(),
+        engine=lambda w: glass_engine(w.condition),
         block_count=GLASS["block_count"],
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
@@ -56,11 +57,11 @@ rule glass_produce:
     priority: glass_priority("produce")
     conda:
         "../../envs/rgcoarse.yaml"
-    threads: GLASS["tasks"]
+    threads: glass_tasks
     resources:
         mem_mb=glass_trajectory_mem_mb,
         runtime=glass_runtime("produce"),
-        tasks=GLASS["tasks"],
+        tasks=glass_tasks,
     script:
         "../scripts/glass_produce.py"
 
@@ -72,7 +73,7 @@ rule glass_phop:
     output:
         "results/data/glass/{condition}.parquet",
     params:
-        phop_window=GLASS["phop_window"],
+        phop_window=lambda w: glass_config(w.condition)["phop_window"],
     log:
         "logs/glass/{condition}/phop.log",
     benchmark:

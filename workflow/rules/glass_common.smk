@@ -9,7 +9,9 @@
 #   results/glass/{condition}/dynamics.{parquet,json}  F_s(q, t), MSD(t); tau_alpha, D
 #   results/glass/validation.csv, figures/supp_glass_validation.{pdf,png,caption.txt}
 #
-# condition = T{temperature:.3f}_r{replica}. The LAMMPS working directories
+# condition = T{temperature:.3f}_r{replica}, or study/{variant}/T{temperature:.3f}_r{replica} for a
+# run of the sensitivity study (glass_sensitivity.smk) whose settings differ from the glass arm's:
+# each variant is the glass config with the variant's keys replaced. The LAMMPS working directories
 # results/glass/{condition}/work_* (restart files) are not outputs: a killed job leaves its
 # directory so that re-running it resumes; a finished job deletes it.
 
@@ -22,7 +24,12 @@ from rgcoarse.kob_andersen import KAModel, equilibration_time, steps, tau_alpha_
 from rgcoarse.kob_andersen.command import command_placeholders
 
 GLASS = config["glass"]
-GLASS_CONDITION = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
+GLASS_STUDY = config["glass_sensitivity"]
+GLASS_RUN = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
+GLASS_CONDITION = rf"(?:study/[A-Za-z0-9_]+/)?{GLASS_RUN}"
+GLASS_BASE_VARIANT = "base"  # the study's name for the glass arm itself (conditions without a prefix)
+# Keys of a study variant that are not glass keys: which temperatures and replicas it runs.
+GLASS_VARIANT_OWN_KEYS = ("temperatures", "replicas", "label")
 # Keys a temperature may override (glass.overrides."<T>": {...}).
 GLASS_TEMPERATURE_KEYS = (
     "protocol",
@@ -42,12 +49,66 @@ GLASS_SEED_NAMESPACE = seed_name("glass")
 
 
 def _glass_split(condition):
-    temperature, replica = condition[1:].split("_r")
+    temperature, replica = condition.rpartition("/")[2][1:].split("_r")
     return float(temperature), int(replica)
 
 
-def _glass_is_temperature(temperature):
-    return find_temperature(temperature, GLASS["temperatures"]) is not None
+def glass_variant(condition):
+    """The study variant of a run: ``base`` for the glass arm's own runs."""
+    return condition.split("/")[1] if condition.startswith("study/") else GLASS_BASE_VARIANT
+
+
+def _variant_config(variant):
+    """The glass config with a study variant's keys replaced (its overrides merged per temperature)."""
+    if variant == GLASS_BASE_VARIANT:
+        return GLASS
+    try:
+        settings = GLASS_STUDY["variants"][variant]
+    except KeyError:
+        raise ConfigError(f"config key glass_sensitivity.variants: no variant {variant!r}") from None
+    merged = dict(GLASS)
+    merged.update({key: value for key, value in settings.items() if key not in GLASS_VARIANT_OWN_KEYS})
+    overrides = {str(key): dict(value) for key, value in GLASS["overrides"].items()}
+    for key, value in (settings.get("overrides") or {}).items():
+        match = [k for k in overrides if same_temperature(k, key)]
+        overrides[match[0] if match else str(key)] = {**(overrides[match[0]] if match else {}), **value}
+    merged["overrides"] = overrides
+    merged["temperatures"] = list(GLASS["temperatures"]) + [
+        t for t in glass_variant_temperatures(variant) if find_temperature(t, GLASS["temperatures"]) is None
+    ]
+    return merged
+
+
+def glass_variant_temperatures(variant):
+    """Temperatures the study analyses in ``variant``."""
+    settings = GLASS_STUDY["variants"].get(variant) or {}
+    return list(settings.get("temperatures", GLASS_STUDY["temperatures"]))
+
+
+def glass_variant_replicas(variant):
+    settings = GLASS_STUDY["variants"].get(variant) or {}
+    return int(settings.get("replicas", GLASS_STUDY["replicas"]))
+
+
+GLASS_CONFIGS = {GLASS_BASE_VARIANT: GLASS}
+
+
+def glass_config(condition):
+    """The glass settings of one run: the glass arm's, or its study variant's."""
+    variant = glass_variant(condition)
+    if variant not in GLASS_CONFIGS:
+        GLASS_CONFIGS[variant] = _variant_config(variant)
+    return GLASS_CONFIGS[variant]
+
+
+def glass_condition(variant, temperature, replica):
+    """Wildcard value of one run of a study variant (the glass arm's own name for ``base``)."""
+    run = replica_condition(temperature, replica)
+    return run if variant == GLASS_BASE_VARIANT else f"study/{variant}/{run}"
+
+
+def _glass_is_temperature(temperature, glass=GLASS):
+    return find_temperature(temperature, glass["temperatures"]) is not None
 
 
 def glass_settings(condition):
@@ -57,12 +118,13 @@ def glass_settings(condition):
     of the temperatures, is a random-start equilibration with the validation lengths.
     """
     temperature, replica = _glass_split(condition)
-    defaults = {key: GLASS.get(key) for key in GLASS_TEMPERATURE_KEYS}
-    if not _glass_is_temperature(temperature):
-        validation = GLASS["validation"]
+    glass = glass_config(condition)
+    defaults = {key: glass.get(key) for key in GLASS_TEMPERATURE_KEYS}
+    if not _glass_is_temperature(temperature, glass):
+        validation = glass["validation"]
         defaults.update(protocol="equilibrate", start_from=None, equilibration=validation["eos_equilibration"],
                         production=validation["eos_production"])
-    settings = with_override(defaults, GLASS["overrides"], temperature)
+    settings = with_override(defaults, glass["overrides"], temperature)
     settings.update(temperature=temperature, replica=replica)
     if settings["protocol"] == "equilibrate" and settings["equilibration"] == "auto":
         try:
@@ -76,21 +138,23 @@ def glass_settings(condition):
 def _glass_steps(condition, key, value, multiple_of=1):
     """A duration in tau as MD steps; a bad value stops the dry-run naming its key."""
     try:
-        return steps(float(value), GLASS["timestep"], f"glass.{key} ({condition})", multiple_of)
+        return steps(float(value), glass_config(condition)["timestep"], f"glass.{key} ({condition})", multiple_of)
     except ValueError as exc:
         raise ConfigError(f"config key {exc}") from None
 
 
-def glass_model():
-    return {key: GLASS[key] for key in ("n_particles", "fraction_a", "density", "cutoff", "cutoff_scaling")}
+def glass_model(condition):
+    glass = glass_config(condition)
+    return {key: glass[key] for key in ("n_particles", "fraction_a", "density", "cutoff", "cutoff_scaling")}
 
 
 def _glass_stage(condition, kind):
+    glass = glass_config(condition)
     return {
-        "timestep": GLASS["timestep"],
-        "thermostat_damping": GLASS["thermostat_damping"],
-        "thermo_every": _glass_steps(condition, "thermo_interval", GLASS["thermo_interval"]),
-        "restart_every": _glass_steps(condition, "restart_interval", GLASS["restart_interval"]),
+        "timestep": glass["timestep"],
+        "thermostat_damping": glass["thermostat_damping"],
+        "thermo_every": _glass_steps(condition, "thermo_interval", glass["thermo_interval"]),
+        "restart_every": _glass_steps(condition, "restart_interval", glass["restart_interval"]),
         "seed": derive_seed(config["seed"], GLASS_SEED_NAMESPACE, condition, kind),
         "temperature": _glass_split(condition)[0],
     }
@@ -102,7 +166,10 @@ def glass_preparation_stage(condition):
     s = glass_settings(condition)
     stage = _glass_stage(condition, "prepare")
     length_key = "aging" if s["protocol"] == "quench" else "equilibration"
-    stage["n_steps"] = _glass_steps(condition, length_key, s[length_key])
+    if length_key == "aging" and float(s["aging"]) == 0:  # a quench without waiting: production starts at once
+        stage["n_steps"] = 0
+    else:
+        stage["n_steps"] = _glass_steps(condition, length_key, s[length_key])
     if s["start_from"] is None:
         stage["kind"] = "equilibrate"
     else:
@@ -118,9 +185,12 @@ def glass_preparation_stage(condition):
 def glass_production_stage(condition):
     s = glass_settings(condition)
     stage = _glass_stage(condition, "produce")
+    glass = glass_config(condition)
     dump_every = _glass_steps(condition, "frame_interval", s["frame_interval"])
     stage.update(
         kind="produce",
+        thermostat=glass["production_thermostat"],
+        thermostat_damping=glass["production_damping"] or glass["thermostat_damping"],
         n_steps=_glass_steps(condition, "production", s["production"], multiple_of=dump_every),
         dump_every=dump_every,
     )
@@ -130,7 +200,8 @@ def glass_production_stage(condition):
 def glass_protocol(condition):
     """How ``condition`` was prepared, for the metadata of every file made from it."""
     s = glass_settings(condition)
-    start = "random" if s["start_from"] is None else replica_condition(s["start_from"], s["replica"])
+    start_run = _glass_start_condition(condition)
+    start = "random" if start_run is None else glass_preparation_owner(start_run)
     common = {"start": start, "ramp": float(s.get("ramp") or 0.0)}
     if s["protocol"] == "quench":
         return dict(common, protocol="quench_and_age", equilibrated=False, aging_time=float(s["aging"]))
@@ -147,11 +218,63 @@ def glass_preparation_input(wildcards):
     return _glass_start_input(wildcards.condition)
 
 
-def _glass_start_input(condition):
+def _glass_start_condition(condition):
+    """The run (same variant and replica) whose configuration ``condition`` starts from, or None."""
     s = glass_settings(condition)
     if s["start_from"] is None:
-        return []
-    return [f"results/glass/{replica_condition(s['start_from'], s['replica'])}/equilibrated.data"]
+        return None
+    return glass_condition(glass_variant(condition), s["start_from"], s["replica"])
+
+
+def _glass_start_input(condition):
+    start = _glass_start_condition(condition)
+    return [] if start is None else [f"results/glass/{glass_preparation_owner(start)}/equilibrated.data"]
+
+
+def _without_seed(stage):
+    return {key: value for key, value in stage.items() if key != "seed"}
+
+
+def _preparation_signature(condition):
+    start = _glass_start_condition(condition)
+    return glass_model(condition), _without_seed(glass_preparation_stage(condition)), start and glass_preparation_owner(start)
+
+
+def _production_signature(condition):
+    return glass_model(condition), _without_seed(glass_production_stage(condition)), glass_config(condition)["phop_window"]
+
+
+def glass_preparation_owner(condition):
+    """The run whose prepared configuration ``condition`` uses.
+
+    A study run prepared exactly as the glass arm's run of the same temperature and replica
+    (same model, stage and start; the seed aside) uses that run's configuration, so variants
+    that differ only in production start from the same configurations (a paired comparison)
+    and nothing is simulated twice.
+    """
+    if glass_variant(condition) == GLASS_BASE_VARIANT:
+        return condition
+    temperature, replica = _glass_split(condition)
+    base = replica_condition(temperature, replica)
+    if _glass_is_temperature(temperature) and _preparation_signature(condition) == _preparation_signature(base):
+        return base
+    return condition
+
+
+def glass_data_owner(condition):
+    """The run whose trajectory ``condition`` uses: the glass arm's run when the production is the same too."""
+    owner = glass_preparation_owner(condition)
+    if owner != condition and _production_signature(condition) == _production_signature(owner):
+        return owner
+    return condition
+
+
+def glass_production_input(wildcards):
+    owner = glass_preparation_owner(wildcards.condition)
+    return {
+        "data": f"results/glass/{owner}/equilibrated.data",
+        "thermo": f"results/glass/{owner}/equilibration_thermo.parquet",
+    }
 
 
 def _glass_chain_depth(condition):
@@ -178,7 +301,8 @@ def glass_runtime(kind):
 
     def runtime(wildcards):
         make = glass_preparation_stage if kind == "prepare" else glass_production_stage
-        seconds = make(wildcards.condition)["n_steps"] * GLASS["n_particles"] / (GLASS["atom_steps_per_second"] * GLASS["tasks"])
+        glass = glass_config(wildcards.condition)
+        seconds = make(wildcards.condition)["n_steps"] * glass["n_particles"] / (glass["atom_steps_per_second"] * glass["tasks"])
         return 5 + math.ceil(2 * seconds / 60)
 
     return runtime
@@ -188,7 +312,7 @@ def glass_trajectory_mem_mb(wildcards):
     """A job holding the trajectory in float64 with a few temporaries, plus 1 GB."""
     stage = glass_production_stage(wildcards.condition)
     frames = stage["n_steps"] // stage["dump_every"] + 1
-    return 1000 + math.ceil(8 * frames * GLASS["n_particles"] * 3 * 8 / 1e6)
+    return 1000 + math.ceil(8 * frames * glass_config(wildcards.condition)["n_particles"] * 3 * 8 / 1e6)
 
 
 def glass_run_conditions():
@@ -203,6 +327,16 @@ def glass_validation_conditions():
     return conditions if eos in conditions else conditions + [eos]
 
 
+def glass_study_conditions():
+    """Every run of the sensitivity study, as (variant, temperature, replica) -> condition."""
+    return {
+        (variant, float(t), r): glass_condition(variant, t, r)
+        for variant in GLASS_STUDY["variants"]
+        for t in glass_variant_temperatures(variant)
+        for r in range(glass_variant_replicas(variant))
+    }
+
+
 def glass_data_targets():
     """The p_hop data matrices, one per temperature and replica (for `rule all`)."""
     return [f"results/data/glass/{c}.parquet" for c in glass_run_conditions()]
@@ -213,56 +347,88 @@ def glass_validation_targets():
     return ["results/glass/validation.csv"] + [f"figures/supp_glass_validation.{ext}" for ext in ("pdf", "png")]
 
 
+def _glass_key(condition, key):
+    """How an error names a glass key of ``condition``'s settings (study variants name their own)."""
+    variant = glass_variant(condition)
+    where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_sensitivity.variants.{variant} (over glass)"
+    return f"config key {where}: {key}"
+
+
+def _check_glass_temperatures(glass, where):
+    names = [temperature_condition(t) for t in glass["temperatures"]]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"config key {where}.temperatures: two temperatures agree to {TEMPERATURE_DECIMALS} decimals")
+    for key in glass["overrides"]:
+        if not _glass_is_temperature(float(key), glass):
+            raise ConfigError(f"config key {where}.overrides.{key}: {key} is not one of {where}.temperatures")
+
+
+def _check_glass_run(condition, makes_data):
+    """Chain of starting runs, stage lengths and p_hop window of one run."""
+    s = glass_settings(condition)
+    glass = glass_config(condition)
+    seen = [condition]
+    while s["start_from"] is not None:  # follow the chain of starting temperatures
+        source = glass_condition(glass_variant(condition), s["start_from"], s["replica"])
+        if not _glass_is_temperature(float(s["start_from"]), glass):
+            raise ConfigError(f"{_glass_key(condition, 'start_from')} ({condition}): {s['start_from']} is not one of its temperatures")
+        if glass_settings(source)["protocol"] != "equilibrate":
+            raise ConfigError(f"{_glass_key(condition, 'start_from')} ({condition}): {source} is not equilibrated (a quench)")
+        if source in seen:
+            raise ConfigError(f"{_glass_key(condition, 'start_from')}: runs start from each other in a cycle: {seen + [source]}")
+        seen.append(source)
+        s = glass_settings(source)
+    s = glass_settings(condition)
+    if s["protocol"] == "quench" and s["start_from"] is None:
+        raise ConfigError(f"{_glass_key(condition, 'start_from')} ({condition}): a quench needs a temperature to start from")
+    glass_preparation_stage(condition)
+    production = glass_production_stage(condition)
+    if not makes_data:
+        return
+    half = glass["phop_window"] / (2 * float(s["frame_interval"]))
+    if abs(half - round(half)) > 1e-9 or round(half) < 1:
+        raise ConfigError(
+            f"config key glass.phop_window: t_R / 2 = {glass['phop_window'] / 2:g} is not a whole "
+            f"number of frame intervals (glass.frame_interval ({condition}) = {s['frame_interval']:g})"
+        )
+    if production["n_steps"] // production["dump_every"] + 1 < 2 * round(half) + 2:
+        raise ConfigError(
+            f"{_glass_key(condition, 'production')} ({condition}): {s['production']:g} tau gives fewer than "
+            f"2 p_hop samples with glass.phop_window = {glass['phop_window']:g}"
+        )
+
+
 def _check_glass_config():
     """Cross-key rules the schema cannot express; each error names its config key."""
-    names = [temperature_condition(t) for t in GLASS["temperatures"]]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"config key glass.temperatures: two temperatures agree to {TEMPERATURE_DECIMALS} decimals")
-    for key in GLASS["overrides"]:
-        if not _glass_is_temperature(float(key)):
-            raise ConfigError(f"config key glass.overrides.{key}: {key} is not one of glass.temperatures")
-    try:
-        KAModel(**glass_model())
-    except ValueError as exc:
-        raise ConfigError(f"config key glass (n_particles, fraction_a, density, cutoff): {exc}") from None
+    _check_glass_temperatures(GLASS, "glass")
     try:
         command_placeholders(GLASS["lammps_command"])
     except ValueError as exc:
         raise ConfigError(f"config key glass.lammps_command: {exc}") from None
+    study = glass_study_conditions()
+    for variant in GLASS_STUDY["variants"]:
+        where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_sensitivity.variants.{variant}"
+        condition = glass_condition(variant, glass_variant_temperatures(variant)[0], 0)
+        _check_glass_temperatures(glass_config(condition), where)
+        try:
+            KAModel(**glass_model(condition))
+        except ValueError as exc:
+            raise ConfigError(f"config key {where} (n_particles, fraction_a, density, cutoff): {exc}") from None
+    runs = glass_run_conditions()
     for condition in glass_validation_conditions():
-        s = glass_settings(condition)
-        seen = [condition]
-        while s["start_from"] is not None:  # follow the chain of starting temperatures
-            source = replica_condition(s["start_from"], s["replica"])
-            if not _glass_is_temperature(float(s["start_from"])):
-                raise ConfigError(f"config key glass.start_from ({condition}): {s['start_from']} is not one of glass.temperatures")
-            if glass_settings(source)["protocol"] != "equilibrate":
-                raise ConfigError(f"config key glass.start_from ({condition}): {source} is not equilibrated (a quench)")
-            if source in seen:
-                raise ConfigError(f"config key glass.start_from: runs start from each other in a cycle: {seen + [source]}")
-            seen.append(source)
-            s = glass_settings(source)
-        s = glass_settings(condition)
-        if s["protocol"] == "quench" and s["start_from"] is None:
-            raise ConfigError(f"config key glass.start_from ({condition}): a quench needs a temperature to start from")
-        glass_preparation_stage(condition)
-        production = glass_production_stage(condition)
-        if condition in glass_run_conditions():
-            half = GLASS["phop_window"] / (2 * float(s["frame_interval"]))
-            if abs(half - round(half)) > 1e-9 or round(half) < 1:
-                raise ConfigError(
-                    f"config key glass.phop_window: t_R / 2 = {GLASS['phop_window'] / 2:g} is not a whole "
-                    f"number of frame intervals (glass.frame_interval ({condition}) = {s['frame_interval']:g})"
-                )
-            if production["n_steps"] // production["dump_every"] + 1 < 2 * round(half) + 2:
-                raise ConfigError(
-                    f"config key glass.production ({condition}): {s['production']:g} tau gives fewer than "
-                    f"2 p_hop samples with glass.phop_window = {GLASS['phop_window']:g}"
-                )
+        _check_glass_run(condition, condition in runs)
+    for condition in study.values():
+        _check_glass_run(condition, True)
 
 
 _check_glass_config()
 
 
-def _glass_engine():
-    return {"lammps_command": GLASS["lammps_command"], "tasks": GLASS["tasks"]}
+def glass_engine(condition):
+    glass = glass_config(condition)
+    return {"lammps_command": glass["lammps_command"], "tasks": glass["tasks"]}
+
+
+def glass_tasks(wildcards):
+    """MPI ranks (and threads, cores) of a LAMMPS job of this run."""
+    return glass_config(wildcards.condition)["tasks"]

@@ -1,8 +1,9 @@
-"""Glue: NVT production of one Kob–Andersen run; unwrapped trajectory + thermodynamic summary.
+"""Glue: production of one Kob–Andersen run; unwrapped trajectory, thermo series and summary.
 
 The trajectory Parquet (frame, id, type, x, y, z as float32) carries the run's metadata
 (model, protocol, engine and version, thermodynamic averages with block errors); the same
-metadata goes to a small JSON summary for the validation table.
+metadata goes to a small JSON summary for the validation table, and the thermo series of the
+production (step, time, T_kin, U/N, p, E/N) to its own table.
 """
 
 import dataclasses
@@ -12,13 +13,19 @@ from pathlib import Path
 
 from rgcoarse.atomic import write_text
 from rgcoarse.kob_andersen import KAModel, Stage, run_stage, thermo_summary
-from rgcoarse.lammps_io import read_dump, write_trajectory
+from rgcoarse.lammps_io import read_dump, read_thermo, write_trajectory
 from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table
+from rgcoarse.tables import read_table, write_table
+
+THERMOSTAT_NAMES = {
+    "nose_hoover": "Nose-Hoover NVT (LAMMPS fix nvt)",
+    "langevin": "Langevin (LAMMPS fix langevin + fix nve, zero total momentum)",
+    "nve": "NVE (LAMMPS fix nve)",
+}
 
 
 def main(job, logger):
-    """Run production from job.input.data; write job.output.trajectory and job.output.summary."""
+    """Run production from job.input.data; write job.output.trajectory, .summary and .thermo."""
     p = job.params
     model, stage = KAModel(**p.model), Stage(**p.stage)
     engine = dict(p.engine)
@@ -41,7 +48,7 @@ def main(job, logger):
         "box_length": model.box_length,
         "model": dataclasses.asdict(model),
         "timestep": stage.timestep,
-        "thermostat": "Nose-Hoover NVT (LAMMPS fix nvt)",
+        "thermostat": THERMOSTAT_NAMES[stage.thermostat],
         "thermostat_damping": stage.thermostat_damping,
         "seed": stage.seed,
         "preparation": preparation,
@@ -56,6 +63,10 @@ def main(job, logger):
         "tasks": engine["tasks"],
         "thermo": thermo,
     }
+    series = read_thermo(result.log)
+    series.insert(1, "time", series["step"] * stage.timestep)
+    write_table(job.output.thermo, series, {"condition": job.wildcards.condition, "temperature": stage.temperature,
+                                            "thermostat": stage.thermostat, "thermostat_damping": stage.thermostat_damping})
     write_trajectory(job.output.trajectory, trajectory, metadata)
     write_text(job.output.summary, json.dumps(metadata, indent=1, sort_keys=True))
     shutil.rmtree(workdir)

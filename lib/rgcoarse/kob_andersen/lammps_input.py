@@ -12,8 +12,8 @@ MIN_DISTANCE = 0.7  # random insertion keeps particles this far apart; minimisat
 
 
 def lammps_seeds(seed: int) -> dict:
-    """Positive 31-bit LAMMPS seeds (insertion of A, of B, velocities) derived from ``seed``."""
-    return {name: derive_seed(seed, "lammps", name) or 1 for name in ("insert_a", "insert_b", "velocity")}
+    """Positive 31-bit LAMMPS seeds (insertion of A, of B, velocities, Langevin noise) derived from ``seed``."""
+    return {name: derive_seed(seed, "lammps", name) or 1 for name in ("insert_a", "insert_b", "velocity", "langevin")}
 
 
 def _number(value: float) -> str:
@@ -103,9 +103,23 @@ def input_script(model: KAModel, stage: Stage, restart_step: int | None = None) 
             f"run {stage.ramp_steps} upto start 0 stop {stage.ramp_steps}",
             "unfix thermostat",
         ]
+    lines += _dynamics(stage, seeds["langevin"])
     lines += [
-        f"fix thermostat all nvt temp {t_target} {t_target} {damp}",
         f"run {stage.n_steps} upto",
         f"write_data {OUTPUT_DATA} nocoeff",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _dynamics(stage: Stage, langevin_seed: int) -> list[str]:
+    """The fixes of the run at ``stage.temperature`` (see :data:`rgcoarse.kob_andersen.stage.THERMOSTATS`).
+
+    Langevin noise is not in restart files: a resumed Langevin stage continues with a fresh
+    stream from the same seed (statistically, not bitwise, the uninterrupted run).
+    """
+    t_target, damp = _number(stage.temperature), _number(stage.thermostat_damping)
+    if stage.thermostat == "nose_hoover":
+        return [f"fix thermostat all nvt temp {t_target} {t_target} {damp}"]
+    if stage.thermostat == "langevin":
+        return ["fix integrate all nve", f"fix thermostat all langevin {t_target} {t_target} {damp} {langevin_seed} zero yes"]
+    return ["fix integrate all nve"]

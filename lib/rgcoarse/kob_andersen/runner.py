@@ -91,7 +91,7 @@ def _launch(argv, workdir: Path, env, stage: Stage, log, progress_seconds: float
                     if line:
                         step = int(line.split()[0])
                         log(f"{stage.kind} T={stage.temperature}: step {step}/{stage.n_steps} "
-                            f"({100.0 * step / stage.n_steps:.0f}%), thermo: {line}")
+                            f"({100.0 * step / max(stage.n_steps, 1):.0f}%), thermo: {line}")
                     last_report = now
         finally:
             if process.poll() is None:  # interrupted: do not leave LAMMPS running

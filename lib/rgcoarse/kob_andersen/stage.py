@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from rgcoarse.checks import check_choice, check_integer, check_positive_integer, check_positive_real
 
-__all__ = ["STAGE_KINDS", "SCRIPT", "LOG", "DUMP", "INPUT_DATA", "OUTPUT_DATA", "CHECKPOINTS", "Stage"]
+__all__ = ["STAGE_KINDS", "THERMOSTATS", "SCRIPT", "LOG", "DUMP", "INPUT_DATA", "OUTPUT_DATA", "CHECKPOINTS", "Stage"]
 
 STAGE_KINDS = ("equilibrate", "quench", "produce")
+# Dynamics of a stage's run at T: Nose-Hoover NVT (fix nvt), Langevin (fix langevin + fix nve,
+# total momentum kept zero) or plain NVE (fix nve; T is then only the starting temperature).
+THERMOSTATS = ("nose_hoover", "langevin", "nve")
 
 # Files of a stage's working directory.
 SCRIPT, LOG, DUMP, INPUT_DATA, OUTPUT_DATA, CHECKPOINTS = (
@@ -33,13 +36,13 @@ class Stage:
     temperature : float
         Thermostat temperature (eps_AA / k_B).
     n_steps : int
-        MD steps of the stage (after minimisation).
+        MD steps of the stage (after minimisation); a ``quench`` may have 0 (no waiting).
     seed : int
         Master seed of the stage (insertion and velocity seeds derive from it).
     timestep : float
         dt in tau.
     thermostat_damping : float
-        Nosé–Hoover T_damp in tau.
+        Nosé–Hoover T_damp, or the Langevin damping time 1/gamma, in tau (unused by ``nve``).
     thermo_every, restart_every : int
         Steps between thermo lines and between restart files.
     dump_every : int
@@ -48,6 +51,8 @@ class Stage:
         ``quench``: temperature of the input configuration (start of the ramp).
     ramp_steps : int
         ``quench``: steps of the linear thermostat ramp; 0 rescales velocities at once.
+    thermostat : {"nose_hoover", "langevin", "nve"}
+        Dynamics of the run at ``temperature`` (a ramp is always Nosé–Hoover).
     """
 
     kind: str
@@ -61,16 +66,20 @@ class Stage:
     dump_every: int = 0
     start_temperature: float | None = None
     ramp_steps: int = 0
+    thermostat: str = "nose_hoover"
 
     def __post_init__(self):
         # Checked, never converted: the fields are written into input scripts and fingerprints as given.
         check_choice(self.kind, "kind", STAGE_KINDS)
+        check_choice(self.thermostat, "thermostat", THERMOSTATS)
         check_positive_real(self.temperature, "temperature")
         check_positive_real(self.timestep, "timestep")
         check_positive_real(self.thermostat_damping, "thermostat_damping")
         check_integer(self.seed, "seed", minimum=0)
-        for name in ("n_steps", "thermo_every", "restart_every"):
+        for name in ("thermo_every", "restart_every"):
             check_positive_integer(getattr(self, name), name)
+        # A quench may run no steps: the rescaled configuration itself (waiting time 0).
+        check_integer(self.n_steps, "n_steps", minimum=0 if self.kind == "quench" else 1)
         check_integer(self.dump_every, "dump_every", minimum=0)
         if self.dump_every and self.n_steps % self.dump_every:
             raise ValueError(

@@ -1,0 +1,29 @@
+"""Glue: the sensitivity study's tables (rgcoarse.glass_study_tables) from every run's analysis."""
+
+import json
+
+import pandas as pd
+
+from rgcoarse.atomic import write_text
+from rgcoarse.glass_study_tables import claim_rows, claims_markdown, replica_spread, run_rows
+from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.tables import read_table, write_table
+
+
+def main(job, logger):
+    summaries = [json.loads(open(path).read()) for path in job.input.runs]
+    rows = run_rows(summaries)
+    spread = replica_spread(rows)
+    claims = claim_rows(spread)
+    levels = pd.concat([read_table(path)[0] for path in job.input.levels], ignore_index=True)
+    write_text(job.output.runs, rows.to_csv(index=False))
+    write_text(job.output.exponents, spread.to_csv(index=False))
+    write_text(job.output.claims, claims_markdown(claims))
+    write_table(job.output.levels, levels, {"runs": len(summaries)})
+    logger.info("%d runs, %d rows; %d of %d claim readings reproduce the paper", len(summaries), len(rows),
+                int(claims["reproduced"].sum()) if len(claims) else 0, len(claims))
+
+
+if "snakemake" not in globals():  # by hand: python workflow/scripts/glass_study_summary.py results/glass_study/runs.csv
+    snakemake = job_from_command_line("glass_study_summary")
+run_job(snakemake, main)
