@@ -16,6 +16,7 @@
 # directory so that re-running it resumes; a finished job deletes it.
 
 import math
+from pathlib import PurePosixPath
 
 from rgcoarse.conditions import find_temperature, replica_condition, temperature_condition, with_override
 from rgcoarse.constants import TEMPERATURE_DECIMALS
@@ -26,7 +27,8 @@ from rgcoarse.kob_andersen.command import command_placeholders
 GLASS = config["glass"]
 GLASS_STUDY = config["glass_sensitivity"]
 GLASS_RUN = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
-GLASS_CONDITION = rf"(?:study/[A-Za-z0-9_]+/)?{GLASS_RUN}"
+GLASS_STUDY_DIR = "study"  # study runs: results/glass/study/<variant>/<run>
+GLASS_CONDITION = rf"(?:{GLASS_STUDY_DIR}/[A-Za-z0-9_]+/)?{GLASS_RUN}"
 GLASS_BASE_VARIANT = "base"  # the study's name for the glass arm itself (conditions without a prefix)
 # Keys of a study variant that are not glass keys: which temperatures and replicas it runs.
 GLASS_VARIANT_OWN_KEYS = ("temperatures", "replicas", "label")
@@ -49,13 +51,14 @@ GLASS_SEED_NAMESPACE = seed_name("glass")
 
 
 def _glass_split(condition):
-    temperature, replica = condition.rpartition("/")[2][1:].split("_r")
+    temperature, replica = PurePosixPath(condition).name[1:].split("_r")
     return float(temperature), int(replica)
 
 
 def glass_variant(condition):
     """The study variant of a run: ``base`` for the glass arm's own runs."""
-    return condition.split("/")[1] if condition.startswith("study/") else GLASS_BASE_VARIANT
+    parts = PurePosixPath(condition).parts
+    return parts[1] if len(parts) == 3 and parts[0] == GLASS_STUDY_DIR else GLASS_BASE_VARIANT
 
 
 def _variant_config(variant):
@@ -104,7 +107,7 @@ def glass_config(condition):
 def glass_condition(variant, temperature, replica):
     """Wildcard value of one run of a study variant (the glass arm's own name for ``base``)."""
     run = replica_condition(temperature, replica)
-    return run if variant == GLASS_BASE_VARIANT else f"study/{variant}/{run}"
+    return run if variant == GLASS_BASE_VARIANT else str(PurePosixPath(GLASS_STUDY_DIR, variant, run))
 
 
 def _glass_is_temperature(temperature, glass=GLASS):
@@ -432,3 +435,69 @@ def glass_engine(condition):
 def glass_tasks(wildcards):
     """MPI ranks (and threads, cores) of a LAMMPS job of this run."""
     return glass_config(wildcards.condition)["tasks"]
+
+
+# The sensitivity study's analysis jobs (rules in glass_sensitivity.smk).
+
+
+def glass_study_run_input(wildcards):
+    owner = glass_data_owner(glass_condition(wildcards.variant, *_glass_split(wildcards.run)))
+    return {
+        "data": f"results/data/glass/{owner}.parquet",
+        "thermo": f"results/glass/{owner}/production_thermo.parquet",
+        "summary": f"results/glass/{owner}/summary.json",
+        "dynamics": f"results/glass/{owner}/dynamics.json",
+    }
+
+
+def glass_study_run_params(wildcards):
+    """What the analysis of one run needs to know about it and about the study."""
+    temperature, replica = _glass_split(wildcards.run)
+    condition = glass_condition(wildcards.variant, temperature, replica)
+    glass, settings = glass_config(condition), glass_settings(condition)
+    production = glass_production_stage(condition)
+    return {
+        "variant": wildcards.variant,
+        "label": (GLASS_STUDY["variants"][wildcards.variant] or {}).get("label", wildcards.variant),
+        "temperature": temperature,
+        "replica": replica,
+        "condition": condition,
+        "data_condition": glass_data_owner(condition),
+        "n_particles": glass["n_particles"],
+        "cutoff_scaling": glass["cutoff_scaling"],
+        "thermostat": production["thermostat"],
+        "thermostat_damping": production["thermostat_damping"],
+        "production": float(settings["production"]),
+        "protocol": glass_protocol(condition),
+        "phop_window": glass["phop_window"],
+        "methods": list(GLASS_STUDY["methods"]),
+        "options": {method: pairing_options(method) for method in GLASS_STUDY["methods"]},
+        "seeds": {method: derive_seed(config["seed"], "glass_study", condition, method) for method in GLASS_STUDY["methods"]},
+        "null_seed": derive_seed(config["seed"], "glass_study", condition, "thermo_null"),
+        "omega": config["coarse_graining"]["omega"],
+        "min_variables": config["coarse_graining"]["min_variables"],
+        "fit_ranges": dict(GLASS_STUDY["fit_ranges"]),
+        "min_clusters": GLASS_STUDY["min_clusters"],
+        "null_shifts": GLASS_STUDY["null_shifts"],
+        "drift_sigmas": GLASS_STUDY["drift_sigmas"],
+        "tau_alpha_fraction": GLASS_STUDY["tau_alpha_fraction"],
+    }
+
+
+def glass_study_mem_mb(wildcards):
+    """Projection pairing holds about four N x N float64 matrices, plus 1 GB."""
+    n = glass_config(glass_condition(wildcards.variant, *_glass_split(wildcards.run)))["n_particles"]
+    return 1000 + math.ceil(32 * n * n / 1e6)
+
+
+def glass_study_run_targets():
+    return [
+        f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.{ext}"
+        for (variant, t, r) in glass_study_conditions()
+        for ext in ("parquet", "json")
+    ]
+
+
+GLASS_STUDY_TABLES = ["results/glass_study/runs.csv", "results/glass_study/exponents.csv", "results/glass_study/claims.md"]
+# Per figure: pdf, png, caption (the order the figure script writes them in).
+GLASS_STUDY_FIGURES = [f"figures/supp_glass_study_{name}.{ext}" for name in ("local_exponent", "rho") for ext in ("pdf", "png", "caption.txt")]

@@ -11,69 +11,6 @@
 # where they are the same (glass_preparation_owner, glass_data_owner in glass_common.smk).
 
 
-def glass_study_run_input(wildcards):
-    owner = glass_data_owner(glass_condition(wildcards.variant, *_glass_split(wildcards.run)))
-    return {
-        "data": f"results/data/glass/{owner}.parquet",
-        "thermo": f"results/glass/{owner}/production_thermo.parquet",
-        "summary": f"results/glass/{owner}/summary.json",
-        "dynamics": f"results/glass/{owner}/dynamics.json",
-    }
-
-
-def glass_study_run_params(wildcards):
-    """What the analysis of one run needs to know about it and about the study."""
-    temperature, replica = _glass_split(wildcards.run)
-    condition = glass_condition(wildcards.variant, temperature, replica)
-    glass, settings = glass_config(condition), glass_settings(condition)
-    production = glass_production_stage(condition)
-    return {
-        "variant": wildcards.variant,
-        "label": (GLASS_STUDY["variants"][wildcards.variant] or {}).get("label", wildcards.variant),
-        "temperature": temperature,
-        "replica": replica,
-        "condition": condition,
-        "data_condition": glass_data_owner(condition),
-        "n_particles": glass["n_particles"],
-        "cutoff_scaling": glass["cutoff_scaling"],
-        "thermostat": production["thermostat"],
-        "thermostat_damping": production["thermostat_damping"],
-        "production": float(settings["production"]),
-        "protocol": glass_protocol(condition),
-        "phop_window": glass["phop_window"],
-        "methods": list(GLASS_STUDY["methods"]),
-        "options": {method: pairing_options(method) for method in GLASS_STUDY["methods"]},
-        "seeds": {method: derive_seed(config["seed"], "glass_study", condition, method) for method in GLASS_STUDY["methods"]},
-        "null_seed": derive_seed(config["seed"], "glass_study", condition, "thermo_null"),
-        "omega": config["coarse_graining"]["omega"],
-        "min_variables": config["coarse_graining"]["min_variables"],
-        "fit_ranges": dict(GLASS_STUDY["fit_ranges"]),
-        "min_clusters": GLASS_STUDY["min_clusters"],
-        "null_shifts": GLASS_STUDY["null_shifts"],
-        "drift_sigmas": GLASS_STUDY["drift_sigmas"],
-        "tau_alpha_fraction": GLASS_STUDY["tau_alpha_fraction"],
-    }
-
-
-def glass_study_mem_mb(wildcards):
-    """Projection pairing holds about four N x N float64 matrices, plus 1 GB."""
-    n = glass_config(glass_condition(wildcards.variant, *_glass_split(wildcards.run)))["n_particles"]
-    return 1000 + math.ceil(32 * n * n / 1e6)
-
-
-def glass_study_run_targets():
-    return [
-        f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.{ext}"
-        for (variant, t, r) in glass_study_conditions()
-        for ext in ("parquet", "json")
-    ]
-
-
-GLASS_STUDY_TABLES = ["results/glass_study/runs.csv", "results/glass_study/exponents.csv", "results/glass_study/claims.md"]
-# Per figure: pdf, png, caption (the order the figure script writes them in).
-GLASS_STUDY_FIGURES = [f"figures/supp_glass_study_{name}.{ext}" for name in ("local_exponent", "rho") for ext in ("pdf", "png", "caption.txt")]
-
-
 rule glass_sensitivity:
     """The whole sensitivity study (every variant x temperature x replica, its tables and figures)."""
     input:
@@ -122,6 +59,10 @@ rule glass_study_summary:
         reference_variant=GLASS_BASE_VARIANT,
     log:
         "logs/glass_study/summary.log",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
     conda:
         "../../envs/rgcoarse.yaml"
     script:
@@ -139,6 +80,10 @@ rule glass_study_figures:
         dpi=config["figures"]["dpi"],
     log:
         "logs/glass_study/figures.log",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
     conda:
         "../../envs/rgcoarse.yaml"
     script:
