@@ -5,6 +5,7 @@
 #   results/glass/{condition}/equilibrated.data        final configuration of equilibration/ageing
 #   results/glass/{condition}/trajectory.parquet       unwrapped positions (frame, id, type, x, y, z)
 #   results/glass/{condition}/summary.json             run metadata + thermodynamics (block errors)
+#   results/glass/{condition}/production_thermo.parquet  thermo series of the production (U/N, p, T_kin)
 #   results/data/glass/{condition}.parquet             p_hop data matrix (time samples x particles)
 #   results/glass/{condition}/dynamics.{parquet,json}  F_s(q, t), MSD(t); tau_alpha, D
 #   results/glass/validation.csv, figures/supp_glass_validation.{pdf,png,caption.txt}
