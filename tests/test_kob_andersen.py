@@ -411,7 +411,8 @@ def test_prepare_and_produce_scripts(tmp_path):
     assert thermo["step"].tolist() == list(range(0, 201, 20))
     assert metadata["protocol"] == "equilibrate" and metadata["stage"]["n_steps"] == 200
     assert metadata["engine"] == "LAMMPS" and metadata["engine_version"]
-    outputs = {"trajectory": str(run / "trajectory.parquet"), "summary": str(run / "summary.json")}
+    outputs = {"trajectory": str(run / "trajectory.parquet"), "summary": str(run / "summary.json"),
+               "thermo": str(run / "production_thermo.parquet")}
     stage = {"kind": "produce", "temperature": 1.028, "n_steps": 400, "seed": 6, "thermo_every": 20,
              "restart_every": 200, "dump_every": 50}
     run_workflow_script("glass_produce.py", script_job(
@@ -425,7 +426,12 @@ def test_prepare_and_produce_scripts(tmp_path):
     assert summary["condition"] == "T1.028_r0" and summary["frame_interval"] == 0.25
     assert summary["preparation"]["protocol"] == "equilibrate" and summary["thermo"]["n_blocks"] == 4
     assert sorted(p.name for p in run.iterdir()) == [
-        "equilibrated.data", "equilibration_thermo.parquet", "summary.json", "trajectory.parquet"]
+        "equilibrated.data", "equilibration_thermo.parquet", "production_thermo.parquet", "summary.json",
+        "trajectory.parquet"]
+    series, series_metadata = read_table(outputs["thermo"])
+    assert series["step"].tolist() == list(range(0, 401, 20))
+    np.testing.assert_allclose(series["time"], series["step"] * 0.005)
+    assert series_metadata["thermostat"] == "nose_hoover" and summary["thermostat"].startswith("Nose-Hoover")
     assert "equilibrate T=1.028: 200 steps done" in (tmp_path / "prepare.log").read_text()
 
 
@@ -435,6 +441,7 @@ GLASS_CONFIG = {
     "lammps_command": "{mpirun} -np {tasks} {lmp}", "tasks": 1, "atom_steps_per_second": 1.0e6,
     "n_particles": 1000, "fraction_a": 0.8, "density": 1.2, "cutoff": 2.5, "cutoff_scaling": "pair",
     "timestep": 0.005, "thermostat_damping": 0.5, "thermo_interval": 0.5, "restart_interval": 50,
+    "production_thermostat": "nose_hoover", "production_damping": None,
     "replicas": 1, "temperatures": [1.0, 0.6, 0.5, 0.47, 0.4],
     "protocol": "equilibrate", "start_from": None, "ramp": 0, "equilibration": "auto",
     "equilibration_tau_alpha": 5, "min_equilibration": 50, "aging": 0, "production": 600, "frame_interval": 0.5,

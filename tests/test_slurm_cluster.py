@@ -32,7 +32,9 @@ CI_PROFILE = Path("profiles") / "slurm-ci"
 # each, a Snakemake start-up included) at the second check; 1 s missed them until the third (33 s).
 CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 3}
 CLUSTER_RESOURCES = {"slurm_partition": PARTITION, "slurm_account": "ci"}
-RUN_TIMEOUT = 600  # seconds; a hung Snakemake is killed (SIGKILL: it ignores SIGTERM while it polls)
+# Seconds; a hung Snakemake is killed (SIGKILL: it ignores SIGTERM while it polls). The first run
+# takes about 5 min alone; under pytest-xdist the other worker's tests share the 2 cores.
+RUN_TIMEOUT = 900
 CANCELLED_RULE = "coarse_grain"
 SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+) ")
 # A job as Snakemake announces it: "rule x:" or "localrule x:", then indented fields with its jobid.

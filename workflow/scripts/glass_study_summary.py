@@ -7,7 +7,7 @@ import pandas as pd
 from rgcoarse.atomic import write_text
 from rgcoarse.glass_study_tables import claim_rows, claims_markdown, replica_spread, run_rows
 from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):
@@ -16,8 +16,8 @@ def main(job, logger):
     spread = replica_spread(rows)
     claims = claim_rows(spread)
     levels = pd.concat([read_table(path)[0] for path in job.input.levels], ignore_index=True)
-    write_text(job.output.runs, rows.to_csv(index=False))
-    write_text(job.output.exponents, spread.to_csv(index=False))
+    write_csv(job.output.runs, rows)
+    write_csv(job.output.exponents, spread)
     write_text(job.output.claims, claims_markdown(claims))
     write_table(job.output.levels, levels, {"runs": len(summaries)})
     logger.info("%d runs, %d rows; %d of %d claim readings reproduce the paper", len(summaries), len(rows),
