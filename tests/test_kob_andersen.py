@@ -22,6 +22,7 @@ from rgcoarse.kob_andersen import (
     LammpsRunError,
     Stage,
     input_script,
+    lammps_seeds,
     resolve_command,
     run_stage,
     steps,
@@ -310,6 +311,13 @@ def test_nve_production_conserves_energy(equilibrated, tmp_path):
     energy = thermo["toteng"].to_numpy()
     assert np.max(np.abs(energy - energy[0])) < 2e-3, np.max(np.abs(energy - energy[0]))
     assert abs(thermo["temp"].mean() - 1.028) < 0.05
+
+
+def test_langevin_seed_is_within_the_marsaglia_range():
+    """fix langevin aborts on a seed above 900,000,000; every derived Langevin seed is within it."""
+    seeds = [lammps_seeds(seed)["langevin"] for seed in range(2000)]
+    assert min(seeds) >= 1 and max(seeds) <= 900_000_000
+    assert len(set(seeds)) == len(seeds)
 
 
 def test_quench_without_waiting_writes_the_rescaled_configuration():

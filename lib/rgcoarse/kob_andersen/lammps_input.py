@@ -11,9 +11,16 @@ __all__ = ["MIN_DISTANCE", "lammps_seeds", "input_script"]
 MIN_DISTANCE = 0.7  # random insertion keeps particles this far apart; minimisation does the rest
 
 
+# LAMMPS' Marsaglia generator (fix langevin) takes seeds in 1 .. 900,000,000 only.
+MARSAGLIA_MAX_SEED = 900_000_000
+
+
 def lammps_seeds(seed: int) -> dict:
-    """Positive 31-bit LAMMPS seeds (insertion of A, of B, velocities, Langevin noise) derived from ``seed``."""
-    return {name: derive_seed(seed, "lammps", name) or 1 for name in ("insert_a", "insert_b", "velocity", "langevin")}
+    """Positive LAMMPS seeds (insertion of A, of B, velocities, Langevin noise) derived from ``seed``:
+    31-bit, except the Langevin seed, which is at most :data:`MARSAGLIA_MAX_SEED`."""
+    seeds = {name: derive_seed(seed, "lammps", name) or 1 for name in ("insert_a", "insert_b", "velocity")}
+    seeds["langevin"] = derive_seed(seed, "lammps", "langevin") % MARSAGLIA_MAX_SEED or 1
+    return seeds
 
 
 def _number(value: float) -> str:
