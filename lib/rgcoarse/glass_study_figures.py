@@ -9,7 +9,7 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from rgcoarse.glass_study import common_mode_local_exponent
 from rgcoarse.glass_study_tables import PAPER_EXPONENTS
-from rgcoarse.plotting import categorical_styles, legend, new_figure, plain_log_ticks
+from rgcoarse.plotting import categorical_styles, legend, new_figure
 
 __all__ = ["LOCAL_EXPONENT_PANELS", "draw_local_exponents", "draw_rho"]
 
@@ -115,7 +115,9 @@ def draw_rho(runs: pd.DataFrame):
         right.plot(stats.index, stats.values, lw=0.8)
     n = np.geomspace(per_run["n_particles"].min(), per_run["n_particles"].max(), 20)
     right.set_xscale("log")
-    plain_log_ticks(right, "x")
+    right.set_xticks(sorted(per_run["n_particles"].unique()))  # the sizes run, each labelled
+    right.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    right.xaxis.set_minor_formatter(NullFormatter())
     right.axhline(0, color="0.6", lw=0.6)
     right.set_xlabel("N (all variants)")
     right.set_ylabel(r"$\bar\rho$")
