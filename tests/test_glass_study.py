@@ -152,4 +152,10 @@ def test_replica_spread_and_claims_by_hand():
     assert row["mean"] == pytest.approx(1.85) and row["sd"] == pytest.approx(0.05)
     assert row["ci_low"] == pytest.approx(1.85 - half, rel=1e-5) and row["n_flagged"] == 3
     claims = claim_rows(spread).set_index("estimate")
-    assert claims.loc["exponent[all]", "reproduced"] and not claims.loc["local_exponent_last", "reproduced"]
+    assert claims.loc["exponent[all]", "verdict"] == "reproduced"
+    assert claims.loc["local_exponent_last", "verdict"] == "not reproduced"
+    # Two replicas 0.5 apart: the interval (t = 12.7) contains 1.85 but decides nothing.
+    wide = run_rows([{"run": s["run"], "fits": [dict(s["fits"][0], **{"exponent[all]": e})]}
+                     for s, e in zip(summaries[:2], [1.3, 1.8])])
+    verdict = claim_rows(replica_spread(wide)).set_index("estimate").loc["exponent[all]", "verdict"]
+    assert verdict == "undetermined"

@@ -13,6 +13,8 @@ __all__ = ["PAPER_EXPONENTS", "CLAIM_TOLERANCE", "run_rows", "value_columns", "r
 # Fig. 3b/3c of the main paper: M2 exponent of p_hop at high T (about 1) and at T = 0.4 (1.85).
 PAPER_EXPONENTS = {1.0: ("Fig. 3b", 1.0), 0.4: ("Fig. 3c", 1.85)}
 CLAIM_TOLERANCE = 0.1  # as the default run's glass exponent claims
+# An interval wider than this (half-width) decides nothing: two replicas give t = 12.7.
+MAX_INFORMATIVE_HALF_WIDTH = 0.2
 GROUP_COLUMNS = ["variant", "label", "n_particles", "temperature", "reading", "method"]
 
 
@@ -67,8 +69,10 @@ def replica_spread(rows: pd.DataFrame) -> pd.DataFrame:
 def claim_rows(spread: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) -> pd.DataFrame:
     """Every (condition, reading, rule, fit range) at the paper's temperatures against its number.
 
-    ``reproduced`` when the 95 % interval over replicas contains the paper's exponent or the
-    replica mean is within ``tolerance`` of it (the default run's rule for glass exponents).
+    ``verdict``: ``reproduced`` when the replica mean is within ``tolerance`` of the paper's
+    exponent, or the 95 % interval over replicas contains it and is informative (half-width at
+    most :data:`MAX_INFORMATIVE_HALF_WIDTH`); ``undetermined`` when only an uninformative interval
+    contains it; ``not reproduced`` otherwise. ``reproduced`` is the boolean of the first.
     """
     rows = []
     estimates = [c for c in spread["estimate"].unique() if c.startswith("exponent[") or c == "local_exponent_last"]
@@ -76,9 +80,12 @@ def claim_rows(spread: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) -> pd.D
         at_t = spread[np.isclose(spread["temperature"].astype(float), temperature) & spread["estimate"].isin(estimates)]
         for _, row in at_t.iterrows():
             inside = np.isfinite(row["ci_low"]) and row["ci_low"] <= paper <= row["ci_high"]
+            informative = inside and (row["ci_high"] - row["ci_low"]) / 2 <= MAX_INFORMATIVE_HALF_WIDTH
             close = np.isfinite(row["mean"]) and abs(row["mean"] - paper) <= tolerance
-            rows.append({"figure": figure, "paper": paper, **row.to_dict(), "reproduced": bool(inside or close)})
-    return pd.DataFrame(rows, columns=["figure", "paper", *spread.columns, "reproduced"])
+            verdict = "reproduced" if close or informative else "undetermined" if inside else "not reproduced"
+            rows.append({"figure": figure, "paper": paper, **row.to_dict(), "verdict": verdict,
+                         "reproduced": verdict == "reproduced"})
+    return pd.DataFrame(rows, columns=["figure", "paper", *spread.columns, "verdict", "reproduced"])
 
 
 def _reading(row) -> str:
@@ -91,8 +98,9 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) ->
     """The claims as Markdown: per figure, the conditions that reproduce the paper's exponent,
     then the full table."""
     lines = ["# Glass sensitivity study: Fig. 3b/3c exponents of p_hop", "",
-             f"Rule: reproduced when the 95 % interval over replicas contains the paper's exponent or the "
-             f"replica mean is within {tolerance:g} of it. Flagged runs are quenched (not equilibrated), drift, "
+             f"Rule: reproduced when the replica mean is within {tolerance:g} of the paper's exponent, or the 95 % "
+             f"interval over replicas contains it with a half-width of at most {MAX_INFORMATIVE_HALF_WIDTH:g}; "
+             "undetermined when only a wider interval contains it. Flagged runs are quenched (not equilibrated), drift, "
              "or relax slower than a tenth of their production (runs.csv, column `equilibration`).", ""]
     if claims.empty:
         temperatures = " or ".join(f"{t:g}" for t in PAPER_EXPONENTS)
@@ -100,6 +108,7 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) ->
     for figure, group in claims.groupby("figure", sort=True):
         paper = group["paper"].iloc[0]
         hits = group[group["reproduced"]]
+        undetermined = int((group["verdict"] == "undetermined").sum())
         lines.append(f"## {figure}: paper exponent {paper:g} at T = {group['temperature'].iloc[0]:g}")
         lines.append("")
         if hits.empty:
@@ -108,12 +117,14 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) ->
             lines.append(f"Reproduced under {len(hits)} of {len(group)} conditions:")
             lines += [f"- {_reading(row)}: {row['mean']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}], "
                       f"{row['n_replicas']} replicas, {row['n_flagged']} flagged" for _, row in hits.iterrows()]
+        if undetermined:
+            lines.append(f"Undetermined (an interval wider than ±{MAX_INFORMATIVE_HALF_WIDTH:g} contains it): {undetermined}.")
         lines.append("")
-        lines.append("| condition | mean | 95% interval | min–max | replicas (flagged) | reproduced |")
+        lines.append("| condition | mean | 95% interval | min–max | replicas (flagged) | verdict |")
         lines.append("|---|---|---|---|---|---|")
         for _, row in group.iterrows():
             lines.append(f"| {_reading(row)} | {row['mean']:.3f} | [{row['ci_low']:.3f}, {row['ci_high']:.3f}] | "
                          f"{row['min']:.3f}–{row['max']:.3f} | {row['n_replicas']} ({row['n_flagged']}) | "
-                         f"{'yes' if row['reproduced'] else 'no'} |")
+                         f"{row['verdict']} |")
         lines.append("")
     return "\n".join(lines)
