@@ -101,7 +101,7 @@ def draw_rho(runs: pd.DataFrame):
         if part.empty:
             continue
         stats = part.groupby("temperature")["rho_mean"].agg(["mean", "min", "max"]).reset_index()
-        offset = 1 + 0.01 * (list(styles).index(variant) - len(styles) / 2)  # keep error bars apart
+        offset = 1 + 0.004 * (list(styles).index(variant) - len(styles) / 2)  # keep error bars apart, within 2 % of T
         left.errorbar(stats["temperature"] * offset, stats["mean"],
                       yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]], color=style["color"],
                       marker=style["marker"], ms=4, lw=0, elinewidth=1, capsize=2, label=_variant_label(runs, variant))
