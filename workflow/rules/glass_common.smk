@@ -74,8 +74,8 @@ def _variant_config(variant):
     merged.update({key: value for key, value in settings.items() if key not in GLASS_VARIANT_OWN_KEYS})
     overrides = {str(key): dict(value) for key, value in GLASS["overrides"].items()}
     for key, value in (settings.get("overrides") or {}).items():
-        match = [k for k in overrides if same_temperature(k, key)]
-        overrides[match[0] if match else str(key)] = {**(overrides[match[0]] if match else {}), **value}
+        name = next((k for k in overrides if same_temperature(k, key)), str(key))
+        overrides[name] = {**overrides.get(name, {}), **value}
     merged["overrides"] = overrides
     merged["temperatures"] = list(GLASS["temperatures"]) + [
         t for t in glass_variant_temperatures(variant) if find_temperature(t, GLASS["temperatures"]) is None
@@ -83,15 +83,18 @@ def _variant_config(variant):
     return merged
 
 
+def _study_setting(variant, key):
+    """A variant's own ``temperatures`` or ``replicas``, else the study's."""
+    return (GLASS_STUDY["variants"].get(variant) or {}).get(key, GLASS_STUDY[key])
+
+
 def glass_variant_temperatures(variant):
     """Temperatures the study analyses in ``variant``."""
-    settings = GLASS_STUDY["variants"].get(variant) or {}
-    return list(settings.get("temperatures", GLASS_STUDY["temperatures"]))
+    return list(_study_setting(variant, "temperatures"))
 
 
 def glass_variant_replicas(variant):
-    settings = GLASS_STUDY["variants"].get(variant) or {}
-    return int(settings.get("replicas", GLASS_STUDY["replicas"]))
+    return int(_study_setting(variant, "replicas"))
 
 
 GLASS_CONFIGS = {GLASS_BASE_VARIANT: GLASS}
@@ -491,12 +494,9 @@ def glass_study_mem_mb(wildcards):
     return 1000 + math.ceil(32 * n * n / 1e6)
 
 
-def glass_study_run_targets():
-    return [
-        f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.{ext}"
-        for (variant, t, r) in glass_study_conditions()
-        for ext in ("parquet", "json")
-    ]
+def glass_study_run_targets(ext):
+    """The per-run analysis files (``json`` or ``parquet``) of every run of the study."""
+    return [f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.{ext}" for (variant, t, r) in glass_study_conditions()]
 
 
 GLASS_STUDY_TABLES = ["results/glass_study/runs.csv", "results/glass_study/exponents.csv", "results/glass_study/claims.md"]

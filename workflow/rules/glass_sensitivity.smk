@@ -47,8 +47,8 @@ rule glass_study_run:
 rule glass_study_summary:
     """Every run's row, the replica spread of each exponent, and the claims for Fig. 3b/3c."""
     input:
-        runs=[f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.json" for (variant, t, r) in glass_study_conditions()],
-        levels=[f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.parquet" for (variant, t, r) in glass_study_conditions()],
+        runs=glass_study_run_targets("json"),
+        levels=glass_study_run_targets("parquet"),
     output:
         runs="results/glass_study/runs.csv",
         exponents="results/glass_study/exponents.csv",

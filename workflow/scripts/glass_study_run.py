@@ -6,6 +6,7 @@ p_hop against the production thermo series, and the equilibration flag.
 """
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,8 +63,8 @@ def main(job, logger):
     run = dict(job.params.run)
     matrix = read_data_matrix(job.input.data)
     thermo, _ = read_table(job.input.thermo)
-    summary = json.loads(open(job.input.summary).read())
-    dynamics = json.loads(open(job.input.dynamics).read())
+    summary = json.loads(Path(job.input.summary).read_text())
+    dynamics = json.loads(Path(job.input.dynamics).read_text())
     logger.info("%s (data of %s): %d frames x %d particles", run["condition"], run["data_condition"], *matrix.values.shape)
     table, fits = m2_curves(matrix.values, run, logger)
     drift = summary["thermo"]["u_per_n_drift"]

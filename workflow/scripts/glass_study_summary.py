@@ -1,6 +1,7 @@
 """Glue: the sensitivity study's tables (rgcoarse.glass_study_tables) from every run's analysis."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -11,7 +12,7 @@ from rgcoarse.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):
-    summaries = [json.loads(open(path).read()) for path in job.input.runs]
+    summaries = [json.loads(Path(path).read_text()) for path in job.input.runs]
     rows = run_rows(summaries)
     spread = replica_spread(rows)
     claims = claim_rows(spread)
