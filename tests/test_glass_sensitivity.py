@@ -64,7 +64,13 @@ def test_study_runs_shares_and_writes_every_table(tmp_path):
     for name in ("local_exponent", "rho"):
         assert (directory / "figures" / f"supp_glass_study_{name}.png").stat().st_size > 10_000
     # The tiny study has no run at the paper's temperatures (1.0, 0.4): the claims say so.
-    assert "no run at T = 1 or 0.4" in (directory / "results" / "glass_study" / "claims.md").read_text()
+    claims = (directory / "results" / "glass_study" / "claims.md").read_text()
+    assert "no run at T = 1 or 0.4" in claims
+    # base (N = 250) and larger (N = 300) are alike but for N; nve differs in its dynamics.
+    scaling = pd.read_csv(directory / "results" / "glass_study" / "size_scaling.csv")
+    assert list(scaling["n_particles"]) == [250, 300] and list(scaling["n_runs"]) == [2, 1]
+    assert set(scaling["thermostat"]) == {"nose_hoover"} and scaling["size_exponent"].notna().all()
+    assert "| 2 | " in claims and "size exponent" in claims
 
 
 def test_bad_study_variant_is_refused_before_any_job(tmp_path):

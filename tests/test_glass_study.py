@@ -10,7 +10,14 @@ import pytest
 
 from rgcoarse import glass_study as gs
 from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.glass_study_tables import claim_rows, replica_spread, run_rows
+from rgcoarse.glass_study_tables import (
+    add_common_mode_columns,
+    claim_rows,
+    claims_markdown,
+    replica_spread,
+    run_rows,
+    size_scaling,
+)
 from rgcoarse.observables import mean_variance_table
 
 
@@ -71,6 +78,54 @@ def test_common_mode_local_exponent_is_the_derivative():
     eps = 1e-6
     numeric = (np.log(gs.common_mode_m2(k * (1 + eps), 1.0, 0.01)) - np.log(gs.common_mode_m2(k, 1.0, 0.01))) / math.log(1 + eps)
     np.testing.assert_allclose(gs.common_mode_local_exponent(k, 0.01), numeric, rtol=1e-5)
+
+
+def test_common_mode_slope_is_the_measured_local_exponent_of_the_model():
+    k = 2.0 ** np.arange(0, 9)
+    for rho in (0.0, 0.004, 0.02):
+        table = pd.DataFrame({"level": np.arange(k.size), "cluster_size": k, "n_clusters": 256 / k,
+                              "m2": gs.common_mode_m2(k, 0.3, rho)})
+        measured = gs.local_exponents(table)["local_exponent"]
+        np.testing.assert_allclose(gs.common_mode_slope(k[:-1], k[1:], rho), measured, rtol=1e-12)
+    assert gs.common_mode_slope(128, 256, 0.0) == pytest.approx(1.0)
+    # Large K rho: the slope between K and 2K approaches 2 (here K rho = 5 to 10).
+    assert 1.85 < gs.common_mode_slope(500, 1000, 0.01) < 2.0
+
+
+def _study_rows(rho_of_n, sizes, thermostat="nose_hoover"):
+    """Summaries and M2 curves of runs whose curves are exactly the common mode of their rho."""
+    summaries, curves = [], []
+    for n in sizes:
+        for replica in range(2):
+            rho = rho_of_n(n) * (1 + 0.01 * replica)
+            k = 2.0 ** np.arange(0, int(np.log2(n)) - 1)
+            run = {"variant": f"n{n}{thermostat}", "label": f"N={n}", "n_particles": n, "temperature": 0.4,
+                   "replica": replica, "history": 1.0, "thermostat": thermostat, "thermostat_damping": 0.5,
+                   "cutoff_scaling": "pair", "production": 600.0, "aging_time": 200.0, "equilibration": "ok"}
+            fit = {"reading": "raw", "method": "random", "exponent[all]": 1.2, "rho_fit": rho, "rho_mean": rho,
+                   "local_exponent_last": float(gs.common_mode_slope(k[-2], k[-1], rho))}
+            summaries.append({"run": run, "fits": [fit]})
+            curves.append(pd.DataFrame({"level": np.arange(k.size), "cluster_size": k, "n_clusters": n / k,
+                                        "m2": gs.common_mode_m2(k, 0.2, rho), "variant": run["variant"],
+                                        "temperature": 0.4, "replica": replica, "reading": "raw", "method": "random"}))
+    return summaries, curves
+
+
+def test_size_scaling_recovers_a_planted_power_of_n_and_keeps_protocols_apart():
+    summaries, curves = _study_rows(lambda n: 3.0 * n**-0.6, [1000, 4000, 8000])
+    other, other_curves = _study_rows(lambda n: 0.01, [1000], thermostat="nve")  # one size: no scaling
+    rows = add_common_mode_columns(run_rows(summaries + other), pd.concat(curves + other_curves))
+    np.testing.assert_allclose(rows["local_exponent_last_common_mode"], rows["local_exponent_last"], rtol=1e-12)
+    np.testing.assert_allclose(rows["rho_n"], rows["rho_mean"] * rows["n_particles"])
+    assert set(rows.loc[rows["n_particles"] == 1000, "k_last_high"]) == {128.0}  # K = 1 .. 128
+    scaling = size_scaling(rows)
+    assert list(scaling["n_particles"]) == [1000, 4000, 8000] and set(scaling["thermostat"]) == {"nose_hoover"}
+    # rho = 3 N^-0.6 (1 + 0.01 replica): the slope is -0.6 exactly, the replicas' offset is the scatter.
+    np.testing.assert_allclose(scaling["size_exponent"], -0.6, rtol=1e-9)
+    assert 0 < scaling["size_exponent_se"].iloc[0] < 0.01
+    np.testing.assert_allclose(scaling["rho_n"], 3.0 * scaling["n_particles"] ** 0.4 * 1.005, rtol=1e-12)
+    assert "| 0.4 | 1.0 | 8000 | 2 |" in claims_markdown(claim_rows(replica_spread(rows)), scaling=scaling)
+    assert size_scaling(rows[rows["n_particles"] == 1000]).empty
 
 
 def power_law_table(exponent, sizes, n_clusters):

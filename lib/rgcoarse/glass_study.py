@@ -38,6 +38,7 @@ __all__ = [
     "range_exponent",
     "common_mode_m2",
     "common_mode_local_exponent",
+    "common_mode_slope",
     "mean_pair_correlation",
     "fit_common_mode",
     "window_means",
@@ -130,6 +131,14 @@ def common_mode_local_exponent(k, rho: float) -> np.ndarray:
     """``d ln M2 / d ln K`` of :func:`common_mode_m2`: ``1 + K rho / (1 + (K - 1) rho)``."""
     k = np.asarray(k, dtype=np.float64)
     return 1.0 + k * rho / (1.0 + (k - 1.0) * rho)
+
+
+def common_mode_slope(k_low, k_high, rho) -> np.ndarray:
+    """The local exponent ``ln(M2(k_high) / M2(k_low)) / ln(k_high / k_low)`` of
+    :func:`common_mode_m2` between two levels, as measured from a curve (``sigma^2`` cancels)."""
+    k_low, k_high = np.asarray(k_low, dtype=np.float64), np.asarray(k_high, dtype=np.float64)
+    ratio = common_mode_m2(k_high, 1.0, rho) / common_mode_m2(k_low, 1.0, rho)
+    return np.log(ratio) / np.log(k_high / k_low)
 
 
 def mean_pair_correlation(values) -> tuple[float, float]:

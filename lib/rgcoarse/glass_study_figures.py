@@ -90,46 +90,99 @@ def draw_local_exponents(levels: pd.DataFrame, runs: pd.DataFrame):
     return fig, caption
 
 
-def draw_rho(runs: pd.DataFrame):
-    """Mean pair correlation rho of raw p_hop against T (per variant) and against N."""
-    raw = runs[(runs["reading"] == "raw") & (runs["method"] == runs["method"].iloc[0])]
-    per_run = raw.drop_duplicates(["variant", "temperature", "replica"])
+TEMPERATURE_MARKERS = ("o", "s", "^", "D")
+
+
+def _temperature_styles(runs: pd.DataFrame) -> dict:
+    temperatures = sorted(runs["temperature"].unique(), reverse=True)
+    colours = categorical_styles(len(temperatures), cmap="viridis", stop=0.8)
+    return {t: {"color": c["color"], "marker": m} for t, c, m in zip(temperatures, colours, TEMPERATURE_MARKERS * 4)}
+
+
+def _rho_against_t(ax, runs: pd.DataFrame, per_run: pd.DataFrame):
     styles = _variant_styles(runs)
-    fig, (left, right) = new_figure(2, 1, squeeze=True)
     for variant, style in styles.items():
         part = per_run[per_run["variant"] == variant]
         if part.empty:
             continue
         stats = part.groupby("temperature")["rho_mean"].agg(["mean", "min", "max"]).reset_index()
         offset = 1 + 0.004 * (list(styles).index(variant) - len(styles) / 2)  # keep error bars apart, within 2 % of T
-        left.errorbar(stats["temperature"] * offset, stats["mean"],
-                      yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]], color=style["color"],
-                      marker=style["marker"], ms=4, lw=0, elinewidth=1, capsize=2, label=_variant_label(runs, variant))
-    left.set_xlabel("T")
-    left.set_ylabel(r"mean pair correlation $\bar\rho$ of p_hop")
-    left.axhline(0, color="0.6", lw=0.6)
-    for temperature, marker in zip(sorted(per_run["temperature"].unique(), reverse=True), ("o", "s", "^", "D")):
-        part = per_run[np.isclose(per_run["temperature"], temperature)]
-        right.scatter(part["n_particles"], part["rho_mean"], marker=marker, s=18, label=f"T = {temperature:g}", alpha=0.8)
-        stats = part.groupby("n_particles")["rho_mean"].mean()
-        right.plot(stats.index, stats.values, lw=0.8)
-    n = np.geomspace(per_run["n_particles"].min(), per_run["n_particles"].max(), 20)
-    right.set_xscale("log")
-    right.set_xticks(sorted(per_run["n_particles"].unique()))  # the sizes run, each labelled
-    right.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-    right.xaxis.set_minor_formatter(NullFormatter())
-    right.axhline(0, color="0.6", lw=0.6)
-    right.set_xlabel("N (all variants)")
-    right.set_ylabel(r"$\bar\rho$")
-    right.plot(n, 1.0 / n, color="0.5", ls=":", lw=0.8, label="1/N")
-    legend(right, loc="best")
-    fig.legend(*left.get_legend_handles_labels(), loc="outside right center", frameon=False, fontsize=7)
+        ax.errorbar(stats["temperature"] * offset, stats["mean"],
+                    yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]], color=style["color"],
+                    marker=style["marker"], ms=4, lw=0, elinewidth=1, capsize=2, label=_variant_label(runs, variant))
+    ax.set_xlabel("T")
+    ax.set_ylabel(r"mean pair correlation $\bar\rho$ of p_hop")
+    ax.axhline(0, color="0.6", lw=0.6)
+
+
+def _rho_against_n(ax, per_run: pd.DataFrame, scaling: pd.DataFrame, t_styles: dict):
+    """Every run's rho against N, log-log; the size-scaling fits of runs alike but for N."""
+    for temperature, style in t_styles.items():
+        part = per_run[np.isclose(per_run["temperature"], temperature) & (per_run["rho_mean"] > 0)]
+        ax.scatter(part["n_particles"], part["rho_mean"], marker=style["marker"], s=14, color=style["color"],
+                   alpha=0.5, lw=0)
+    for keys, group in scaling.groupby(["temperature", "history"], sort=True):
+        if not np.isfinite(group["size_exponent"].iloc[0]):
+            continue
+        style = t_styles[keys[0]]
+        n = group["n_particles"].to_numpy(dtype=np.float64)
+        anchor = np.exp(np.mean(np.log(group["rho_mean"])) - group["size_exponent"].iloc[0] * np.mean(np.log(n)))
+        ax.plot(n, anchor * n ** group["size_exponent"].iloc[0], color=style["color"], lw=1.2,
+                label=f"T = {keys[0]:g} (from {keys[1]}): "
+                      f"$N^{{{group['size_exponent'].iloc[0]:.2f} \\pm {group['size_exponent_se'].iloc[0]:.2f}}}$")
+    sizes = np.sort(per_run["n_particles"].unique())
+    n = np.geomspace(sizes.min(), sizes.max(), 20)
+    top = per_run["rho_mean"].max()
+    ax.plot(n, top * sizes.min() / n, color="0.5", ls=":", lw=0.8, label=r"$\propto 1/N$ (a mode of the box)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(sizes)  # the sizes run, each labelled
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("N")
+    ax.set_ylabel(r"$\bar\rho$ (raw p_hop)")
+    legend(ax, loc="lower left", fontsize=6)
+
+
+def _largest_levels(ax, runs: pd.DataFrame, t_styles: dict):
+    """Measured local exponent between the two largest levels against the common mode's."""
+    raw = runs[runs["reading"] == "raw"]
+    for method, filled in (("random", True), ("projection", False)):
+        for temperature, style in t_styles.items():
+            part = raw[(raw["method"] == method) & np.isclose(raw["temperature"], temperature)]
+            ax.scatter(part["local_exponent_last_common_mode"], part["local_exponent_last"], marker=style["marker"],
+                       s=16, facecolor=style["color"] if filled else "none", edgecolor=style["color"], lw=0.8,
+                       label=f"T = {temperature:g}, {method}")
+    ax.plot(LOCAL_EXPONENT_RANGE, LOCAL_EXPONENT_RANGE, color="0.5", lw=0.7, label="measured = common mode")
+    ax.axhline(PAPER_EXPONENTS[0.4][1], color="0.5", lw=0.7, ls="--", zorder=0)
+    ax.text(LOCAL_EXPONENT_RANGE[0] + 0.03, PAPER_EXPONENTS[0.4][1] + 0.02, "paper, T = 0.4", fontsize=6, color="0.4")
+    ax.set_xlim(*LOCAL_EXPONENT_RANGE)
+    ax.set_ylim(*LOCAL_EXPONENT_RANGE)
+    ax.set_xlabel(r"common mode of the run's $\bar\rho$")
+    ax.set_ylabel("measured local exponent,\ntwo largest levels")
+    legend(ax, loc="lower right", fontsize=6)
+
+
+def draw_rho(runs: pd.DataFrame, scaling: pd.DataFrame):
+    """The common mode: rho against T (per variant) and N, and the local exponent it predicts
+    between the two largest levels against the measured one."""
+    raw = runs[(runs["reading"] == "raw") & (runs["method"] == runs["method"].iloc[0])]
+    per_run = raw.drop_duplicates(["variant", "temperature", "replica"])
+    t_styles = _temperature_styles(runs)
+    fig, (left, middle, right) = new_figure(3, 1, squeeze=True)
+    _rho_against_t(left, runs, per_run)
+    _rho_against_n(middle, per_run, scaling, t_styles)
+    _largest_levels(right, runs, t_styles)
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False, fontsize=7)
     fig.set_layout_engine("constrained")
     caption = (
         "Common mode of p_hop: the mean pair correlation rho (mean off-diagonal covariance over the mean "
         "variance; for random clusters M2(K) = K sigma^2 (1 + (K - 1) rho) exactly in expectation). Left: "
-        "against T for every variant (bars: min–max over replicas). Right: against N, every run; dotted 1/N "
-        "(the scale at which rho K reaches 1 for K = N). Per-run fits of rho to M2(K) and the correlation of the "
-        "per-frame mean p_hop with U/N, T_kin and p are in results/glass_study/runs.csv."
+        "against T for every variant (bars: min–max over replicas). Middle: against N, every run (log-log); "
+        "lines: least-squares fits of ln rho on ln N over runs alike in everything but N "
+        "(results/glass_study/size_scaling.csv), dotted 1/N. Right: the local exponent d ln M2 / d ln K between "
+        "the two largest levels, measured, against the one a common mode with the run's own rho gives; filled "
+        "random pairing, open projection; dashed, the paper's 1.85 at T = 0.4. Per-run values and the "
+        "correlation of the per-frame mean p_hop with U/N, T_kin and p are in results/glass_study/runs.csv."
     )
     return fig, caption

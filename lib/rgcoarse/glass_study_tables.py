@@ -8,7 +8,19 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["PAPER_EXPONENTS", "CLAIM_TOLERANCE", "run_rows", "value_columns", "replica_spread", "claim_rows", "claims_markdown"]
+from rgcoarse.glass_study import common_mode_slope, local_exponents
+
+__all__ = [
+    "PAPER_EXPONENTS",
+    "CLAIM_TOLERANCE",
+    "run_rows",
+    "add_common_mode_columns",
+    "value_columns",
+    "replica_spread",
+    "claim_rows",
+    "size_scaling",
+    "claims_markdown",
+]
 
 # Fig. 3b/3c of the main paper: M2 exponent of p_hop at high T (about 1) and at T = 0.4 (1.85).
 PAPER_EXPONENTS = {1.0: ("Fig. 3b", 1.0), 0.4: ("Fig. 3c", 1.85)}
@@ -16,6 +28,9 @@ CLAIM_TOLERANCE = 0.1  # as the default run's glass exponent claims
 # An interval wider than this (half-width) decides nothing: two replicas give t = 12.7.
 MAX_INFORMATIVE_HALF_WIDTH = 0.2
 GROUP_COLUMNS = ["variant", "label", "n_particles", "temperature", "reading", "method"]
+CURVE_KEYS = ["variant", "temperature", "replica", "reading", "method"]  # one M2(K) curve
+# Runs alike in all of these differ only in N: their rho against N is a size scaling.
+SCALING_KEYS = ["temperature", "history", "thermostat", "thermostat_damping", "cutoff_scaling", "production", "aging_time"]
 
 
 def run_rows(summaries: list[dict]) -> pd.DataFrame:
@@ -25,9 +40,28 @@ def run_rows(summaries: list[dict]) -> pd.DataFrame:
     return frame.sort_values(["variant", "temperature", "replica", "reading", "method"], kind="stable").reset_index(drop=True)
 
 
+def add_common_mode_columns(rows: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``rho_n`` (rho times N), the two largest levels' K (``k_last_low``,
+    ``k_last_high``) and ``local_exponent_last_common_mode``: the local exponent between them that
+    a common mode of the run's own measured rho gives (:func:`~rgcoarse.glass_study.common_mode_slope`).
+
+    ``levels`` holds every run's M2 table (columns :data:`CURVE_KEYS` plus the M2 table's).
+    """
+    last = []
+    for keys, curve in levels.groupby(CURVE_KEYS, sort=False):
+        tail = local_exponents(curve).iloc[-1]
+        last.append({**dict(zip(CURVE_KEYS, keys)), "k_last_low": tail["k_low"], "k_last_high": tail["k_high"]})
+    out = rows.merge(pd.DataFrame(last, columns=[*CURVE_KEYS, "k_last_low", "k_last_high"]), on=CURVE_KEYS,
+                     how="left", validate="one_to_one")
+    out["rho_n"] = out["rho_mean"] * out["n_particles"]
+    out["local_exponent_last_common_mode"] = common_mode_slope(out["k_last_low"], out["k_last_high"], out["rho_mean"])
+    return out
+
+
 def value_columns(rows: pd.DataFrame) -> list[str]:
     """The per-run estimates that get a replica spread."""
-    return [c for c in rows.columns if c.startswith("exponent[")] + ["local_exponent_last", "rho_fit", "rho_mean"]
+    extra = [c for c in ("rho_n", "local_exponent_last_common_mode") if c in rows.columns]
+    return [c for c in rows.columns if c.startswith("exponent[")] + ["local_exponent_last", "rho_fit", "rho_mean", *extra]
 
 
 def _interval(values: np.ndarray) -> tuple[float, float]:
@@ -88,15 +122,70 @@ def claim_rows(spread: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) -> pd.D
     return pd.DataFrame(rows, columns=["figure", "paper", *spread.columns, "verdict", "reproduced"])
 
 
+def _slope_and_error(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope of y on x and its standard error (NaN error with 2 points)."""
+    x_centred = x - x.mean()
+    sxx = float(np.sum(x_centred**2))
+    slope = float(np.sum(x_centred * (y - y.mean())) / sxx)
+    residual = y - y.mean() - slope * x_centred
+    error = math.sqrt(float(np.sum(residual**2)) / (x.size - 2) / sxx) if x.size > 2 else np.nan
+    return slope, error
+
+
+def size_scaling(rows: pd.DataFrame, method: str = "random") -> pd.DataFrame:
+    """rho against N among runs alike in everything but N (:data:`SCALING_KEYS`), raw p_hop.
+
+    One row per such group and N: the replicas, mean ``rho_mean`` and ``rho_n``, and, with
+    ``method`` pairing, the mean measured local exponent between the two largest levels beside
+    the common-mode one (:func:`add_common_mode_columns`). ``size_exponent`` is the least-squares
+    slope of ln rho on ln N over the group's runs (-1: rho N constant, a mode shared by the box;
+    0: rho independent of N), with its standard error; NaN with fewer than two sizes or a rho <= 0.
+    """
+    columns = [*SCALING_KEYS, "n_particles", "n_runs", "rho_mean", "rho_n", "k_last_high", "local_exponent_last",
+               "local_exponent_last_common_mode", "size_exponent", "size_exponent_se"]
+    runs = rows[(rows["reading"] == "raw") & (rows["method"] == method)]
+    out = []
+    for keys, group in runs.groupby(SCALING_KEYS, sort=True, dropna=False):
+        sizes = np.sort(group["n_particles"].unique())
+        if sizes.size < 2:
+            continue
+        rho = group["rho_mean"].to_numpy(dtype=np.float64)
+        slope, error = (_slope_and_error(np.log(group["n_particles"].to_numpy(dtype=np.float64)), np.log(rho))
+                        if np.all(rho > 0) else (np.nan, np.nan))
+        for n, at_n in group.groupby("n_particles", sort=True):
+            out.append({**dict(zip(SCALING_KEYS, keys)), "n_particles": int(n), "n_runs": len(at_n),
+                        **{c: float(at_n[c].mean()) for c in columns[len(SCALING_KEYS) + 2:-2]},
+                        "size_exponent": slope, "size_exponent_se": error})
+    return pd.DataFrame(out, columns=columns)
+
+
+def _scaling_markdown(scaling: pd.DataFrame) -> list[str]:
+    lines = ["## The common mode across system sizes", "",
+             "Runs alike in everything but N (same T, history, dynamics, cutoff, production and waiting time), raw "
+             "p_hop, random pairing. `size exponent` is the slope of ln rho against ln N over the runs (-1: rho N "
+             "constant). The last two columns are the local exponent between the two largest levels, measured and "
+             "as a common mode of the run's own rho gives it.", ""]
+    if scaling.empty:
+        return lines + ["The study has no two sizes run alike: no size scaling.", ""]
+    lines += ["| T | history | N | runs | rho | rho N | size exponent | largest K | local exponent | common mode |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for _, row in scaling.iterrows():
+        lines.append(f"| {row['temperature']:g} | {row['history']} | {row['n_particles']} | {row['n_runs']} | "
+                     f"{row['rho_mean']:.4f} | {row['rho_n']:.2f} | {row['size_exponent']:.2f} ± "
+                     f"{row['size_exponent_se']:.2f} | {row['k_last_high']:g} | {row['local_exponent_last']:.2f} | "
+                     f"{row['local_exponent_last_common_mode']:.2f} |")
+    return lines + [""]
+
+
 def _reading(row) -> str:
     fit = "local exponent between the two largest K" if row["estimate"] == "local_exponent_last" else \
         f"fit {row['estimate'][len('exponent['):-1]}"
     return f"{row['label']} (N = {row['n_particles']}), {row['method']}, p_hop {row['reading'].replace('_', ' ')}, {fit}"
 
 
-def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) -> str:
+def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE, scaling: pd.DataFrame | None = None) -> str:
     """The claims as Markdown: per figure, the conditions that reproduce the paper's exponent,
-    then the full table."""
+    then the full table; last, with ``scaling`` (:func:`size_scaling`), the common mode against N."""
     lines = ["# Glass sensitivity study: Fig. 3b/3c exponents of p_hop", "",
              f"Rule: reproduced when the replica mean is within {tolerance:g} of the paper's exponent, or the 95 % "
              f"interval over replicas contains it with a half-width of at most {MAX_INFORMATIVE_HALF_WIDTH:g}; "
@@ -104,7 +193,8 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) ->
              "or relax slower than a tenth of their production (runs.csv, column `equilibration`).", ""]
     if claims.empty:
         temperatures = " or ".join(f"{t:g}" for t in PAPER_EXPONENTS)
-        return "\n".join(lines + [f"The study has no run at T = {temperatures}: nothing to compare.", ""])
+        lines += [f"The study has no run at T = {temperatures}: nothing to compare.", ""]
+        return "\n".join(lines + (_scaling_markdown(scaling) if scaling is not None else []))
     for figure, group in claims.groupby("figure", sort=True):
         paper = group["paper"].iloc[0]
         hits = group[group["reproduced"]]
@@ -127,4 +217,6 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE) ->
                          f"{row['min']:.3f}–{row['max']:.3f} | {row['n_replicas']} ({row['n_flagged']}) | "
                          f"{row['verdict']} |")
         lines.append("")
+    if scaling is not None:
+        lines += _scaling_markdown(scaling)
     return "\n".join(lines)

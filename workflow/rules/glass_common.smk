@@ -499,6 +499,6 @@ def glass_study_run_targets(ext):
     return [f"results/glass_study/runs/{variant}/{replica_condition(t, r)}.{ext}" for (variant, t, r) in glass_study_conditions()]
 
 
-GLASS_STUDY_TABLES = ["results/glass_study/runs.csv", "results/glass_study/exponents.csv", "results/glass_study/claims.md"]
+GLASS_STUDY_TABLES = [f"results/glass_study/{name}" for name in ("runs.csv", "exponents.csv", "size_scaling.csv", "claims.md")]
 # Per figure: pdf, png, caption (the order the figure script writes them in).
 GLASS_STUDY_FIGURES = [f"figures/supp_glass_study_{name}.{ext}" for name in ("local_exponent", "rho") for ext in ("pdf", "png", "caption.txt")]

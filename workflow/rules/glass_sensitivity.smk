@@ -5,6 +5,7 @@
 #   results/glass_study/runs/{variant}/{run}.parquet   M2(K) and local exponents, every rule and reading
 #   results/glass_study/runs/{variant}/{run}.json      the run's exponents, rho, thermo correlations, flags
 #   results/glass_study/runs.csv, exponents.csv, claims.md       every run; replica spread; the verdicts
+#   results/glass_study/size_scaling.csv                          rho against N among runs alike but for N
 #   figures/supp_glass_study_{local_exponent,rho}.{pdf,png,caption.txt}
 #
 # Variants are glass configs (glass_sensitivity.variants); runs are shared with the glass arm
@@ -45,7 +46,7 @@ rule glass_study_run:
 
 
 rule glass_study_summary:
-    """Every run's row, the replica spread of each exponent, and the claims for Fig. 3b/3c."""
+    """Every run's row, the replica spread of each exponent, rho against N, and the claims for Fig. 3b/3c."""
     input:
         runs=glass_study_run_targets("json"),
         levels=glass_study_run_targets("parquet"),
@@ -53,6 +54,7 @@ rule glass_study_summary:
         runs="results/glass_study/runs.csv",
         exponents="results/glass_study/exponents.csv",
         claims="results/glass_study/claims.md",
+        scaling="results/glass_study/size_scaling.csv",
         levels="results/glass_study/levels.parquet",
     params:
         fit_ranges=list(GLASS_STUDY["fit_ranges"]),
@@ -73,6 +75,7 @@ rule glass_study_figures:
     """Local exponent against K for every variant and temperature; rho against T and N."""
     input:
         runs="results/glass_study/runs.csv",
+        scaling="results/glass_study/size_scaling.csv",
         levels="results/glass_study/levels.parquet",
     output:
         GLASS_STUDY_FIGURES,

@@ -10,10 +10,11 @@ from rgcoarse.tables import read_table
 
 def main(job, logger):
     runs = pd.read_csv(job.input.runs)
+    scaling = pd.read_csv(job.input.scaling)
     levels, _ = read_table(job.input.levels)
     outputs = list(job.output)
     for index, (name, draw) in enumerate((("local_exponent", lambda: draw_local_exponents(levels, runs)),
-                                          ("rho", lambda: draw_rho(runs)))):
+                                          ("rho", lambda: draw_rho(runs, scaling)))):
         fig, caption = draw()
         pdf, png, text = outputs[3 * index: 3 * index + 3]
         save_figure(fig, pdf, png, text, caption, dpi=job.params.dpi)

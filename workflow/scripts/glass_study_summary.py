@@ -6,20 +6,29 @@ from pathlib import Path
 import pandas as pd
 
 from rgcoarse.atomic import write_text
-from rgcoarse.glass_study_tables import claim_rows, claims_markdown, replica_spread, run_rows
+from rgcoarse.glass_study_tables import (
+    add_common_mode_columns,
+    claim_rows,
+    claims_markdown,
+    replica_spread,
+    run_rows,
+    size_scaling,
+)
 from rgcoarse.snakemake_job import job_from_command_line, run_job
 from rgcoarse.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):
     summaries = [json.loads(Path(path).read_text()) for path in job.input.runs]
-    rows = run_rows(summaries)
+    levels = pd.concat([read_table(path)[0] for path in job.input.levels], ignore_index=True)
+    rows = add_common_mode_columns(run_rows(summaries), levels)
     spread = replica_spread(rows)
     claims = claim_rows(spread)
-    levels = pd.concat([read_table(path)[0] for path in job.input.levels], ignore_index=True)
+    scaling = size_scaling(rows)
     write_csv(job.output.runs, rows)
     write_csv(job.output.exponents, spread)
-    write_text(job.output.claims, claims_markdown(claims))
+    write_csv(job.output.scaling, scaling)
+    write_text(job.output.claims, claims_markdown(claims, scaling=scaling))
     write_table(job.output.levels, levels, {"runs": len(summaries)})
     logger.info("%d runs, %d rows; %d of %d claim readings reproduce the paper", len(summaries), len(rows),
                 int(claims["reproduced"].sum()) if len(claims) else 0, len(claims))
