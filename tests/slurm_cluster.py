@@ -28,7 +28,22 @@ PARTITION = "ci"
 # (SLURM's default of 300 s did not).
 MIN_JOB_AGE = 3600
 CONF = Path("/etc/slurm/slurm.conf")
+REAL_PROFILE = Path("profiles") / "slurm" / "config.yaml"
+# What a one-node cluster without accounting needs, and nothing else: its partition and account
+# names, squeue as status command (sacct fails without slurmdbd) and a 3 s first status check
+# instead of 40 s (MIN_JOB_AGE >= 3 x 3 s). The plugin adds 10 s to the wait after
+# every check that finds no job finished (3, 16, 39 s, ...): 3 s catches most tiny jobs (5-15 s
+# each, a Snakemake start-up included) at the second check; 1 s missed them until the third (33 s).
+CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 3}
+CLUSTER_RESOURCES = {"slurm_partition": PARTITION, "slurm_account": "ci"}
 MARKER = "# Written by rgcoarse tests/slurm_cluster.py for a throw-away test cluster."
+
+
+def cluster_profile(real: dict) -> dict:
+    """The real SLURM profile with this cluster's partition, account and status settings."""
+    profile = {**real, **CLUSTER_SETTINGS}
+    profile["default-resources"] = {**real["default-resources"], **CLUSTER_RESOURCES}
+    return profile
 
 
 class ClusterUnavailable(Exception):

@@ -20,18 +20,10 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import SNAKEMAKE, copy_workflow, job_stats
-from slurm_cluster import PARTITION, ClusterUnavailable, start_cluster
+from slurm_cluster import CLUSTER_RESOURCES, CLUSTER_SETTINGS, REAL_PROFILE, ClusterUnavailable, cluster_profile, start_cluster
 from test_profiles import local_rules
 
-REAL_PROFILE = Path("profiles") / "slurm" / "config.yaml"
 CI_PROFILE = Path("profiles") / "slurm-ci"
-# What a one-node cluster without accounting needs, and nothing else: its partition and account
-# names, squeue as status command (sacct fails without slurmdbd) and a 3 s first status check
-# instead of 40 s (slurm_cluster.MIN_JOB_AGE >= 3 x 3 s). The plugin adds 10 s to the wait after
-# every check that finds no job finished (3, 16, 39 s, ...): 3 s catches most tiny jobs (5-15 s
-# each, a Snakemake start-up included) at the second check; 1 s missed them until the third (33 s).
-CLUSTER_SETTINGS = {"slurm-status-command": "squeue", "slurm-init-seconds-before-status-checks": 3}
-CLUSTER_RESOURCES = {"slurm_partition": PARTITION, "slurm_account": "ci"}
 # Seconds; a hung Snakemake is killed (SIGKILL: it ignores SIGTERM while it polls). The first run
 # takes about 5 min alone; under pytest-xdist the other worker's tests share the 2 cores.
 RUN_TIMEOUT = 900
@@ -51,13 +43,6 @@ def cluster(tmp_path_factory):
         pytest.skip(f"no SLURM test cluster: {reason}")
     yield cluster
     cluster.stop()
-
-
-def cluster_profile(real: dict) -> dict:
-    """The real SLURM profile with this cluster's partition, account and status settings."""
-    profile = {**real, **CLUSTER_SETTINGS}
-    profile["default-resources"] = {**real["default-resources"], **CLUSTER_RESOURCES}
-    return profile
 
 
 def changed_settings(real: dict, variant: dict) -> set:

@@ -31,8 +31,7 @@ TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(TESTS / "benchmarks"))
 from pipeline_timeline import critical_path, parse_jobs  # noqa: E402
-from slurm_cluster import start_cluster  # noqa: E402
-from test_slurm_cluster import REAL_PROFILE, cluster_profile  # noqa: E402
+from slurm_cluster import REAL_PROFILE, cluster_profile, start_cluster  # noqa: E402
 
 PROFILE = Path("profiles") / "slurm-bench"
 JOB_FIELD = re.compile(r"^\s+(jobid|threads|benchmark): (\S+)$")
