@@ -100,7 +100,7 @@ def _study_rows(rho_of_n, sizes, thermostat="nose_hoover"):
             rho = rho_of_n(n) * (1 + 0.01 * replica)
             k = 2.0 ** np.arange(0, int(np.log2(n)) - 1)
             run = {"variant": f"n{n}{thermostat}", "label": f"N={n}", "n_particles": n, "temperature": 0.4,
-                   "replica": replica, "history": 1.0, "thermostat": thermostat, "thermostat_damping": 0.5,
+                   "replica": replica, "history": f"study/n{n}/T1.000_r{replica}", "thermostat": thermostat, "thermostat_damping": 0.5,
                    "cutoff_scaling": "pair", "production": 600.0, "aging_time": 200.0, "equilibration": "ok"}
             fit = {"reading": "raw", "method": "random", "exponent[all]": 1.2, "rho_fit": rho, "rho_mean": rho,
                    "local_exponent_last": float(gs.common_mode_slope(k[-2], k[-1], rho))}
@@ -124,7 +124,8 @@ def test_size_scaling_recovers_a_planted_power_of_n_and_keeps_protocols_apart():
     np.testing.assert_allclose(scaling["size_exponent"], -0.6, rtol=1e-9)
     assert 0 < scaling["size_exponent_se"].iloc[0] < 0.01
     np.testing.assert_allclose(scaling["rho_n"], 3.0 * scaling["n_particles"] ** 0.4 * 1.005, rtol=1e-12)
-    assert "| 0.4 | 1.0 | 8000 | 2 |" in claims_markdown(claim_rows(replica_spread(rows)), scaling=scaling)
+    assert set(scaling["start"]) == {"T1.000"}  # the runs' own names left out of their history
+    assert "| 0.4 | T1.000 | 8000 | 2 |" in claims_markdown(claim_rows(replica_spread(rows)), scaling=scaling)
     assert size_scaling(rows[rows["n_particles"] == 1000]).empty
 
 

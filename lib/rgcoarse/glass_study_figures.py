@@ -121,14 +121,14 @@ def _rho_against_n(ax, per_run: pd.DataFrame, scaling: pd.DataFrame, t_styles: d
         part = per_run[np.isclose(per_run["temperature"], temperature) & (per_run["rho_mean"] > 0)]
         ax.scatter(part["n_particles"], part["rho_mean"], marker=style["marker"], s=14, color=style["color"],
                    alpha=0.5, lw=0)
-    for keys, group in scaling.groupby(["temperature", "history"], sort=True):
+    for keys, group in scaling.groupby(["temperature", "start"], sort=True):
         if not np.isfinite(group["size_exponent"].iloc[0]):
             continue
         style = t_styles[keys[0]]
         n = group["n_particles"].to_numpy(dtype=np.float64)
         anchor = np.exp(np.mean(np.log(group["rho_mean"])) - group["size_exponent"].iloc[0] * np.mean(np.log(n)))
         ax.plot(n, anchor * n ** group["size_exponent"].iloc[0], color=style["color"], lw=1.2,
-                label=f"T = {keys[0]:g} (from {keys[1]}): "
+                label=f"T = {keys[0]:g}{'' if keys[1] == 'random' else ', from ' + keys[1].replace('T', 'T = ')}: "
                       f"$N^{{{group['size_exponent'].iloc[0]:.2f} \\pm {group['size_exponent_se'].iloc[0]:.2f}}}$")
     sizes = np.sort(per_run["n_particles"].unique())
     n = np.geomspace(sizes.min(), sizes.max(), 20)

@@ -4,6 +4,7 @@ claims for Fig. 3b/3c (which conditions, if any, reproduce the paper's exponents
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,17 @@ CLAIM_TOLERANCE = 0.1  # as the default run's glass exponent claims
 MAX_INFORMATIVE_HALF_WIDTH = 0.2
 GROUP_COLUMNS = ["variant", "label", "n_particles", "temperature", "reading", "method"]
 CURVE_KEYS = ["variant", "temperature", "replica", "reading", "method"]  # one M2(K) curve
-# Runs alike in all of these differ only in N: their rho against N is a size scaling.
-SCALING_KEYS = ["temperature", "history", "thermostat", "thermostat_damping", "cutoff_scaling", "production", "aging_time"]
+# Runs alike in all of these differ only in N: their rho against N is a size scaling. `start` is the
+# run's history without the run's own name (the state it was quenched from, or `random`).
+SCALING_KEYS = ["temperature", "start", "thermostat", "thermostat_damping", "cutoff_scaling", "production", "aging_time"]
+START_STATE = re.compile(r"^(?:study/[^/]+/)?(T[0-9.]+)_r\d+$")
+
+
+def start_state(history: str) -> str:
+    """The state a run started from, without the run's variant and replica: ``study/n4000/T1.000_r1``
+    and ``T1.000_r0`` are both ``T1.000``; ``random`` stays."""
+    match = START_STATE.match(str(history))
+    return match.group(1) if match else str(history)
 
 
 def run_rows(summaries: list[dict]) -> pd.DataFrame:
@@ -144,6 +154,7 @@ def size_scaling(rows: pd.DataFrame, method: str = "random") -> pd.DataFrame:
     columns = [*SCALING_KEYS, "n_particles", "n_runs", "rho_mean", "rho_n", "k_last_high", "local_exponent_last",
                "local_exponent_last_common_mode", "size_exponent", "size_exponent_se"]
     runs = rows[(rows["reading"] == "raw") & (rows["method"] == method)]
+    runs = runs.assign(start=runs["history"].map(start_state))
     out = []
     for keys, group in runs.groupby(SCALING_KEYS, sort=True, dropna=False):
         sizes = np.sort(group["n_particles"].unique())
@@ -167,10 +178,10 @@ def _scaling_markdown(scaling: pd.DataFrame) -> list[str]:
              "as a common mode of the run's own rho gives it.", ""]
     if scaling.empty:
         return lines + ["The study has no two sizes run alike: no size scaling.", ""]
-    lines += ["| T | history | N | runs | rho | rho N | size exponent | largest K | local exponent | common mode |",
+    lines += ["| T | started from | N | runs | rho | rho N | size exponent | largest K | local exponent | common mode |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for _, row in scaling.iterrows():
-        lines.append(f"| {row['temperature']:g} | {row['history']} | {row['n_particles']} | {row['n_runs']} | "
+        lines.append(f"| {row['temperature']:g} | {row['start']} | {row['n_particles']} | {row['n_runs']} | "
                      f"{row['rho_mean']:.4f} | {row['rho_n']:.2f} | {row['size_exponent']:.2f} ± "
                      f"{row['size_exponent_se']:.2f} | {row['k_last_high']:g} | {row['local_exponent_last']:.2f} | "
                      f"{row['local_exponent_last_common_mode']:.2f} |")
