@@ -17,6 +17,7 @@ so that every job of the target runs through the cluster. Writes WORKDIR/slurm_r
 """
 
 import argparse
+import datetime
 import os
 import re
 import subprocess
@@ -57,18 +58,32 @@ def job_fields(log: str) -> dict:
     return fields
 
 
-def core_seconds(workdir: Path, log: str) -> pd.DataFrame:
-    """Per rule: jobs and summed core-seconds (benchmark seconds x threads; 0 without a benchmark)."""
+def benchmark_seconds(workdir: Path, log: str) -> dict:
+    """jobid -> (job, threads, seconds of its benchmark file; 0 without one)."""
     jobs, fields = parse_jobs(log), job_fields(log)
-    rows = []
-    for job in jobs.values():
-        field = fields.get(job.jobid, {"threads": 1, "benchmark": None})
+    out = {}
+    for jobid, job in jobs.items():
+        field = fields.get(jobid, {"threads": 1, "benchmark": None})
         path = workdir / field["benchmark"] if field["benchmark"] else None
         seconds = float(pd.read_csv(path, sep="\t")["s"].iloc[-1]) if path and path.exists() else 0.0
-        rows.append({"rule": job.rule, "threads": field["threads"], "seconds": seconds})
-    frame = pd.DataFrame(rows)
-    frame["core_seconds"] = frame["seconds"] * frame["threads"]
-    return frame.groupby("rule").agg(jobs=("seconds", "size"), core_seconds=("core_seconds", "sum")).reset_index()
+        out[jobid] = (job, field["threads"], seconds)
+    return out
+
+
+def core_seconds(timed: dict) -> pd.DataFrame:
+    """Per rule: jobs and summed core-seconds (benchmark seconds x threads)."""
+    frame = pd.DataFrame([{"rule": job.rule, "core_seconds": seconds * threads} for job, threads, seconds in timed.values()])
+    return frame.groupby("rule").agg(jobs=("core_seconds", "size"), core_seconds=("core_seconds", "sum")).reset_index()
+
+
+def compute_critical_path(timed: dict) -> list:
+    """The chain of dependent jobs with the longest summed compute (benchmark seconds): the least
+    wall time of the target on a cluster that starts every job the moment its inputs exist."""
+    jobs = {}
+    for jobid, (job, _, seconds) in timed.items():
+        jobs[jobid] = type(job)(job.jobid, job.rule, job.start, job.start + datetime.timedelta(seconds=seconds),
+                                job.inputs, job.outputs, job.wildcards)
+    return critical_path(jobs)
 
 
 def main():
@@ -92,16 +107,16 @@ def main():
         wall = time.monotonic() - start
     finally:
         cluster.stop()
-    log = log_path.read_text()
-    per_rule = core_seconds(workdir, log)
+    timed = benchmark_seconds(workdir, log_path.read_text())
+    per_rule = core_seconds(timed)
     total = float(per_rule["core_seconds"].sum())
-    path = critical_path(parse_jobs(log))
+    path = compute_critical_path(timed)
     print(per_rule.to_string(index=False))
     print(f"exit code {code}; {int(per_rule['jobs'].sum())} jobs; wall {wall:.0f} s ({wall / 3600:.2f} h); "
           f"{total:.0f} core-s ({total / 3600:.2f} core-h) from the benchmark files")
     print(f"ideal wall on {cpus} CPUs {total / cpus:.0f} s; SLURM wall / ideal: {wall / (total / cpus):.2f}x")
-    print(f"critical path (submission to detected end, through SLURM): {sum(job.seconds for job in path):.0f} s "
-          f"over {len(path)} jobs; load average {os.getloadavg()[0]:.2f} at the end")
+    print(f"critical path of compute: {sum(job.seconds for job in path):.0f} s over {len(path)} jobs "
+          f"({' -> '.join(job.name for job in path)}); load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
