@@ -151,8 +151,7 @@ def size_scaling(rows: pd.DataFrame, method: str = "random") -> pd.DataFrame:
     slope of ln rho on ln N over the group's runs (-1: rho N constant, a mode shared by the box;
     0: rho independent of N), with its standard error; NaN with fewer than two sizes or a rho <= 0.
     """
-    columns = [*SCALING_KEYS, "n_particles", "n_runs", "rho_mean", "rho_n", "k_last_high", "local_exponent_last",
-               "local_exponent_last_common_mode", "size_exponent", "size_exponent_se"]
+    means = ["rho_mean", "rho_n", "k_last_high", "local_exponent_last", "local_exponent_last_common_mode"]
     runs = rows[(rows["reading"] == "raw") & (rows["method"] == method)]
     runs = runs.assign(start=runs["history"].map(start_state))
     out = []
@@ -165,14 +164,14 @@ def size_scaling(rows: pd.DataFrame, method: str = "random") -> pd.DataFrame:
                         if np.all(rho > 0) else (np.nan, np.nan))
         for n, at_n in group.groupby("n_particles", sort=True):
             out.append({**dict(zip(SCALING_KEYS, keys)), "n_particles": int(n), "n_runs": len(at_n),
-                        **{c: float(at_n[c].mean()) for c in columns[len(SCALING_KEYS) + 2:-2]},
+                        **{c: float(at_n[c].mean()) for c in means},
                         "size_exponent": slope, "size_exponent_se": error})
-    return pd.DataFrame(out, columns=columns)
+    return pd.DataFrame(out, columns=[*SCALING_KEYS, "n_particles", "n_runs", *means, "size_exponent", "size_exponent_se"])
 
 
 def _scaling_markdown(scaling: pd.DataFrame) -> list[str]:
     lines = ["## The common mode across system sizes", "",
-             "Runs alike in everything but N (same T, history, dynamics, cutoff, production and waiting time), raw "
+             "Runs alike in everything but N (same T, starting state, dynamics, cutoff, production and waiting time), raw "
              "p_hop, random pairing. `size exponent` is the slope of ln rho against ln N over the runs (-1: rho N "
              "constant). The last two columns are the local exponent between the two largest levels, measured and "
              "as a common mode of the run's own rho gives it.", ""]
@@ -205,8 +204,7 @@ def claims_markdown(claims: pd.DataFrame, tolerance: float = CLAIM_TOLERANCE, sc
     if claims.empty:
         temperatures = " or ".join(f"{t:g}" for t in PAPER_EXPONENTS)
         lines += [f"The study has no run at T = {temperatures}: nothing to compare.", ""]
-        return "\n".join(lines + (_scaling_markdown(scaling) if scaling is not None else []))
-    for figure, group in claims.groupby("figure", sort=True):
+    for figure, group in claims.groupby("figure", sort=True):  # none when empty
         paper = group["paper"].iloc[0]
         hits = group[group["reproduced"]]
         undetermined = int((group["verdict"] == "undetermined").sum())
