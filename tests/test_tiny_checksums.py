@@ -1,0 +1,33 @@
+"""Behaviour unchanged: the tiny run's Parquet values equal the recorded ones (issue 23, point 8).
+
+Every analysis job of the tiny run has one thread, and Snakemake gives a job as many BLAS threads
+as it has threads, so the run uses one BLAS thread. The recorded fingerprints
+(``tests/fixtures/tiny_fingerprints.json``) were made from a run at commit time by
+``python tests/tiny_fingerprint.py RUN_DIR``; ``tiny_fingerprint.PATH_RENAMES`` and
+``COLUMN_RENAMES`` state the map from the recorded names to today's.
+"""
+
+import json
+
+import tiny_fingerprint as tf
+
+
+def test_tiny_run_tables_equal_the_recorded_values(tiny_run):
+    expected = json.loads(tf.FINGERPRINTS.read_text())
+    problems = tf.compare(expected, tiny_run)
+    assert not problems, "\n".join(problems)
+
+
+def test_fingerprint_sees_a_changed_value(tiny_run, tmp_path):
+    """The comparison is not blind: one value moved by 1e-9 (relative) fails it."""
+    import pandas as pd
+
+    expected = json.loads(tf.FINGERPRINTS.read_text())
+    path = next(p for p in sorted(expected) if p.endswith("m2.parquet"))
+    frame = pd.read_parquet(tiny_run / tf.renamed_path(path))
+    frame.loc[frame.index[-1], "m2"] *= 1 + 1e-9
+    copy = tmp_path / "run"
+    (copy / tf.renamed_path(path)).parent.mkdir(parents=True)
+    frame.to_parquet(copy / tf.renamed_path(path))
+    problems = tf.compare({path: expected[path]}, copy)
+    assert any("m2" in p for p in problems), problems
