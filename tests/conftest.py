@@ -64,6 +64,7 @@ def run_snakemake(directory: Path, *args: str, check: bool = False) -> subproces
         capture_output=True,
         text=True,
         cwd=directory,
+        umask=0o022,  # a typical login umask: outputs must then be readable by group and others
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")

@@ -1,6 +1,8 @@
 """One write policy for every output: temporary sibling + rename; a killed writer leaves no output."""
 
+import os
 import re
+import stat
 import subprocess
 import sys
 import textwrap
@@ -88,3 +90,28 @@ def test_every_output_goes_through_the_atomic_writer():
                 continue
             offenders.append(f"{relative}:{number}: {line.strip()}")
     assert not offenders, "outputs written in place:\n" + "\n".join(offenders)
+
+
+def test_a_written_file_has_the_umask_mode_not_mkstemps_0600(tmp_path):
+    from rgcoarse.atomic import write_text
+
+    previous = os.umask(0o022)
+    try:
+        write_text(tmp_path / "a.txt", "x")
+        os.umask(0o027)
+        write_text(tmp_path / "b.txt", "x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "b.txt").stat().st_mode) == 0o640
+
+
+def test_every_output_of_the_tiny_run_is_readable_by_group_and_others(tiny_run):
+    """The tiny run is made under umask 022 (conftest.run_snakemake): every file is then 0644."""
+    unreadable = [
+        f"{path.relative_to(tiny_run)} {stat.filemode(path.stat().st_mode)}"
+        for top in ("results", "figures")
+        for path in (tiny_run / top).rglob("*")
+        if path.is_file() and (path.stat().st_mode & 0o044) != 0o044
+    ]
+    assert not unreadable, unreadable

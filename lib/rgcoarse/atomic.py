@@ -6,6 +6,8 @@ The policy, for every output of every job:
   run could mistake for a finished one); Snakemake also deletes the outputs of a failed job;
 - the temporary file is hidden and unique (``.<name>.<random>.tmp`` beside the output), removed
   when the write fails with an exception;
+- the file gets the mode any file the user creates gets (0666 less the process umask, as for
+  ``cp``): ``mkstemp`` makes its temporary 0600, which would hide results from a shared group;
 - a job killed outright (SIGKILL, a node failure) cannot clean up: its temporary file stays until
   the same output is next written successfully, which removes every stale temporary of that output.
 """
@@ -28,10 +30,19 @@ def atomic_path(path):
     tmp = Path(tmp)
     try:
         yield tmp
+        if tmp.exists():  # a writer may have replaced the file; its mode is then already the umask's
+            tmp.chmod(0o666 & ~_current_umask())
         tmp.replace(path)
         _remove_stale_temporaries(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    """The process umask (reading it means setting it; put straight back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def _remove_stale_temporaries(path: Path) -> None:
