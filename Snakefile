@@ -3,7 +3,7 @@
 
 from snakemake.utils import min_version, update_config, validate
 
-from rgcoarse.config_checks import yaml_typed
+from rgcoarse.config.validation import yaml_typed
 
 min_version("8.20")
 

@@ -8,7 +8,7 @@ the benchmark compare the two.
 import numpy as np
 import pandas as pd
 
-from rgcoarse.observables import all_silent, cluster_groups, cluster_sums
+from rgcoarse.stats.observables import all_silent, cluster_groups, cluster_sums
 
 
 def direct_mean_variance(data, levels) -> pd.DataFrame:

@@ -12,15 +12,15 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from rgcoarse.atomic import atomic_path
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.io.atomic import atomic_path
+from rgcoarse.io.tables import read_table, write_table
 
 # A writer killed outright (SIGKILL) in the middle of writing a Parquet table.
 KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
     import pandas as pd
     import pyarrow.parquet as pq
-    from rgcoarse import tables
+    from rgcoarse.io import tables
 
     def write_half_then_die(table, where, **kwargs):
         with open(where, "wb") as handle:
@@ -59,10 +59,10 @@ def test_a_failing_write_removes_its_temporary_and_keeps_the_old_output(tmp_path
 # Writes that are not job outputs: LAMMPS working-directory files (input script, fingerprint, a dump
 # truncated for a restart) live in the job's scratch directory, never under an output's name.
 ALLOWED_DIRECT_WRITES = {
-    ("lib/rgcoarse/kob_andersen/runner.py", "fingerprint_file.write_text("),
-    ("lib/rgcoarse/kob_andersen/runner.py", "(workdir / SCRIPT).write_text("),
-    ("lib/rgcoarse/kob_andersen/runner.py", '(workdir / "lammps.out").open("ab")'),
-    ("lib/rgcoarse/lammps_io.py", "path.write_bytes("),
+    ("lib/rgcoarse/glass/runner.py", "fingerprint_file.write_text("),
+    ("lib/rgcoarse/glass/runner.py", "(workdir / SCRIPT).write_text("),
+    ("lib/rgcoarse/glass/runner.py", '(workdir / "lammps.out").open("ab")'),
+    ("lib/rgcoarse/glass/lammps_io.py", "path.write_bytes("),
 }
 DIRECT_WRITE = re.compile(r"\.to_csv\(|\.to_parquet\(|\.write_text\(|\.write_bytes\(|\.savefig\(|json\.dump\(|"
                           r"np\.save\(|pq\.write_table\(|open\([^)]*[\"'][wa]b?[\"']")
@@ -72,7 +72,7 @@ def test_every_output_goes_through_the_atomic_writer():
     offenders = []
     for path in [*(REPO / "lib" / "rgcoarse").rglob("*.py"), *(REPO / "workflow" / "scripts").glob("*.py")]:
         relative = str(path.relative_to(REPO))
-        if relative == "lib/rgcoarse/atomic.py":
+        if relative == "lib/rgcoarse/io/atomic.py":
             continue
         lines = path.read_text().splitlines()
         in_atomic_block = False
@@ -93,7 +93,7 @@ def test_every_output_goes_through_the_atomic_writer():
 
 
 def test_a_written_file_has_the_umask_mode_not_mkstemps_0600(tmp_path):
-    from rgcoarse.atomic import write_text
+    from rgcoarse.io.atomic import write_text
 
     previous = os.umask(0o022)
     try:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.signal import lfilter
 
-from rgcoarse.autocorrelation import (
+from rgcoarse.stats.autocorrelation import (
     ar1_integrated_autocorrelation_time,
     correlated_standard_error,
     integrated_autocorrelation_time,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rgcoarse import claims as cl
+from rgcoarse.paper import claims as cl
 
 
 def test_close_to_accepts_ci_or_tolerance():

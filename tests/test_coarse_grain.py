@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rgcoarse.coarse_grain import (
+from rgcoarse.coarse.coarse_grain import (
     Level,
     coarse_grain,
     initial_level,
@@ -14,9 +14,9 @@ from rgcoarse.coarse_grain import (
     levels_to_frame,
     next_level,
 )
-from rgcoarse.fits import bootstrap_exponent
-from rgcoarse.observables import cod_table, mean_variance_table, silence_probability_table
-from rgcoarse.pairing_rules import pairing_rule_names
+from rgcoarse.stats.fits import bootstrap_exponent
+from rgcoarse.stats.observables import cod_table, mean_variance_table, silence_probability_table
+from rgcoarse.coarse.pairing_rules import pairing_rule_names
 
 METHODS = list(pairing_rule_names())
 

@@ -1,9 +1,9 @@
-"""Selection-bias controls beside each exponent (rgcoarse.controls)."""
+"""Selection-bias controls beside each exponent (rgcoarse.stats.controls)."""
 
 import numpy as np
 import pandas as pd
 
-from rgcoarse.controls import CONTROL_COLUMNS, null_band, with_controls
+from rgcoarse.stats.controls import CONTROL_COLUMNS, null_band, with_controls
 
 
 def _row(dataset, condition, method, exponent, observable="m2", status="ok"):

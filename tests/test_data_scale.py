@@ -10,9 +10,9 @@ import pytest
 from conftest import copy_workflow, load_config, run_snakemake, save_config
 
 from rgcoarse.checks import check_data_scale
-from rgcoarse.coarse_grain import coarse_grain, levels_from_frame, levels_to_frame
-from rgcoarse.observables import cod_table, mean_variance_table
-from rgcoarse.tables import read_table
+from rgcoarse.coarse.coarse_grain import coarse_grain, levels_from_frame, levels_to_frame
+from rgcoarse.stats.observables import cod_table, mean_variance_table
+from rgcoarse.io.tables import read_table
 
 BASE = np.random.default_rng(11).standard_normal((96, 32)) + np.repeat(
     np.random.default_rng(12).standard_normal((96, 8)), 4, axis=1)  # blocks of 4 correlated features

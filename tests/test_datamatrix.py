@@ -6,14 +6,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rgcoarse.datamatrix import (
+from rgcoarse.io.datamatrix import (
     DataMatrix,
     DataMatrixError,
     read_data_matrix,
     read_user_matrix,
     write_data_matrix,
 )
-from rgcoarse.gaussian import gaussian_matrix
+from rgcoarse.datasets.gaussian import gaussian_matrix
 
 
 def test_round_trip_keeps_values_names_and_metadata(tmp_path):

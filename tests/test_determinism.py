@@ -3,9 +3,9 @@
 
 import numpy as np
 from conftest import run_workflow_script
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.seeds import derive_seed
-from rgcoarse.snakemake_job import script_job
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.config.seeds import derive_seed
+from rgcoarse.pipeline.snakemake_job import script_job
 
 ISING_SETTINGS = dict(temperature=2.3, lattice_size=8, n_samples=50, pilot_sweeps=200, burn_in_sweeps=50,
                       wolff_window=0.25, spacing_factor=3)

@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 from conftest import run_workflow_script
 from matplotlib.colors import to_rgb
-from rgcoarse import paper_figures as pf
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.controls import with_controls
-from rgcoarse.fits import bootstrap_exponent
-from rgcoarse.panels import panel_named
-from rgcoarse.tables import read_table
-from rgcoarse.snakemake_job import script_job
-from rgcoarse.tables import write_table
+from rgcoarse.paper import figures as pf
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.stats.controls import with_controls
+from rgcoarse.stats.fits import bootstrap_exponent
+from rgcoarse.paper.panels import panel_named
+from rgcoarse.io.tables import read_table
+from rgcoarse.pipeline.snakemake_job import script_job
+from rgcoarse.io.tables import write_table
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPERATURES = [1.5, 2.0, 2.3, 2.4, 9.5]

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy.signal import lfilter
 
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.fits import (
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.stats.fits import (
     STATUSES,
     block_bootstrap_counts,
     bootstrap_exponent,
@@ -18,8 +18,8 @@ from rgcoarse.fits import (
     select_fit_range,
     series_block_length,
 )
-from rgcoarse.observables import mean_variance_table
-from rgcoarse.tables import write_csv
+from rgcoarse.stats.observables import mean_variance_table
+from rgcoarse.io.tables import write_csv
 
 NUMBERS = ("exponent", "prefactor", "ci_low", "ci_high")
 
@@ -289,8 +289,8 @@ def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
 def test_bootstrap_points_equal_the_direct_recomputation(observable):
     from oracle_observables import direct_bootstrap_points, direct_mean_variance
 
-    from rgcoarse.fits import _resampled_points
-    from rgcoarse.observables import binarise, mean_variance_table, silence_probability_table
+    from rgcoarse.stats.fits import _resampled_points
+    from rgcoarse.stats.observables import binarise, mean_variance_table, silence_probability_table
 
     rng = np.random.default_rng(8)
     data = rng.standard_normal((60, 40)) + np.repeat(rng.standard_normal((60, 10)), 4, axis=1)

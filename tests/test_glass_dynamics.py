@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import run_workflow_script
 
-from rgcoarse.glass_dynamics import (
+from rgcoarse.glass.correlation_functions import (
     block_average,
     crossing_time,
     diffusion_constant,
@@ -18,10 +18,10 @@ from rgcoarse.glass_dynamics import (
     remove_com_drift,
     self_isf,
 )
-from rgcoarse.kob_andersen import species_dynamics
-from rgcoarse.lammps_io import Trajectory, read_trajectory, write_trajectory
-from rgcoarse.snakemake_job import script_job
-from rgcoarse.tables import read_table
+from rgcoarse.glass import species_dynamics
+from rgcoarse.glass.lammps_io import Trajectory, read_trajectory, write_trajectory
+from rgcoarse.pipeline.snakemake_job import script_job
+from rgcoarse.io.tables import read_table
 
 
 def _ballistic(n_frames, n_particles, speed, dt, seed=0):

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rgcoarse import glass_study as gs
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.glass_study_tables import (
+from rgcoarse.glass import study as gs
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.glass.study_tables import (
     add_common_mode_columns,
     claim_rows,
     claims_markdown,
@@ -18,7 +18,7 @@ from rgcoarse.glass_study_tables import (
     run_rows,
     size_scaling,
 )
-from rgcoarse.observables import mean_variance_table
+from rgcoarse.stats.observables import mean_variance_table
 
 
 def planted_common_mode(m, n, rho, seed):

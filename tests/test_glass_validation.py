@@ -10,17 +10,17 @@ import pytest
 from matplotlib.colors import to_rgb
 from conftest import run_workflow_script
 
-from rgcoarse.glass_figures import draw_glass_validation, glass_validation_caption
-from rgcoarse.kob_andersen import (
+from rgcoarse.paper.glass_figures import draw_glass_validation, glass_validation_caption
+from rgcoarse.glass import (
     REFERENCE_KEYS,
     VALIDATION_COLUMNS,
     tau_alpha_estimate,
     validation_row,
     validation_table,
 )
-from rgcoarse.plotting import save_figure
-from rgcoarse.snakemake_job import script_job
-from rgcoarse.tables import write_table
+from rgcoarse.paper.plotting import save_figure
+from rgcoarse.pipeline.snakemake_job import script_job
+from rgcoarse.io.tables import write_table
 
 REFERENCE = {"eos_temperature": 1.028, "eos_u_per_n": -5.974, "eos_pressure": 10.19,
              "u_per_n_tolerance": 0.02, "pressure_tolerance": 0.1}

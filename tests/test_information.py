@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rgcoarse import information as inf
+from rgcoarse.stats import information as inf
 
 
 def test_entropy_and_mi_of_small_tables_by_hand():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rgcoarse.information import discretise, mutual_information_of_codes, quantile_codes
-from rgcoarse.information_pairing import information_pairs
+from rgcoarse.stats.information import discretise, mutual_information_of_codes, quantile_codes
+from rgcoarse.coarse.information_pairing import information_pairs
 
 
 def _reference_pairs(values, estimator, beta, bins=8):

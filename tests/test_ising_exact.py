@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from rgcoarse.ising_exact import (
+from rgcoarse.ising.exact import (
     CRITICAL_TEMPERATURE,
     enumerate_energy_magnetisation,
     exact_enumeration_averages,

@@ -26,7 +26,7 @@ from rgcoarse.ising import (
     simulate_ising,
     wolff_update,
 )
-from rgcoarse.ising_exact import exact_enumeration_averages, onsager_energy_per_spin, onsager_yang_magnetisation
+from rgcoarse.ising.exact import exact_enumeration_averages, onsager_energy_per_spin, onsager_yang_magnetisation
 
 MASK64 = (1 << 64) - 1
 METADATA_KEYS = {

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_workflow, run_snakemake, run_workflow_script
-from rgcoarse.snakemake_job import script_job
+from rgcoarse.pipeline.snakemake_job import script_job
 
 
 def test_script_failure_is_logged_with_traceback(tmp_path):

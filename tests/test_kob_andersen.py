@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import dry_run_error, run_workflow_script
 
-from rgcoarse.kob_andersen import (
+from rgcoarse.glass import (
     EPSILON,
     SIGMA,
     KAModel,
@@ -29,7 +29,7 @@ from rgcoarse.kob_andersen import (
     tau_alpha_estimate,
     thermo_summary,
 )
-from rgcoarse.lammps_io import (
+from rgcoarse.glass.lammps_io import (
     LammpsFormatError,
     parse_input_script,
     parse_thermo,
@@ -39,8 +39,8 @@ from rgcoarse.lammps_io import (
     truncate_dump,
     write_trajectory,
 )
-from rgcoarse.snakemake_job import script_job
-from rgcoarse.tables import read_table
+from rgcoarse.pipeline.snakemake_job import script_job
+from rgcoarse.io.tables import read_table
 
 REPO = Path(__file__).resolve().parents[1]
 PAIR_TYPES = {(1, 1): "AA", (1, 2): "AB", (2, 2): "BB"}
@@ -344,7 +344,7 @@ def test_killed_stage_resumes_from_its_restart_file(equilibrated, tmp_path):
     workdir = tmp_path / "killed"
     code = textwrap.dedent(
         f"""
-        from rgcoarse.kob_andersen import KAModel, Stage, run_stage
+        from rgcoarse.glass import KAModel, Stage, run_stage
         run_stage(KAModel(n_particles=500), Stage(**{stage.__dict__!r}), {str(workdir)!r},
                   input_data={str(equilibrated.output_data)!r}, tasks=1, log=lambda _: None)
         """

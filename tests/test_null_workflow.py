@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, copy_workflow, dry_run, load_config, run_snakemake, save_config
 
-from rgcoarse.datamatrix import read_data_matrix
+from rgcoarse.io.datamatrix import read_data_matrix
 
 
 def _null_jobs(directory):

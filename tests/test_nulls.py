@@ -1,11 +1,11 @@
-"""Null models keep what they must and destroy what they must (rgcoarse.nulls)."""
+"""Null models keep what they must and destroy what they must (rgcoarse.datasets.nulls)."""
 
 import numpy as np
 import pytest
 from scipy.signal import lfilter
 
-from rgcoarse.dataset_kinds import kind_of_dataset, source_dataset
-from rgcoarse.nulls import (
+from rgcoarse.datasets.kinds import kind_of_dataset, source_dataset
+from rgcoarse.datasets.nulls import (
     null_condition,
     null_dataset_name,
     null_matrix,

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.observables import (
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.stats.observables import (
     binarise,
     cluster_spectrum,
     cluster_sums,
@@ -14,7 +14,7 @@ from rgcoarse.observables import (
     random_nearest_neighbour_fraction,
     silence_probability_table,
 )
-from rgcoarse.pairing import random_pairs
+from rgcoarse.coarse.pairing import random_pairs
 
 
 def test_mean_variance_table_equals_a_direct_loop_with_mixed_cluster_sizes():
@@ -139,7 +139,7 @@ def test_cod_table_stacks_levels():
 
 @pytest.mark.parametrize("method", ["projection", "random", "lattice"])
 def test_level_by_level_sums_equal_the_direct_sums_from_the_original_data(method):
-    from rgcoarse.observables import all_silent, cluster_sums, level_all_silent, level_sums
+    from rgcoarse.stats.observables import all_silent, cluster_sums, level_all_silent, level_sums
 
     rng = np.random.default_rng(5)
     spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(50, 36))  # odd levels: 36 -> 18 -> 9 -> 5 ...

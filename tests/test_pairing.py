@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rgcoarse.pairing import (
+from rgcoarse.coarse.pairing import (
     correlation_pairs,
     haar_block_values,
     lattice_axis,
@@ -12,7 +12,7 @@ from rgcoarse.pairing import (
     random_pairs,
     unpaired_variable,
 )
-from rgcoarse.selection import standardised_columns
+from rgcoarse.coarse.selection import standardised_columns
 
 
 def correlated_data(rng, n_samples, n_features):

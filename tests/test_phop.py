@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from conftest import run_workflow_script
 
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.kob_andersen import phop_data_matrix
-from rgcoarse.lammps_io import Trajectory, read_trajectory, write_trajectory
-from rgcoarse.phop import half_window_frames, phop, phop_centres, phop_direct
-from rgcoarse.snakemake_job import script_job
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.glass import phop_data_matrix
+from rgcoarse.glass.lammps_io import Trajectory, read_trajectory, write_trajectory
+from rgcoarse.glass.phop import half_window_frames, phop, phop_centres, phop_direct
+from rgcoarse.pipeline.snakemake_job import script_job
 
 
 def _at_rest(n_frames, n_particles, seed=0):

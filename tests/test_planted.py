@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.planted import analytic_covariance, analytic_m2_table, generate, recovered_fraction
-from rgcoarse.planted_benchmark import analytic_exponent, benchmark_row
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.datasets.planted import analytic_covariance, analytic_m2_table, generate, recovered_fraction
+from rgcoarse.stats.planted_benchmark import analytic_exponent, benchmark_row
 
 SETTINGS = {"block_size": 4, "noise": 0.5, "field_exponent": 0.5}
 

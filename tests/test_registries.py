@@ -7,13 +7,13 @@ import pytest
 import yaml
 from conftest import REPO
 
-from rgcoarse import pairing_rules
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.dataset_kinds import DATASET_KINDS, kind_of_dataset
-from rgcoarse.pairing import random_pairs
-from rgcoarse.pairing_rules import LevelPairing, PairingRule, pairing_rule, wildcard_pattern
-from rgcoarse.panels import PANELS, panel_named, report_caption
-from rgcoarse.plotting import method_colour
+from rgcoarse.coarse import pairing_rules
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.datasets.kinds import DATASET_KINDS, kind_of_dataset
+from rgcoarse.coarse.pairing import random_pairs
+from rgcoarse.coarse.pairing_rules import LevelPairing, PairingRule, pairing_rule, wildcard_pattern
+from rgcoarse.paper.panels import PANELS, panel_named, report_caption
+from rgcoarse.paper.plotting import method_colour
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 SCHEMA = (REPO / "workflow" / "schemas" / "config.schema.yaml").read_text()

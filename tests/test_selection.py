@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rgcoarse.selection import _BlockedResidual, correlation_matrix, standardised_columns, stepwise_cod
+from rgcoarse.coarse.selection import _BlockedResidual, correlation_matrix, standardised_columns, stepwise_cod
 
 
 def brute_force_cod(values, max_rank):
@@ -147,7 +147,7 @@ def test_stepwise_cod_rejects_bad_values():
 
 
 def test_correlation_matrix_is_exactly_symmetric_and_matches_numpy():
-    from rgcoarse.selection import correlation_matrix
+    from rgcoarse.coarse.selection import correlation_matrix
 
     rng = np.random.default_rng(5)
     for values in (rng.normal(size=(50, 130)), rng.choice([-1, 1], size=(40, 67)).astype(np.int8)):

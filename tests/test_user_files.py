@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import copy_workflow, dry_run_error, load_config, run_snakemake, run_workflow_script, save_config
-from rgcoarse import datamatrix
-from rgcoarse.datamatrix import (
+from rgcoarse.io import datamatrix
+from rgcoarse.io.datamatrix import (
     CSV_CHECK_BYTES,
     CSV_CHECK_ROWS,
     DataMatrixError,
@@ -23,7 +23,7 @@ from rgcoarse.datamatrix import (
     read_data_matrix,
     read_user_matrix,
 )
-from rgcoarse.snakemake_job import script_job
+from rgcoarse.pipeline.snakemake_job import script_job
 
 VALUES = np.random.default_rng(0).standard_normal((20, 3))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rgcoarse.kob_andersen import (
+from rgcoarse.glass import (
     CHECKPOINTS,
     DEFAULT_COMMAND,
     INPUT_DATA,
@@ -30,7 +30,7 @@ from rgcoarse.kob_andersen import (
     resolve_command,
     run_stage,
 )
-from rgcoarse.phop import phop, phop_direct
+from rgcoarse.glass.phop import phop, phop_direct
 
 
 def bench_md(n_steps, repeats, tasks, command, scratch):

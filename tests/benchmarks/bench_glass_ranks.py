@@ -17,7 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from rgcoarse.kob_andersen import KAModel, Stage, run_stage
+from rgcoarse.glass import KAModel, Stage, run_stage
 
 LOOP = re.compile(r"^Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", re.M)
 

@@ -26,9 +26,9 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from rgcoarse.coarse_grain import coarse_grain  # noqa: E402
-from rgcoarse.datamatrix import read_data_matrix  # noqa: E402
-from rgcoarse.information_pairing import information_pairs  # noqa: E402
+from rgcoarse.coarse.coarse_grain import coarse_grain  # noqa: E402
+from rgcoarse.io.datamatrix import read_data_matrix  # noqa: E402
+from rgcoarse.coarse.information_pairing import information_pairs  # noqa: E402
 
 
 def load(path: str) -> np.ndarray:

@@ -29,10 +29,10 @@ from oracle_observables import (  # noqa: E402
     direct_silence_probability,
 )
 
-from rgcoarse.coarse_grain import coarse_grain  # noqa: E402
-from rgcoarse.levels import levels_from_frame, levels_to_frame  # noqa: E402
-from rgcoarse.fits import _resampled_points, bootstrap_exponent  # noqa: E402
-from rgcoarse.observables import (  # noqa: E402
+from rgcoarse.coarse.coarse_grain import coarse_grain  # noqa: E402
+from rgcoarse.coarse.levels import levels_from_frame, levels_to_frame  # noqa: E402
+from rgcoarse.stats.fits import _resampled_points, bootstrap_exponent  # noqa: E402
+from rgcoarse.stats.observables import (  # noqa: E402
     binarise,
     centred_level_sums,
     cluster_spectrum,
@@ -43,7 +43,7 @@ from rgcoarse.observables import (  # noqa: E402
     silence_probability_table,
     spectrum_level,
 )
-from rgcoarse.selection import stepwise_cod  # noqa: E402
+from rgcoarse.coarse.selection import stepwise_cod  # noqa: E402
 
 
 def stored_levels_round_trip(levels, data, directory: Path) -> tuple[float, float, int, int]:

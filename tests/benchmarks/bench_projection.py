@@ -29,9 +29,9 @@ import tracemalloc  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from rgcoarse.coarse_grain import coarse_grain  # noqa: E402
-from rgcoarse.pairing import projection_pairs  # noqa: E402
-from rgcoarse.selection import standardised_columns  # noqa: E402
+from rgcoarse.coarse.coarse_grain import coarse_grain  # noqa: E402
+from rgcoarse.coarse.pairing import projection_pairs  # noqa: E402
+from rgcoarse.coarse.selection import standardised_columns  # noqa: E402
 
 
 def correlated_gaussian(n_samples: int, n_features: int, seed: int) -> np.ndarray:

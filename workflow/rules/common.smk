@@ -8,25 +8,25 @@ from pathlib import Path
 
 import yaml
 
-from rgcoarse.config_checks import (
+from rgcoarse.config.validation import (
     duplicate_keys,
     non_finite_values,
     strict_schema_errors,
     temperature_decimals_errors,
 )
-from rgcoarse.conditions import replica_condition, same_temperature, temperature_condition, with_override
-from rgcoarse.datamatrix import DataMatrixError, check_user_file, user_file_options
-from rgcoarse.dataset_kinds import (
+from rgcoarse.config.conditions import replica_condition, same_temperature, temperature_condition, with_override
+from rgcoarse.io.datamatrix import DataMatrixError, check_user_file, user_file_options
+from rgcoarse.datasets.kinds import (
     builtin_dataset_names,
     dataset_kind_names,
     kind_of_dataset,
     seed_name,
     source_dataset,
 )
-from rgcoarse.nulls import NULL_MODELS, null_condition, null_dataset_name, null_model_names, split_null_dataset
-from rgcoarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
-from rgcoarse.panels import PANELS, panel_named, report_caption
-from rgcoarse.seeds import derive_seed
+from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, null_model_names, split_null_dataset
+from rgcoarse.coarse.pairing_rules import PAIRING_RULES, option_config_keys, pairing_rule_names, wildcard_pattern
+from rgcoarse.paper.panels import PANELS, panel_named, report_caption
+from rgcoarse.config.seeds import derive_seed
 
 ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sweeps", "wolff_window")
 

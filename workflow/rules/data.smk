@@ -69,7 +69,7 @@ rule user_dataset:
 
 
 rule planted_dataset:
-    """A planted-structure data matrix (rgcoarse.planted); its truth as feature metadata and a CSV beside it."""
+    """A planted-structure data matrix (rgcoarse.datasets.planted); its truth as feature metadata and a CSV beside it."""
     output:
         data="results/data/planted/{structure}.parquet",
         truth="results/data/planted/{structure}.truth.csv",
@@ -91,7 +91,7 @@ rule planted_dataset:
 
 
 rule null_dataset:
-    """One draw of a null model of a data matrix (rgcoarse.nulls): results/data/<source>-<model>/."""
+    """One draw of a null model of a data matrix (rgcoarse.datasets.nulls): results/data/<source>-<model>/."""
     input:
         "results/data/{source}/{condition}.parquet",
     output:

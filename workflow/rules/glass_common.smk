@@ -19,11 +19,11 @@
 import math
 from pathlib import PurePosixPath
 
-from rgcoarse.conditions import find_temperature, replica_condition, temperature_condition, with_override
-from rgcoarse.constants import TEMPERATURE_DECIMALS
-from rgcoarse.kob_andersen import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
-from rgcoarse.kob_andersen import KAModel, equilibration_time, steps, tau_alpha_estimate
-from rgcoarse.kob_andersen.command import command_placeholders
+from rgcoarse.config.conditions import find_temperature, replica_condition, temperature_condition, with_override
+from rgcoarse.config.constants import TEMPERATURE_DECIMALS
+from rgcoarse.glass import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
+from rgcoarse.glass import KAModel, equilibration_time, steps, tau_alpha_estimate
+from rgcoarse.glass.command import command_placeholders
 
 GLASS = config["glass"]
 GLASS_STUDY = config["glass_sensitivity"]
@@ -47,7 +47,7 @@ GLASS_TEMPERATURE_KEYS = (
 )
 GLASS_PROGRESS_SECONDS = 30  # cadence of progress lines in the LAMMPS job logs
 # Namespace of the LAMMPS seeds (derive_seed(config seed, namespace, condition, stage)): the glass
-# kind's seed name (rgcoarse.dataset_kinds), its former name, so renaming the arm changed no trajectory.
+# kind's seed name (rgcoarse.datasets.kinds), its former name, so renaming the arm changed no trajectory.
 GLASS_SEED_NAMESPACE = seed_name("glass")
 
 

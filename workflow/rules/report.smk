@@ -4,7 +4,7 @@
 #
 # The rules mark their outputs with report(...) (figures.smk, coarse_graining.smk, glass.smk);
 # the captions are the rst files under workflow/report/ (a panel's caption is its registry
-# caption, rgcoarse.panels, followed by the caption the
+# caption, rgcoarse.paper.panels, followed by the caption the
 # figure script wrote with the measured values). This file is included before the rule files
 # that use its helpers.
 

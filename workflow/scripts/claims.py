@@ -1,7 +1,7 @@
 """Glue: compare every claim of the paper's Figs. 1-3 with the reproduced tables."""
 
-from rgcoarse.atomic import write_text
-from rgcoarse.claims import (
+from rgcoarse.io.atomic import write_text
+from rgcoarse.paper.claims import (
     claims_frame,
     claims_markdown,
     eq29_claims,
@@ -9,8 +9,8 @@ from rgcoarse.claims import (
     figure2_claims,
     figure3_claims,
 )
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature, write_csv
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature, write_csv
 
 
 def main(job, logger):

@@ -1,10 +1,10 @@
 """Glue: coarse-grain one data matrix with one pairing rule; write every level as Parquet."""
 
 from rgcoarse.checks import check_data_scale
-from rgcoarse.coarse_grain import coarse_grain, levels_to_frame
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import write_table
+from rgcoarse.coarse.coarse_grain import coarse_grain, levels_to_frame
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import write_table
 
 
 def main(job, logger):

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from rgcoarse.controls import with_controls
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_csv, write_table
+from rgcoarse.stats.controls import with_controls
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):

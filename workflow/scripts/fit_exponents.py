@@ -3,12 +3,12 @@
 import numpy as np
 import pandas as pd
 
-from rgcoarse.levels import levels_from_frame
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.fits import DEFAULT_BLOCK_FACTOR, bootstrap_exponent, cod_increment_row, series_block_length
-from rgcoarse.observables import binarise
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.coarse.levels import levels_from_frame
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.stats.fits import DEFAULT_BLOCK_FACTOR, bootstrap_exponent, cod_increment_row, series_block_length
+from rgcoarse.stats.observables import binarise
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_table
 
 
 def main(job, logger):

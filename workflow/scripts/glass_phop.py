@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from rgcoarse.datamatrix import write_data_matrix
-from rgcoarse.kob_andersen import phop_data_matrix
-from rgcoarse.lammps_io import read_trajectory
-from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.datamatrix import write_data_matrix
+from rgcoarse.glass import phop_data_matrix
+from rgcoarse.glass.lammps_io import read_trajectory
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

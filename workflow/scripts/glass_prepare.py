@@ -10,11 +10,11 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from rgcoarse.atomic import atomic_path
-from rgcoarse.kob_andersen import KAModel, Stage, run_stage
-from rgcoarse.lammps_io import read_thermo
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import write_table
+from rgcoarse.io.atomic import atomic_path
+from rgcoarse.glass import KAModel, Stage, run_stage
+from rgcoarse.glass.lammps_io import read_thermo
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import write_table
 
 
 def main(job, logger):

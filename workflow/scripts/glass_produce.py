@@ -11,11 +11,11 @@ import json
 import shutil
 from pathlib import Path
 
-from rgcoarse.atomic import write_text
-from rgcoarse.kob_andersen import KAModel, Stage, run_stage, thermo_summary
-from rgcoarse.lammps_io import read_dump, read_thermo, write_trajectory
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.io.atomic import write_text
+from rgcoarse.glass import KAModel, Stage, run_stage, thermo_summary
+from rgcoarse.glass.lammps_io import read_dump, read_thermo, write_trajectory
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_table
 
 THERMOSTAT_NAMES = {
     "nose_hoover": "Nose-Hoover NVT (LAMMPS fix nvt)",

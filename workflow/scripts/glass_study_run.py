@@ -1,4 +1,4 @@
-"""Glue: the sensitivity study's analysis of one glass run (rgcoarse.glass_study).
+"""Glue: the sensitivity study's analysis of one glass run (rgcoarse.glass.study).
 
 For each reading of p_hop (raw, per-frame mean removed) and each pairing rule: coarse-grain,
 M2(K), exponents per fit range, local exponents, the common-mode rho; then the per-frame mean
@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rgcoarse import glass_study as gs
-from rgcoarse.atomic import write_text
-from rgcoarse.coarse_grain import coarse_grain
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.observables import mean_variance_table
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.glass import study as gs
+from rgcoarse.io.atomic import write_text
+from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.stats.observables import mean_variance_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_table
 
 
 def m2_curves(values, run, logger):

@@ -1,12 +1,12 @@
-"""Glue: the sensitivity study's tables (rgcoarse.glass_study_tables) from every run's analysis."""
+"""Glue: the sensitivity study's tables (rgcoarse.glass.study_tables) from every run's analysis."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from rgcoarse.atomic import write_text
-from rgcoarse.glass_study_tables import (
+from rgcoarse.io.atomic import write_text
+from rgcoarse.glass.study_tables import (
     add_common_mode_columns,
     claim_rows,
     claims_markdown,
@@ -14,8 +14,8 @@ from rgcoarse.glass_study_tables import (
     run_rows,
     size_scaling,
 )
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_csv, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_csv, write_table
 
 
 def main(job, logger):

@@ -4,9 +4,9 @@ check against Pedersen, Schrøder & Dyre, PRL 120, 165501 (2018))."""
 import json
 from pathlib import Path
 
-from rgcoarse.kob_andersen import validation_table
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import write_csv
+from rgcoarse.glass import validation_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import write_csv
 
 
 def main(job, logger):

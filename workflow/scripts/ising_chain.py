@@ -1,9 +1,9 @@
 """Glue: simulate the 2D Ising model at one temperature and write its data matrix."""
 
-from rgcoarse.datamatrix import DataMatrix, lattice_feature_metadata, write_data_matrix
+from rgcoarse.io.datamatrix import DataMatrix, lattice_feature_metadata, write_data_matrix
 from rgcoarse.ising import simulate_ising
-from rgcoarse.joblog import progress_reporter
-from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.pipeline.joblog import progress_reporter
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

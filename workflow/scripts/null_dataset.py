@@ -1,9 +1,9 @@
-"""Glue: write one draw of a null model of a data matrix (rgcoarse.nulls)."""
+"""Glue: write one draw of a null model of a data matrix (rgcoarse.datasets.nulls)."""
 
 from rgcoarse import __version__
-from rgcoarse.datamatrix import DataMatrix, read_data_matrix, write_data_matrix
-from rgcoarse.nulls import NULL_MODELS, null_matrix
-from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.datamatrix import DataMatrix, read_data_matrix, write_data_matrix
+from rgcoarse.datasets.nulls import NULL_MODELS, null_matrix
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):
@@ -18,7 +18,7 @@ def main(job, logger):
         "null_draw": int(w.draw),
         "null_source": str(source),
         "null_seed": job.params.seed,
-        "null_generator": f"rgcoarse.nulls.{NULL_MODELS[w.model].generate.__name__} (rgcoarse {__version__})",
+        "null_generator": f"rgcoarse.datasets.nulls.{NULL_MODELS[w.model].generate.__name__} (rgcoarse {__version__})",
     }
     write_data_matrix(job.output[0], DataMatrix(values, metadata, matrix.feature_names, matrix.feature_metadata))
     logger.info("wrote %s: %s null (draw %s) of %s", job.output[0], w.model, w.draw, source)

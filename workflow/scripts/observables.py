@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from rgcoarse.levels import levels_from_frame
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.observables import (
+from rgcoarse.coarse.levels import levels_from_frame
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.stats.observables import (
     binarise,
     cluster_spectrum,
     cod_table,
@@ -13,8 +13,8 @@ from rgcoarse.observables import (
     silence_probability_table,
     spectrum_level,
 )
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_table
 
 
 def main(job, logger):

@@ -1,8 +1,8 @@
-"""Glue: draw one panel of the paper's Figs. 1-3 from Parquet tables (panels: rgcoarse.panels)."""
+"""Glue: draw one panel of the paper's Figs. 1-3 from Parquet tables (panels: rgcoarse.paper.panels)."""
 
-from rgcoarse.panels import draw_panel
-from rgcoarse.plotting import save_figure
-from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.paper.panels import draw_panel
+from rgcoarse.paper.plotting import save_figure
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

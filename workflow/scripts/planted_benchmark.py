@@ -2,13 +2,13 @@
 
 import pandas as pd
 
-from rgcoarse.levels import levels_from_frame
-from rgcoarse.datamatrix import read_data_matrix
-from rgcoarse.planted import analytic_covariance
-from rgcoarse.planted_benchmark import COLUMNS, benchmark_row, draw_planted_benchmark
-from rgcoarse.plotting import save_figure
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table, write_csv
+from rgcoarse.coarse.levels import levels_from_frame
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.datasets.planted import analytic_covariance
+from rgcoarse.stats.planted_benchmark import COLUMNS, benchmark_row, draw_planted_benchmark
+from rgcoarse.paper.plotting import save_figure
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table, write_csv
 
 
 def main(job, logger):

@@ -1,17 +1,17 @@
-"""Glue: write one planted-structure data matrix with its truth (rgcoarse.planted)."""
+"""Glue: write one planted-structure data matrix with its truth (rgcoarse.datasets.planted)."""
 
 from rgcoarse import __version__
-from rgcoarse.datamatrix import DataMatrix, write_data_matrix
-from rgcoarse.planted import generate
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import write_csv
+from rgcoarse.io.datamatrix import DataMatrix, write_data_matrix
+from rgcoarse.datasets.planted import generate
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import write_csv
 
 
 def main(job, logger):
     structure, settings, seed = job.wildcards.structure, dict(job.params.settings), job.params.seed
     values, truth, _ = generate(structure, settings.pop("n_features"), settings.pop("n_samples"), seed, **settings)
     metadata = {"dataset": "planted", "structure": structure, "seed": seed, **job.params.settings,
-                "generator": f"rgcoarse.planted.generate (rgcoarse {__version__})"}
+                "generator": f"rgcoarse.datasets.planted.generate (rgcoarse {__version__})"}
     write_data_matrix(job.output.data, DataMatrix(values, metadata, feature_metadata=truth))
     write_csv(job.output.truth, truth.rename_axis("feature").reset_index())
     logger.info("wrote %s: %s, %d samples x %d features", job.output.data, structure, *values.shape)

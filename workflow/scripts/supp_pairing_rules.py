@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from rgcoarse.paper_figures import draw_pairing_comparison, pair_locality_by_temperature
-from rgcoarse.plotting import save_figure
-from rgcoarse.snakemake_job import job_from_command_line, run_job
-from rgcoarse.tables import read_table
+from rgcoarse.paper.figures import draw_pairing_comparison, pair_locality_by_temperature
+from rgcoarse.paper.plotting import save_figure
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.tables import read_table
 
 
 def main(job, logger):

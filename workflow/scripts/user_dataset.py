@@ -1,7 +1,7 @@
 """Glue: check a user's Parquet/CSV/NPY file against the data-matrix contract and store it."""
 
-from rgcoarse.datamatrix import read_user_matrix, write_data_matrix
-from rgcoarse.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.datamatrix import read_user_matrix, write_data_matrix
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

@@ -18,13 +18,13 @@ windowing, :mod:`.planning`), then samples spaced by ``spacing_factor`` times
 the larger of the two. Chain state lives in :mod:`.chain`; spin checks and
 observables in :mod:`.lattice`.
 
-Energy convention (also used by :mod:`rgcoarse.ising_exact`):
+Energy convention (also used by :mod:`rgcoarse.ising.exact`):
 ``E = -sum_i s_i (s_right(i) + s_down(i))`` with periodic neighbours.
 """
 
 from __future__ import annotations
 
-from ..constants import ISING_CRITICAL_TEMPERATURE as CRITICAL_TEMPERATURE
+from ..config.constants import ISING_CRITICAL_TEMPERATURE as CRITICAL_TEMPERATURE
 from .lattice import abs_magnetisation, energy_per_spin
 from .metropolis import metropolis_acceptance_thresholds, metropolis_sweeps
 from .rng import new_rng_state, rng_next_u64

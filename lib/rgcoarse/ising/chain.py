@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..constants import ISING_CRITICAL_TEMPERATURE
+from ..config.constants import ISING_CRITICAL_TEMPERATURE
 from .lattice import _total_energy, _total_magnetisation
 from .rng import new_rng_state, rng_next_u64
 

@@ -2,7 +2,7 @@
 
 A configuration is a C-contiguous ``int8`` ``L x L`` array of +-1 with periodic
 boundaries; the kernels work on its flat (row-major) view. Energy convention
-(also used by :mod:`rgcoarse.ising_exact`):
+(also used by :mod:`rgcoarse.ising.exact`):
 ``E = -sum_i s_i (s_right(i) + s_down(i))`` with periodic neighbours.
 """
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..autocorrelation import integrated_autocorrelation_time
+from ..stats.autocorrelation import integrated_autocorrelation_time
 from .chain import _Chain
 from .metropolis import _metropolis_block, _metropolis_collect, _metropolis_series, metropolis_acceptance_thresholds
 from .wolff import _wolff_collect, _wolff_until, wolff_add_threshold

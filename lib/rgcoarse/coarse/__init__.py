@@ -1,0 +1,1 @@
+"""Coarse-graining: pairing rules, the level loop, stepwise selection."""

@@ -1,0 +1,1 @@
+"""Configuration: validation, temperature conditions, constants and seeds."""

@@ -1,0 +1,1 @@
+"""Dataset kinds and the generators that are not simulations: Gaussian, planted, nulls."""

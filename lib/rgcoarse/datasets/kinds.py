@@ -1,0 +1,90 @@
+"""The registry of dataset kinds: which kinds of data matrix the pipeline knows.
+
+Per-kind settings (the pairing rules run on it, its silence threshold, its COD rank cap) are
+config maps keyed by these names (``coarse_graining.methods``, ``observables.silence_threshold``,
+``observables.cod_max_rank``); the workflow checks that each map names every kind and no other,
+so a typo'd kind stops the dry-run. The built-in datasets are named by their kind; every user
+dataset is of kind ``user`` (its entry in ``user_datasets`` may override the kind's settings).
+A null dataset (``<source>-<model>``, :mod:`rgcoarse.datasets.nulls`) has the kind of its source, so it
+is judged with the same silence threshold and COD ranks as the data it is the null of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DatasetKind:
+    """One kind of data matrix.
+
+    Attributes
+    ----------
+    name : str
+        The kind's key in the config's per-kind maps (and the dataset name of a built-in kind).
+    description : str
+        One line for docs.
+    has_lattice : bool
+        Whether its data matrices carry a ``lattice_shape`` (rules that need a lattice may run on it).
+    time_series : bool
+        Whether its samples are consecutive times of one run (autocorrelated), rather than independent draws.
+    builtin : bool
+        Whether the pipeline generates it (a dataset of this name), rather than reading user files.
+    seed_name : str, optional
+        The name its jobs' seeds are derived from (default: the dataset name). The glass arm keeps
+        its former name ``ka`` here, so that renaming the arm changed no seed and no number.
+    """
+
+    name: str
+    description: str
+    has_lattice: bool = False
+    time_series: bool = False
+    builtin: bool = True
+    seed_name: str | None = None
+
+
+DATASET_KINDS: dict[str, DatasetKind] = {}
+NULL_SEPARATOR = "-"  # <source>-<null model>; user dataset names are snake_case, so never in a source
+
+
+def register(kind: DatasetKind) -> DatasetKind:
+    """Add ``kind`` to the registry (its name must be new)."""
+    if kind.name in DATASET_KINDS:
+        raise ValueError(f"dataset kind {kind.name!r} is already registered")
+    DATASET_KINDS[kind.name] = kind
+    return kind
+
+
+def dataset_kind_names() -> tuple[str, ...]:
+    """Names of every registered kind, in registration order."""
+    return tuple(DATASET_KINDS)
+
+
+def builtin_dataset_names() -> tuple[str, ...]:
+    """Dataset names the pipeline generates itself (a user dataset may not take one)."""
+    return tuple(name for name, kind in DATASET_KINDS.items() if kind.builtin)
+
+
+def seed_name(dataset: str) -> str:
+    """The name a dataset's seeds are derived from (see :attr:`DatasetKind.seed_name`)."""
+    kind = DATASET_KINDS.get(dataset)
+    return kind.seed_name if kind is not None and kind.builtin and kind.seed_name else dataset
+
+
+def source_dataset(dataset: str) -> str:
+    """The dataset a null dataset was derived from (the dataset itself otherwise)."""
+    return dataset.split(NULL_SEPARATOR, 1)[0]
+
+
+def kind_of_dataset(dataset: str) -> DatasetKind:
+    """The kind of a dataset: a built-in kind by name, otherwise ``user``; a null has its source's kind."""
+    kind = DATASET_KINDS.get(source_dataset(dataset))
+    return kind if kind is not None and kind.builtin else DATASET_KINDS["user"]
+
+
+register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True))
+register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)"))
+register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
+                     seed_name="ka"))
+register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)"))
+register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False))

@@ -1,0 +1,120 @@
+"""Null models: a data matrix with one kind of structure destroyed, run through the same pipeline.
+
+A claim of "structure", "nonlinearity" or "persistence" means more than the same rules find on a
+null. Each null keeps what a trivial explanation would need and destroys the rest:
+
+``permute``
+    Each feature's samples independently permuted. Keeps every feature's marginal distribution
+    exactly; destroys all dependence between features (and any order in time). The null of
+    independent samples (Ising configurations).
+``shift``
+    Each feature's series circularly shifted in time by an independent uniform offset. Keeps
+    every feature's marginal and its autocorrelation (up to the one wrap-around seam); destroys
+    the alignment in time between features. The null of a time series (p_hop of each particle).
+``covgauss``
+    A Gaussian matrix with the data's mean and sample covariance: ``mean + G (X - mean) /
+    sqrt(m - 1)`` with ``G`` an m x m standard-normal matrix, so its covariance is the data's in
+    expectation (exactly, for every rank, without factorising a singular covariance). Keeps pair
+    correlations; destroys everything beyond them (higher-order and nonlinear dependence, the
+    marginals' shapes, and the order in time).
+
+Null datasets are named ``<source>-<model>`` (e.g. ``glass-shift``) and their conditions
+``<source condition>_n<draw>``; each draw has its own seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from rgcoarse.datasets.kinds import NULL_SEPARATOR
+from rgcoarse.coarse.selection import as_value_matrix
+
+DRAW_SEPARATOR = "_n"
+
+
+def permute_samples(values, rng) -> np.ndarray:
+    """Each column's samples independently permuted (dtype kept)."""
+    return rng.permuted(np.asarray(values), axis=0)
+
+
+def shift_series(values, rng) -> np.ndarray:
+    """Each column circularly shifted down by an independent offset uniform in ``[0, m)`` (dtype kept)."""
+    values = np.asarray(values)
+    m = values.shape[0]
+    offsets = rng.integers(0, m, size=values.shape[1])
+    rows = (np.arange(m)[:, None] - offsets[None, :]) % m
+    return np.take_along_axis(values, rows, axis=0)
+
+
+def covariance_matched_gaussian(values, rng) -> np.ndarray:
+    """Gaussian samples with the data's mean and (in expectation) its sample covariance, float64."""
+    values = as_value_matrix(values, "values")
+    m = values.shape[0]
+    mean = values.mean(axis=0)
+    mixing = rng.standard_normal((m, m)) / np.sqrt(m - 1)
+    return mean + mixing @ (values - mean)
+
+
+@dataclass(frozen=True)
+class NullModel:
+    """One null model: its generator, what it keeps, and whether its rows stay a time series."""
+
+    name: str
+    generate: Callable
+    keeps: str
+    time_ordered: bool
+
+
+NULL_MODELS = {
+    null.name: null
+    for null in (
+        NullModel("permute", permute_samples, "each feature's marginal; no cross-feature dependence", False),
+        NullModel("shift", shift_series, "each feature's marginal and autocorrelation; no alignment in time", True),
+        NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False),
+    )
+}
+
+
+def null_model_names() -> tuple[str, ...]:
+    return tuple(NULL_MODELS)
+
+
+def null_dataset_name(source: str, model: str) -> str:
+    """``glass`` + ``shift`` -> ``glass-shift``."""
+    return f"{source}{NULL_SEPARATOR}{model}"
+
+
+def null_condition(condition: str, draw: int) -> str:
+    """``T0.400_r0`` + 1 -> ``T0.400_r0_n1``."""
+    return f"{condition}{DRAW_SEPARATOR}{int(draw)}"
+
+
+def split_null_dataset(dataset: str) -> tuple[str, str] | None:
+    """``(source, model)`` of a null dataset name, ``None`` for a data dataset."""
+    source, separator, model = dataset.rpartition(NULL_SEPARATOR)
+    if not separator:
+        return None
+    if model not in NULL_MODELS:
+        raise ValueError(f"dataset {dataset!r}: {model!r} is not a null model; known: {', '.join(NULL_MODELS)}")
+    return source, model
+
+
+def split_null_condition(condition: str) -> tuple[str, int]:
+    """``T0.400_r0_n1`` -> ``('T0.400_r0', 1)``."""
+    source, separator, draw = condition.rpartition(DRAW_SEPARATOR)
+    if not separator or not draw.isdigit():
+        raise ValueError(f"condition {condition!r}: a null condition ends in {DRAW_SEPARATOR}<draw>")
+    return source, int(draw)
+
+
+def null_matrix(values, model: str, seed: int) -> np.ndarray:
+    """One draw of null ``model`` of ``values`` (samples x features), from its own ``seed``."""
+    if model not in NULL_MODELS:
+        raise ValueError(f"model: {model!r} is not a null model; known: {', '.join(NULL_MODELS)}")
+    values = np.asarray(values)
+    if values.ndim != 2 or min(values.shape) < 2:
+        raise ValueError(f"values: expected a samples x features matrix with >= 2 of each, got shape {values.shape}")
+    return NULL_MODELS[model].generate(values, np.random.default_rng(seed))

@@ -1,0 +1,1 @@
+"""Files: the data-matrix contract, Parquet tables with metadata, atomic writes."""

@@ -1,0 +1,1 @@
+"""The paper's panels, claims and figures."""

@@ -1,0 +1,1 @@
+"""What the Snakemake workflow needs from the package: job glue, logs, targets and settings."""

@@ -1,0 +1,1 @@
+"""Statistics: scaling observables, power-law fits, bootstrap, autocorrelation, information estimators."""
