@@ -1,7 +1,7 @@
 """The glass sensitivity study end to end on the tiny config (N = 250, a few tau): variants share
 the glass arm's runs where their settings agree, every run is analysed both readings x rules,
 and the tables and figures are written. The physics of each kernel is tested in
-test_glass_study.py and test_kob_andersen.py."""
+test_glass_study.py and test_glass_model.py."""
 
 import json
 

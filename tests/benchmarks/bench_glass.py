@@ -24,7 +24,7 @@ from rgcoarse.glass import (
     DEFAULT_COMMAND,
     INPUT_DATA,
     SCRIPT,
-    KAModel,
+    KobAndersenModel,
     Stage,
     input_script,
     resolve_command,
@@ -34,7 +34,7 @@ from rgcoarse.glass.phop import phop, phop_direct
 
 
 def bench_md(n_steps, repeats, tasks, command, scratch):
-    model = KAModel(n_particles=1000)
+    model = KobAndersenModel(n_particles=1000)
     start = run_stage(model, Stage("equilibrate", 0.5, 2000, seed=1), scratch / "start", tasks=tasks,
                       command=command, log=lambda _: None)
     stage = Stage("produce", 0.5, n_steps, seed=2, dump_every=100, thermo_every=100, restart_every=n_steps)

@@ -17,7 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from rgcoarse.glass import KAModel, Stage, run_stage
+from rgcoarse.glass import KobAndersenModel, Stage, run_stage
 
 LOOP = re.compile(r"^Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", re.M)
 
@@ -49,7 +49,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for n in args.sizes:
-            model = KAModel(n_particles=n)
+            model = KobAndersenModel(n_particles=n)
             start = run_stage(model, Stage("equilibrate", 1.0, 200, seed=1), scratch / f"start{n}", tasks=2,
                               log=lambda _: None).output_data
             n_steps = max(100, int(args.atom_steps / n) // 100 * 100)

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from rgcoarse.config.conditions import find_temperature, replica_condition, temperature_condition, with_override
 from rgcoarse.config.constants import TEMPERATURE_DECIMALS
 from rgcoarse.glass import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
-from rgcoarse.glass import KAModel, equilibration_time, steps, tau_alpha_estimate
+from rgcoarse.glass import KobAndersenModel, equilibration_time, steps, tau_alpha_estimate
 from rgcoarse.glass.command import command_placeholders
 
 GLASS = config["glass"]
@@ -418,7 +418,7 @@ def _check_glass_config():
         condition = glass_condition(variant, glass_variant_temperatures(variant)[0], 0)
         _check_glass_temperatures(glass_config(condition), where)
         try:
-            KAModel(**glass_model(condition))
+            KobAndersenModel(**glass_model(condition))
         except ValueError as exc:
             raise ConfigError(f"config key {where} (n_particles, fraction_a, density, cutoff): {exc}") from None
     runs = glass_run_conditions()

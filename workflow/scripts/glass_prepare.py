@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from rgcoarse.io.atomic import atomic_path
-from rgcoarse.glass import KAModel, Stage, run_stage
+from rgcoarse.glass import KobAndersenModel, Stage, run_stage
 from rgcoarse.glass.lammps_io import read_thermo
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import write_table
@@ -20,7 +20,7 @@ from rgcoarse.io.tables import write_table
 def main(job, logger):
     """Run the preparation stage (from job.input[0] when it starts from another run); write job.output.data/.thermo."""
     p = job.params
-    model, stage = KAModel(**p.model), Stage(**p.stage)
+    model, stage = KobAndersenModel(**p.model), Stage(**p.stage)
     source = job.input[0] if len(job.input) else None
     logger.info("model: %s", model)
     logger.info("stage: %s", stage)

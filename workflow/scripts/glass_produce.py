@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from rgcoarse.io.atomic import write_text
-from rgcoarse.glass import KAModel, Stage, run_stage, thermo_summary
+from rgcoarse.glass import KobAndersenModel, Stage, run_stage, thermo_summary
 from rgcoarse.glass.lammps_io import read_dump, read_thermo, write_trajectory
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import read_table, write_table
@@ -27,7 +27,7 @@ THERMOSTAT_NAMES = {
 def main(job, logger):
     """Run production from job.input.data; write job.output.trajectory, .summary and .thermo."""
     p = job.params
-    model, stage = KAModel(**p.model), Stage(**p.stage)
+    model, stage = KobAndersenModel(**p.model), Stage(**p.stage)
     engine = dict(p.engine)
     _, preparation = read_table(job.input.thermo)
     logger.info("model: %s", model)

@@ -36,7 +36,7 @@ the pip one; restart files let a killed stage resume where it stopped.
 Modules (everything public is re-exported here, so ``from rgcoarse.glass import ...``
 is all a caller needs):
 
-* :mod:`~rgcoarse.glass.model`: interaction parameters and :class:`KAModel`;
+* :mod:`~rgcoarse.glass.model`: interaction parameters and :class:`KobAndersenModel`;
 * :mod:`~rgcoarse.glass.protocol`: :func:`tau_alpha_estimate`, :func:`equilibration_time`, :func:`steps`;
 * :mod:`~rgcoarse.glass.stage`: :class:`Stage` and the files of a stage's working directory;
 * :mod:`~rgcoarse.glass.lammps_input`: :func:`input_script`, :func:`lammps_seeds`;
@@ -58,7 +58,7 @@ from rgcoarse.glass.model import (
     PAIRS,
     SIGMA,
     TYPE_IDS,
-    KAModel,
+    KobAndersenModel,
 )
 from rgcoarse.glass.phop_matrix import GLASS_DATASET, phop_data_matrix
 from rgcoarse.glass.protocol import MCT_TEMPERATURE, equilibration_time, steps, tau_alpha_estimate
@@ -80,7 +80,7 @@ __all__ = [
     "SIGMA",
     "EPSILON",
     "TYPE_IDS",
-    "KAModel",
+    "KobAndersenModel",
     "Stage",
     "StageResult",
     "LammpsRunError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rgcoarse.glass.model import NEIGHBOR_SKIN, PAIRS, KAModel
+from rgcoarse.glass.model import NEIGHBOR_SKIN, PAIRS, KobAndersenModel
 from rgcoarse.glass.stage import CHECKPOINTS, DUMP, INPUT_DATA, LOG, OUTPUT_DATA, Stage
 from rgcoarse.config.seeds import derive_seed
 
@@ -27,12 +27,12 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
-def input_script(model: KAModel, stage: Stage, restart_step: int | None = None) -> str:
+def input_script(model: KobAndersenModel, stage: Stage, restart_step: int | None = None) -> str:
     """The LAMMPS input script of ``stage`` (run inside the stage's working directory).
 
     Parameters
     ----------
-    model : KAModel
+    model : KobAndersenModel
     stage : Stage
     restart_step : int, optional
         Resume from ``checkpoints/restart.<restart_step>`` instead of starting afresh.

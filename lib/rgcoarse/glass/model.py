@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rgcoarse.checks import check_choice, check_integer, check_positive_real, check_real
 
-__all__ = ["SIGMA", "EPSILON", "TYPE_IDS", "PAIRS", "CUTOFF_SCALINGS", "NEIGHBOR_SKIN", "KAModel"]
+__all__ = ["SIGMA", "EPSILON", "TYPE_IDS", "PAIRS", "CUTOFF_SCALINGS", "NEIGHBOR_SKIN", "KobAndersenModel"]
 
 SIGMA = {"AA": 1.0, "AB": 0.8, "BB": 0.88}
 EPSILON = {"AA": 1.0, "AB": 1.5, "BB": 0.5}
@@ -22,7 +22,7 @@ NEIGHBOR_SKIN = 0.3  # LAMMPS default for LJ units; a tuning knob, no effect on 
 
 
 @dataclass(frozen=True)
-class KAModel:
+class KobAndersenModel:
     """Kob–Andersen system: composition, density and interactions.
 
     Parameters

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rgcoarse.glass.command import DEFAULT_COMMAND, LammpsRunError, resolve_command
 from rgcoarse.glass.lammps_input import input_script
-from rgcoarse.glass.model import KAModel
+from rgcoarse.glass.model import KobAndersenModel
 from rgcoarse.glass.stage import CHECKPOINTS, DUMP, INPUT_DATA, LOG, OUTPUT_DATA, SCRIPT, Stage
 from rgcoarse.glass.thermo import lammps_version_of
 from rgcoarse.glass.lammps_io import truncate_dump
@@ -41,7 +41,7 @@ class StageResult:
     engine_version: str
 
 
-def _fingerprint(model: KAModel, stage: Stage, input_data) -> str:
+def _fingerprint(model: KobAndersenModel, stage: Stage, input_data) -> str:
     payload = {"model": dataclasses.asdict(model), "stage": dataclasses.asdict(stage)}
     if input_data is not None:
         payload["input_sha256"] = hashlib.sha256(Path(input_data).read_bytes()).hexdigest()
@@ -100,7 +100,7 @@ def _launch(argv, workdir: Path, env, stage: Stage, log, progress_seconds: float
 
 
 def run_stage(
-    model: KAModel,
+    model: KobAndersenModel,
     stage: Stage,
     workdir,
     *,
@@ -121,7 +121,7 @@ def run_stage(
 
     Parameters
     ----------
-    model, stage : KAModel, Stage
+    model, stage : KobAndersenModel, Stage
     workdir : path-like
         Working directory of this stage (created if missing).
     input_data : path-like, optional
@@ -198,7 +198,7 @@ def run_stage(
     )
 
 
-def check_data_file(path, model: KAModel) -> None:
+def check_data_file(path, model: KobAndersenModel) -> None:
     """Raise :class:`LammpsRunError` unless ``path`` is a LAMMPS data file of ``model``'s size.
 
     Checks the header counts (atoms, atom types) so a wrong or damaged file stops the stage

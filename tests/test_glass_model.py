@@ -18,7 +18,7 @@ from conftest import dry_run_error, run_workflow_script
 from rgcoarse.glass import (
     EPSILON,
     SIGMA,
-    KAModel,
+    KobAndersenModel,
     LammpsRunError,
     Stage,
     input_script,
@@ -54,11 +54,11 @@ def _commands(script, name):
 
 
 def test_model_geometry_and_composition():
-    model = KAModel()
+    model = KobAndersenModel()
     assert (model.n_a, model.n_b) == (800, 200)
     assert model.box_length**3 == pytest.approx(1000 / 1.2, rel=1e-14)
     assert model.cutoff_distance("AB") == pytest.approx(2.0)
-    assert KAModel(cutoff_scaling="sigma_aa").cutoff_distance("BB") == 2.5
+    assert KobAndersenModel(cutoff_scaling="sigma_aa").cutoff_distance("BB") == 2.5
 
 
 @pytest.mark.parametrize(
@@ -75,11 +75,11 @@ def test_model_geometry_and_composition():
 )
 def test_model_refuses_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        KAModel(**kwargs)
+        KobAndersenModel(**kwargs)
 
 
 def test_generated_input_matches_the_model():
-    model = KAModel(n_particles=1000, density=1.2)
+    model = KobAndersenModel(n_particles=1000, density=1.2)
     stage = Stage("equilibrate", 0.47, n_steps=4000, seed=7, timestep=0.005, thermostat_damping=0.5,
                   thermo_every=100, restart_every=1000)
     script = input_script(model, stage)
@@ -106,12 +106,12 @@ def test_generated_input_matches_the_model():
 
 
 def test_literal_cutoff_reading_is_available():
-    script = input_script(KAModel(cutoff_scaling="sigma_aa"), Stage("equilibrate", 1.0, 10, seed=1))
+    script = input_script(KobAndersenModel(cutoff_scaling="sigma_aa"), Stage("equilibrate", 1.0, 10, seed=1))
     assert {float(a[4]) for a in _commands(script, "pair_coeff")} == {2.5}
 
 
 def test_production_resume_and_quench_scripts():
-    model = KAModel()
+    model = KobAndersenModel()
     produce = Stage("produce", 0.5, n_steps=1000, seed=3, dump_every=100, restart_every=500)
     fresh = input_script(model, produce)
     assert _commands(fresh, "read_data") == [["input.data"]]
@@ -240,7 +240,7 @@ def test_dump_reader_truncation_and_trajectory_round_trip(tmp_path):
 
 # ---------------------------------------------------------------------------- real LAMMPS runs
 
-SMALL = KAModel(n_particles=500)  # box 7.47 > 2 (2.5 + 0.3)
+SMALL = KobAndersenModel(n_particles=500)  # box 7.47 > 2 (2.5 + 0.3)
 
 
 @pytest.fixture(scope="module")
@@ -344,8 +344,8 @@ def test_killed_stage_resumes_from_its_restart_file(equilibrated, tmp_path):
     workdir = tmp_path / "killed"
     code = textwrap.dedent(
         f"""
-        from rgcoarse.glass import KAModel, Stage, run_stage
-        run_stage(KAModel(n_particles=500), Stage(**{stage.__dict__!r}), {str(workdir)!r},
+        from rgcoarse.glass import KobAndersenModel, Stage, run_stage
+        run_stage(KobAndersenModel(n_particles=500), Stage(**{stage.__dict__!r}), {str(workdir)!r},
                   input_data={str(equilibrated.output_data)!r}, tasks=1, log=lambda _: None)
         """
     )
@@ -392,7 +392,7 @@ def test_lammps_error_is_reported_with_the_log(tmp_path, equilibrated):
     with pytest.raises(LammpsRunError, match="bad.data: not a LAMMPS data file"):
         run_stage(SMALL, Stage("produce", 1.0, 100, seed=1), tmp_path / "w", input_data=bad, log=lambda _: None)
     with pytest.raises(LammpsRunError, match="holds 500 atoms of 2 types; the model has 1000 atoms"):
-        run_stage(KAModel(), Stage("produce", 1.0, 100, seed=1), tmp_path / "w",
+        run_stage(KobAndersenModel(), Stage("produce", 1.0, 100, seed=1), tmp_path / "w",
                   input_data=equilibrated.output_data, log=lambda _: None)
     # A file LAMMPS itself rejects: its error comes back with the log tail.
     broken = tmp_path / "broken.data"
