@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from rgcoarse.paper import claims as cl
+from rgcoarse.paper import claims_glass, claims_ising
 
 
 def test_close_to_accepts_ci_or_tolerance():
@@ -47,7 +48,7 @@ def test_figure1_claim_on_uniform_and_skewed_increments():
         return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "delta_cod": delta,
                              "cod": np.cumsum(delta)})
 
-    uniform, skewed = cl.figure1_claims(table(np.ones(50))), cl.figure1_claims(table(np.geomspace(10, 0.01, 50)))
+    uniform, skewed = claims_ising.figure1_claims(table(np.ones(50))), claims_ising.figure1_claims(table(np.geomspace(10, 0.01, 50)))
     assert [c.verdict for c in uniform] == [cl.AGREES, cl.AGREES]  # constant increments: COD exactly linear
     assert [c.verdict for c in skewed] == [cl.DISAGREES, cl.DISAGREES]
 
@@ -67,7 +68,7 @@ def test_nonlinear_depth_counts_leading_nonlinear_levels():
     for level, first in enumerate([10.0, 8.0, 5.0, 3.0, 1.1, 6.0]):  # level 5 is past the break
         delta = np.r_[first, np.ones(9)]
         rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "delta_cod": delta}))
-    assert cl.nonlinear_depth(pd.concat(rows)) == 4
+    assert claims_glass.nonlinear_depth(pd.concat(rows)) == 4
 
 
 def test_markdown_escapes_pipes_inside_cells():
@@ -138,7 +139,7 @@ def _exponents(statuses: dict):
 def test_every_temperature_claims_name_the_failed_fits():
     temperatures = [1.5, 2.0, 2.5, 5.0, 9.5]
     m2, cod = _ising_tables(temperatures)
-    by_id = lambda statuses: {c.claim_id: c for c in cl.figure2_claims(_exponents(statuses), m2, cod, "projection", 2.0)}
+    by_id = lambda statuses: {c.claim_id: c for c in claims_ising.figure2_claims(_exponents(statuses), m2, cod, "projection", 2.0)}
 
     good = by_id(dict.fromkeys(temperatures, "ok"))
     assert good["fig2d_all_below_tc"].verdict == cl.AGREES
@@ -161,7 +162,7 @@ def test_every_temperature_claims_name_the_failed_fits():
     # A usable fit that disagrees decides the claim even when another temperature failed.
     exponents = _exponents({**dict.fromkeys(temperatures, "ok"), 1.5: "too_few_samples"})
     exponents.loc[exponents["temperature"] == 2.0, ["exponent", "ci_low", "ci_high"]] = [1.5, 1.49, 1.51]
-    claims = {c.claim_id: c for c in cl.figure2_claims(exponents, m2, cod, "projection", 2.0)}
+    claims = {c.claim_id: c for c in claims_ising.figure2_claims(exponents, m2, cod, "projection", 2.0)}
     assert claims["fig2d_all_below_tc"].verdict == cl.DISAGREES
     assert claims["fig2d_all_below_tc"].reproduced == 1.5
 
@@ -187,7 +188,7 @@ def test_per_unit_slope_and_curve_shape_disagree_with_the_old_uneven_grid_rule()
     assert cl.half_crossing(t, v) == pytest.approx(2.4)
     cod_by_t = {temp: pd.DataFrame({"level": [0, 0], "rank": [1, 2], "norm_delta_cod": [value, 0.0]})
                 for temp, value in zip(t, v)}
-    claims = cl.trend_change_claims(cod_by_t)
+    claims = claims_ising.trend_change_claims(cod_by_t)
     assert [c.reading for c in claims] == ["steepest slope per unit T", "curve shape: half-way crossing"]
     assert all(c.verdict == cl.AGREES for c in claims)
     logistic = 1 / (1 + np.exp((np.linspace(2.0, 3.0, 41) - 2.62) / 0.03))
@@ -218,15 +219,15 @@ def _cod_with_first_picks(first_picks, n_ranks=10):
 def test_depth_against_a_null_and_where_the_old_rule_disagrees():
     data = _cod_with_first_picks([0.5, 0.4, 0.3, 0.05])
     null = [_cod_with_first_picks([0.1, 0.12, 0.1, 0.1]), _cod_with_first_picks([0.08, 0.1, 0.14, 0.1])]
-    assert cl.depth_against_null(data, null, factor=2.0) == 3  # 0.3 >= 2 x 0.14 but 0.05 < 0.2
+    assert claims_glass.depth_against_null(data, null, factor=2.0) == 3  # 0.3 >= 2 x 0.14 but 0.05 < 0.2
     # A null as "nonlinear" as the data: the old rule (first pick vs the median pick, no null)
     # still finds 4 levels, the null rule finds none.
-    assert cl.nonlinear_depth(data) == 4
-    assert cl.depth_against_null(data, [data], factor=2.0) == 0
-    claims = cl.persistence_claims({0.47: data}, {"shift": {0.47: null}})
+    assert claims_glass.nonlinear_depth(data) == 4
+    assert claims_glass.depth_against_null(data, [data], factor=2.0) == 0
+    claims = claims_glass.persistence_claims({0.47: data}, {"shift": {0.47: null}})
     assert len(claims) == 1 and claims[0].reproduced == 3.0 and claims[0].verdict == cl.AGREES
     assert claims[0].null_value == pytest.approx(0.1) and claims[0].reading == "against the shift null"
-    missing = cl.persistence_claims({0.47: data}, {})
+    missing = claims_glass.persistence_claims({0.47: data}, {})
     assert missing[0].verdict == cl.NOT_EVALUATED and "depth 4" in missing[0].note
 
 
@@ -247,13 +248,13 @@ def test_eq29_slope_of_an_exact_power_law_agrees():
     by_remaining = 0.1 * (n - rank) ** -0.875
     printed = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": by_remaining, "norm_delta_cod": by_remaining / n})
     flat = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": np.full(64, 0.01), "norm_delta_cod": 0.0001})
-    claims = cl.eq29_claims({2.25: cod, 2.3: printed, 5.0: flat}, (1, 32))
+    claims = claims_ising.eq29_claims({2.25: cod, 2.3: printed, 5.0: flat}, (1, 32))
     assert [c.reading for c in claims] == [
         "T = 2.25, a power of rank r (the decay the text describes)", "T = 2.25, a power of N - r (eq. 29 as printed)",
         "T = 2.3, a power of rank r (the decay the text describes)", "T = 2.3, a power of N - r (eq. 29 as printed)"]
     assert [c.verdict for c in claims] == [cl.AGREES, cl.DISAGREES, cl.DISAGREES, cl.AGREES]
     assert claims[0].reproduced == pytest.approx(-0.875) and claims[3].reproduced == pytest.approx(-0.875)
-    far = cl.eq29_claims({2.3: flat}, (1, 32), n_nearest=1)
+    far = claims_ising.eq29_claims({2.3: flat}, (1, 32), n_nearest=1)
     assert far[0].verdict == cl.DISAGREES
 
 
@@ -275,7 +276,7 @@ def test_exponent_readings_carry_the_null_and_the_random_rule():
 def test_figure1_has_caption_and_text_readings_per_level():
     rows = [pd.DataFrame({"level": level, "rank": np.arange(1, 33), "delta_cod": np.ones(32),
                           "cod": np.cumsum(np.ones(32))}) for level in (0, 2)]
-    claims = cl.figure1_claims(pd.concat(rows), levels=(0, 2, 4))  # level 4 was not computed: left out
+    claims = claims_ising.figure1_claims(pd.concat(rows), levels=(0, 2, 4))  # level 4 was not computed: left out
     assert [c.reading for c in claims] == ["caption: MSE linear, level 0", "text: uniform increment, level 0",
                                            "caption: MSE linear, level 2", "text: uniform increment, level 2"]
     assert {c.claim_id for c in claims} == {"fig1"}
@@ -288,8 +289,8 @@ def test_high_t_uniformity_is_judged_against_the_null_too():
     rng = np.random.default_rng(1)
     null = [cod(1 + 0.2 * rng.standard_normal(64)) for _ in range(3)]  # CV about 0.2
     data = cod(1 + 0.22 * rng.standard_normal(64))
-    claims = cl.uniform_high_t_claims({9.5: data}, {"permute": {9.5: null}})
+    claims = claims_ising.uniform_high_t_claims({9.5: data}, {"permute": {9.5: null}})
     assert [c.reading for c in claims] == ["uniform: absolute bound", "like the permute null"]
     assert claims[1].verdict == cl.AGREES and 0.15 < claims[1].null_value < 0.25
     structured = cod(np.geomspace(5, 0.2, 64))
-    assert cl.uniform_high_t_claims({9.5: structured}, {"permute": {9.5: null}})[1].verdict == cl.DISAGREES
+    assert claims_ising.uniform_high_t_claims({9.5: structured}, {"permute": {9.5: null}})[1].verdict == cl.DISAGREES

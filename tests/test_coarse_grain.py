@@ -14,7 +14,7 @@ from rgcoarse.coarse.coarse_grain import (
     levels_to_frame,
     next_level,
 )
-from rgcoarse.stats.fits import bootstrap_exponent
+from rgcoarse.stats.bootstrap import bootstrap_exponent
 from rgcoarse.stats.observables import cod_table, mean_variance_table, silence_probability_table
 from rgcoarse.coarse.pairing_rules import pairing_rule_names
 

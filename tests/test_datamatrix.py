@@ -6,13 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rgcoarse.io.datamatrix import (
-    DataMatrix,
-    DataMatrixError,
-    read_data_matrix,
-    read_user_matrix,
-    write_data_matrix,
-)
+from rgcoarse.io.datamatrix import DataMatrix, DataMatrixError, read_data_matrix, write_data_matrix
+from rgcoarse.io.user_files import read_user_matrix
 from rgcoarse.datasets.gaussian import gaussian_matrix
 
 

@@ -11,7 +11,7 @@ from matplotlib.colors import to_rgb
 from rgcoarse.paper import figures as pf
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.stats.controls import with_controls
-from rgcoarse.stats.fits import bootstrap_exponent
+from rgcoarse.stats.bootstrap import bootstrap_exponent
 from rgcoarse.paper.panels import panel_named
 from rgcoarse.io.tables import read_table
 from rgcoarse.pipeline.snakemake_job import script_job

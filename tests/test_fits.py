@@ -3,23 +3,24 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.signal import lfilter
-
 from rgcoarse.coarse.coarse_grain import coarse_grain
-from rgcoarse.stats.fits import (
-    STATUSES,
+from rgcoarse.io.tables import write_csv
+from rgcoarse.stats.bootstrap import (
     block_bootstrap_counts,
     bootstrap_exponent,
+    min_bootstrap_samples,
+    series_block_length,
+)
+from rgcoarse.stats.fits import (
+    STATUSES,
     cod_increment_row,
     fit_cod_increment,
     fit_power_law,
     fit_problem,
-    min_bootstrap_samples,
     select_fit_range,
-    series_block_length,
 )
 from rgcoarse.stats.observables import mean_variance_table
-from rgcoarse.io.tables import write_csv
+from scipy.signal import lfilter
 
 NUMBERS = ("exponent", "prefactor", "ci_low", "ci_high")
 
@@ -288,9 +289,12 @@ def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
 @pytest.mark.parametrize("observable", ["m2", "p0"])
 def test_bootstrap_points_equal_the_direct_recomputation(observable):
     from oracle_observables import direct_bootstrap_points, direct_mean_variance
-
-    from rgcoarse.stats.fits import _resampled_points
-    from rgcoarse.stats.observables import binarise, mean_variance_table, silence_probability_table
+    from rgcoarse.stats.bootstrap import _resampled_points
+    from rgcoarse.stats.observables import (
+        binarise,
+        mean_variance_table,
+        silence_probability_table,
+    )
 
     rng = np.random.default_rng(8)
     data = rng.standard_normal((60, 40)) + np.repeat(rng.standard_normal((60, 10)), 4, axis=1)

@@ -2,19 +2,20 @@
 
 import numpy as np
 import pytest
-
 from rgcoarse.coarse.coarse_grain import coarse_grain
+from rgcoarse.coarse.pairing import random_pairs
 from rgcoarse.stats.observables import (
     binarise,
     cluster_spectrum,
     cluster_sums,
     cod_table,
     mean_variance_table,
-    nearest_neighbour_fraction,
-    random_nearest_neighbour_fraction,
     silence_probability_table,
 )
-from rgcoarse.coarse.pairing import random_pairs
+from rgcoarse.stats.pair_locality import (
+    nearest_neighbour_fraction,
+    random_nearest_neighbour_fraction,
+)
 
 
 def test_mean_variance_table_equals_a_direct_loop_with_mixed_cluster_sizes():
@@ -139,7 +140,12 @@ def test_cod_table_stacks_levels():
 
 @pytest.mark.parametrize("method", ["projection", "random", "lattice"])
 def test_level_by_level_sums_equal_the_direct_sums_from_the_original_data(method):
-    from rgcoarse.stats.observables import all_silent, cluster_sums, level_all_silent, level_sums
+    from rgcoarse.stats.observables import (
+        all_silent,
+        cluster_sums,
+        level_all_silent,
+        level_sums,
+    )
 
     rng = np.random.default_rng(5)
     spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(50, 36))  # odd levels: 36 -> 18 -> 9 -> 5 ...

@@ -12,17 +12,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from conftest import copy_workflow, dry_run_error, load_config, run_snakemake, run_workflow_script, save_config
-from rgcoarse.io import datamatrix
-from rgcoarse.io.datamatrix import (
-    CSV_CHECK_BYTES,
-    CSV_CHECK_ROWS,
-    DataMatrixError,
-    check_user_file,
-    read_data_matrix,
-    read_user_matrix,
+from conftest import (
+    copy_workflow,
+    dry_run_error,
+    load_config,
+    run_snakemake,
+    run_workflow_script,
+    save_config,
 )
+from rgcoarse.io import user_files
+from rgcoarse.io.csv_files import CSV_CHECK_BYTES, CSV_CHECK_ROWS
+from rgcoarse.io.datamatrix import DataMatrixError, read_data_matrix
+from rgcoarse.io.user_files import check_user_file, read_user_matrix
 from rgcoarse.pipeline.snakemake_job import script_job
 
 VALUES = np.random.default_rng(0).standard_normal((20, 3))
@@ -261,7 +262,7 @@ def test_parse_time_check_of_parquet_reads_only_the_footer(tmp_path, monkeypatch
     path = tmp_path / "large.parquet"
     pq.write_table(pa.table({f"x{j}": np.arange(200_000, dtype=float) + j for j in range(5)}), path)
     _forbid(monkeypatch, (pq, "read_table"), (pq.ParquetFile, "read"), (pq.ParquetFile, "read_row_group"),
-            (pq.ParquetFile, "iter_batches"), (datamatrix, "_read_parquet_table"))
+            (pq.ParquetFile, "iter_batches"), (user_files, "_read_parquet_table"))
     assert check_user_file(path) == (200_000, 5)
 
 

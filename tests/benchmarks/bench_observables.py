@@ -31,7 +31,7 @@ from oracle_observables import (  # noqa: E402
 
 from rgcoarse.coarse.coarse_grain import coarse_grain  # noqa: E402
 from rgcoarse.coarse.levels import levels_from_frame, levels_to_frame  # noqa: E402
-from rgcoarse.stats.fits import _resampled_points, bootstrap_exponent  # noqa: E402
+from rgcoarse.stats.bootstrap import _resampled_points, bootstrap_exponent
 from rgcoarse.stats.observables import (  # noqa: E402
     binarise,
     centred_level_sums,

@@ -15,7 +15,8 @@ from rgcoarse.config.validation import (
     temperature_decimals_errors,
 )
 from rgcoarse.config.conditions import replica_condition, same_temperature, temperature_condition, with_override
-from rgcoarse.io.datamatrix import DataMatrixError, check_user_file, user_file_options
+from rgcoarse.io.datamatrix import DataMatrixError
+from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.datasets.kinds import (
     builtin_dataset_names,
     dataset_kind_names,

@@ -1,16 +1,16 @@
 """Glue: compare every claim of the paper's Figs. 1-3 with the reproduced tables."""
 
 from rgcoarse.io.atomic import write_text
-from rgcoarse.paper.claims import (
-    claims_frame,
-    claims_markdown,
-    eq29_claims,
-    figure1_claims,
-    figure2_claims,
-    figure3_claims,
+from rgcoarse.io.tables import (
+    read_null_tables_by_temperature,
+    read_table,
+    read_tables_by_temperature,
+    write_csv,
 )
+from rgcoarse.paper.claims import claims_frame, claims_markdown
+from rgcoarse.paper.claims_glass import figure3_claims
+from rgcoarse.paper.claims_ising import eq29_claims, figure1_claims, figure2_claims
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature, write_csv
 
 
 def main(job, logger):

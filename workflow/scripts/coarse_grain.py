@@ -3,8 +3,8 @@
 from rgcoarse.checks import check_data_scale
 from rgcoarse.coarse.coarse_grain import coarse_grain, levels_to_frame
 from rgcoarse.io.datamatrix import read_data_matrix
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

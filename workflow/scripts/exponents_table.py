@@ -1,10 +1,9 @@
 """Glue: gather every fit into results/exponents.{parquet,csv}, with the selection-bias controls beside each."""
 
 import pandas as pd
-
-from rgcoarse.stats.controls import with_controls
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import read_table, write_csv, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.stats.controls import with_controls
 
 
 def main(job, logger):

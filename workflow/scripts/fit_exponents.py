@@ -2,13 +2,17 @@
 
 import numpy as np
 import pandas as pd
-
 from rgcoarse.coarse.levels import levels_from_frame
 from rgcoarse.io.datamatrix import read_data_matrix
-from rgcoarse.stats.fits import DEFAULT_BLOCK_FACTOR, bootstrap_exponent, cod_increment_row, series_block_length
-from rgcoarse.stats.observables import binarise
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import read_table, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.stats.bootstrap import (
+    DEFAULT_BLOCK_FACTOR,
+    bootstrap_exponent,
+    series_block_length,
+)
+from rgcoarse.stats.fits import cod_increment_row
+from rgcoarse.stats.observables import binarise
 
 
 def main(job, logger):

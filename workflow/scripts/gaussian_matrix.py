@@ -1,8 +1,8 @@
 """Glue: write the i.i.d. N(0, 1) random matrix of the paper's Fig. 1."""
 
 from rgcoarse import __version__
-from rgcoarse.io.datamatrix import DataMatrix, write_data_matrix
 from rgcoarse.datasets.gaussian import gaussian_matrix
+from rgcoarse.io.datamatrix import DataMatrix, write_data_matrix
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 

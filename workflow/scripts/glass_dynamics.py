@@ -3,11 +3,11 @@ trajectory; tau_alpha (F_s(q, tau_alpha) = 1/e) and diffusion constants (MSD = 6
 
 import json
 
-from rgcoarse.io.atomic import write_text
 from rgcoarse.glass import species_dynamics
 from rgcoarse.glass.lammps_io import read_trajectory
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.atomic import write_text
 from rgcoarse.io.tables import write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

@@ -1,10 +1,9 @@
 """Glue: p_hop (paper eq. 30) of every particle of one trajectory -> the glass data matrix."""
 
 import numpy as np
-
-from rgcoarse.io.datamatrix import write_data_matrix
 from rgcoarse.glass import phop_data_matrix
 from rgcoarse.glass.lammps_io import read_trajectory
+from rgcoarse.io.datamatrix import write_data_matrix
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 

@@ -10,11 +10,11 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from rgcoarse.io.atomic import atomic_path
 from rgcoarse.glass import KobAndersenModel, Stage, run_stage
 from rgcoarse.glass.lammps_io import read_thermo
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.atomic import atomic_path
 from rgcoarse.io.tables import write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

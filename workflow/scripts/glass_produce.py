@@ -11,11 +11,11 @@ import json
 import shutil
 from pathlib import Path
 
-from rgcoarse.io.atomic import write_text
 from rgcoarse.glass import KobAndersenModel, Stage, run_stage, thermo_summary
 from rgcoarse.glass.lammps_io import read_dump, read_thermo, write_trajectory
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.atomic import write_text
 from rgcoarse.io.tables import read_table, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 THERMOSTAT_NAMES = {
     "nose_hoover": "Nose-Hoover NVT (LAMMPS fix nvt)",

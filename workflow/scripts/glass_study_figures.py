@@ -1,11 +1,10 @@
 """Glue: the sensitivity study's figures (rgcoarse.paper.glass_study_figures) from its tables."""
 
 import pandas as pd
-
+from rgcoarse.io.tables import read_table
 from rgcoarse.paper.glass_study_figures import draw_local_exponents, draw_rho
 from rgcoarse.paper.plotting import save_figure
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_table
 
 
 def main(job, logger):

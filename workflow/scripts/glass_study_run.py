@@ -10,14 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
+from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.glass import study as gs
 from rgcoarse.io.atomic import write_text
-from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.io.datamatrix import read_data_matrix
-from rgcoarse.stats.observables import mean_variance_table
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import read_table, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.stats.observables import mean_variance_table
 
 
 def m2_curves(values, run, logger):

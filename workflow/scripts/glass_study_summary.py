@@ -4,8 +4,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-
-from rgcoarse.io.atomic import write_text
 from rgcoarse.glass.study_tables import (
     add_common_mode_columns,
     claim_rows,
@@ -14,8 +12,9 @@ from rgcoarse.glass.study_tables import (
     run_rows,
     size_scaling,
 )
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.atomic import write_text
 from rgcoarse.io.tables import read_table, write_csv, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

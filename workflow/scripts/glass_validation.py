@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 from rgcoarse.glass import validation_table
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.io.tables import write_csv
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

@@ -2,11 +2,10 @@
 tau_alpha(T), D(T)) from the validation table and the dynamics tables."""
 
 import pandas as pd
-
+from rgcoarse.io.tables import read_table
 from rgcoarse.paper.glass_figures import draw_glass_validation
 from rgcoarse.paper.plotting import save_figure
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_table
 
 
 def main(job, logger):

@@ -1,6 +1,10 @@
 """Glue: simulate the 2D Ising model at one temperature and write its data matrix."""
 
-from rgcoarse.io.datamatrix import DataMatrix, lattice_feature_metadata, write_data_matrix
+from rgcoarse.io.datamatrix import (
+    DataMatrix,
+    lattice_feature_metadata,
+    write_data_matrix,
+)
 from rgcoarse.ising import simulate_ising
 from rgcoarse.pipeline.joblog import progress_reporter
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job

@@ -1,8 +1,8 @@
 """Glue: write one draw of a null model of a data matrix (rgcoarse.datasets.nulls)."""
 
 from rgcoarse import __version__
-from rgcoarse.io.datamatrix import DataMatrix, read_data_matrix, write_data_matrix
 from rgcoarse.datasets.nulls import NULL_MODELS, null_matrix
+from rgcoarse.io.datamatrix import DataMatrix, read_data_matrix, write_data_matrix
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 

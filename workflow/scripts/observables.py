@@ -1,20 +1,19 @@
 """Glue: the scaling observables of one coarse-graining (M2, P0, COD, spectrum, pair locality)."""
 
 import numpy as np
-
 from rgcoarse.coarse.levels import levels_from_frame
 from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.io.tables import read_table, write_table
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.stats.observables import (
     binarise,
     cluster_spectrum,
     cod_table,
     mean_variance_table,
-    pair_locality_table,
     silence_probability_table,
     spectrum_level,
 )
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_table, write_table
+from rgcoarse.stats.pair_locality import pair_locality_table
 
 
 def main(job, logger):

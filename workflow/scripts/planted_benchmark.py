@@ -1,14 +1,17 @@
 """Glue: score every pairing rule on the planted structures (table and supplementary figure)."""
 
 import pandas as pd
-
 from rgcoarse.coarse.levels import levels_from_frame
-from rgcoarse.io.datamatrix import read_data_matrix
 from rgcoarse.datasets.planted import analytic_covariance
-from rgcoarse.stats.planted_benchmark import COLUMNS, benchmark_row, draw_planted_benchmark
+from rgcoarse.io.datamatrix import read_data_matrix
+from rgcoarse.io.tables import read_table, write_csv
 from rgcoarse.paper.plotting import save_figure
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_table, write_csv
+from rgcoarse.stats.planted_benchmark import (
+    COLUMNS,
+    benchmark_row,
+    draw_planted_benchmark,
+)
 
 
 def main(job, logger):

@@ -1,10 +1,10 @@
 """Glue: write one planted-structure data matrix with its truth (rgcoarse.datasets.planted)."""
 
 from rgcoarse import __version__
-from rgcoarse.io.datamatrix import DataMatrix, write_data_matrix
 from rgcoarse.datasets.planted import generate
-from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.io.datamatrix import DataMatrix, write_data_matrix
 from rgcoarse.io.tables import write_csv
+from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 
 def main(job, logger):

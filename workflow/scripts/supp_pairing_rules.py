@@ -1,11 +1,10 @@
 """Glue: the supplementary comparison of the pairing rules on the Ising and glass data."""
 
 import pandas as pd
-
+from rgcoarse.io.tables import read_table
 from rgcoarse.paper.figures import draw_pairing_comparison, pair_locality_by_temperature
 from rgcoarse.paper.plotting import save_figure
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.io.tables import read_table
 
 
 def main(job, logger):

@@ -1,6 +1,7 @@
 """Glue: check a user's Parquet/CSV/NPY file against the data-matrix contract and store it."""
 
-from rgcoarse.io.datamatrix import read_user_matrix, write_data_matrix
+from rgcoarse.io.datamatrix import write_data_matrix
+from rgcoarse.io.user_files import read_user_matrix
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 

@@ -20,7 +20,6 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from rgcoarse.stats.fits import OK, fit_problem
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES
 from rgcoarse.paper.plotting import (
     LINE_STYLES,
@@ -32,6 +31,7 @@ from rgcoarse.paper.plotting import (
     new_figure,
     plain_log_ticks,
 )
+from rgcoarse.stats.fits import OK, fit_problem
 from rgcoarse.stats.summaries import (
     OCCUPATION_VARIANCE_FACTOR,
     deepest_level_at_most,
@@ -39,6 +39,7 @@ from rgcoarse.stats.summaries import (
     largest_normalised_cod,
     level_m2,
 )
+
 
 def draw_fig1(cod: pd.DataFrame, levels: list[int]):
     """Random Gaussian matrix: COD increment against rank at several levels."""

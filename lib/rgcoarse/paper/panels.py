@@ -15,8 +15,8 @@ from typing import Callable
 
 import pandas as pd
 
-from rgcoarse.paper import figures as pf
 from rgcoarse.io.tables import read_table, read_tables_by_temperature
+from rgcoarse.paper import figures as pf
 
 #: Which conditions of a dataset a panel input covers.
 SELECTIONS = ("default", "all", "temperature", "temperatures")

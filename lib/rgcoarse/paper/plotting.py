@@ -16,10 +16,9 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter, FuncFormatter  # noqa: E402
 
-from rgcoarse.io.atomic import atomic_path, write_text  # noqa: E402
-from rgcoarse.config.constants import ISING_CRITICAL_TEMPERATURE  # noqa: E402
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES  # noqa: E402
-
+from rgcoarse.config.constants import ISING_CRITICAL_TEMPERATURE  # noqa: E402
+from rgcoarse.io.atomic import atomic_path, write_text  # noqa: E402
 
 STYLE = {
     "figure.figsize": (4.2, 3.3),

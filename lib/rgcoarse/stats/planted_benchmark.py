@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from rgcoarse.stats.fits import fit_power_law, fit_problem, select_fit_range
 from rgcoarse.datasets.planted import STRUCTURES, analytic_m2_table, recovered_fraction
 from rgcoarse.paper.plotting import STYLE, method_colour, new_figure
+from rgcoarse.stats.fits import fit_power_law, fit_problem, select_fit_range
 
 COLUMNS = ("structure", "method", "recovered", "m2_exponent", "ci_low", "ci_high", "analytic_exponent")
 

@@ -1,0 +1,249 @@
+"""Claims of the paper's Figs. 1 and 2 (Gaussian data and the Ising model): scaling, COD shapes and where they change with T."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+
+from rgcoarse.config.conditions import find_temperature
+from rgcoarse.config.constants import ISING_CRITICAL_TEMPERATURE
+from rgcoarse.paper.claims import (
+    EQ29_EXPONENT,
+    EQ29_READINGS,
+    NOT_EVALUATED,
+    Claim,
+    close_to,
+    coefficient_of_variation,
+    cold_side_width,
+    every_temperature_claim,
+    exponent_claim,
+    exponent_readings,
+    fit_row,
+    half_crossing,
+    lower_bound_claim,
+    steepest_slope_interval,
+    transition_width,
+    verdict,
+    with_null,
+)
+from rgcoarse.stats.linefit import fit_line
+from rgcoarse.stats.summaries import (
+    OCCUPATION_VARIANCE_FACTOR,
+    deepest_level_at_most,
+    largest_normalised_cod,
+    level_m2,
+)
+
+
+def _level_curve(tables_by_t: dict, statistic) -> tuple[np.ndarray, np.ndarray]:
+    temperatures = np.array(sorted(tables_by_t))
+    return temperatures, np.array([statistic(tables_by_t[t]) for t in temperatures])
+
+
+def linear_r_squared(x, y) -> float:
+    """Coefficient of determination of the least-squares straight line through (x, y)."""
+    return fit_line(x, y).r_squared
+
+
+def figure1_claims(gaussian_cod: pd.DataFrame, levels=(0,), max_cv: float = 0.25, min_r2: float = 0.99) -> list[Claim]:
+    """Fig. 1, two readings per level: the caption's (the MSE decreases linearly with rank: R^2 of
+    COD(r) against r) and the text's (nearly uniform increments: coefficient of variation of ΔCOD)."""
+    claims = []
+    text = "COD of a random Gaussian matrix: MSE linear in rank (caption), increments nearly uniform (text)"
+    for level in [lev for lev in levels if lev in set(gaussian_cod["level"])]:
+        rows = gaussian_cod[gaussian_cod["level"] == level]
+        cv = coefficient_of_variation(rows["delta_cod"])
+        r2 = linear_r_squared(rows["rank"], rows["cod"]) if len(rows) > 2 else float("nan")
+        claims.append(Claim("fig1", "1", text, "linear", r2, None, None,
+                            f"R^2 of a straight line through COD(r) against r at level {level} >= {min_r2}",
+                            verdict(r2 >= min_r2) if np.isfinite(r2) else NOT_EVALUATED,
+                            f"reproduced value is R^2; {len(rows)} ranks", f"caption: MSE linear, level {level}"))
+        claims.append(Claim("fig1", "1", text, "nearly uniform", cv, None, None,
+                            f"coefficient of variation of DeltaCOD(r) over all ranks at level {level} <= {max_cv}",
+                            verdict(cv <= max_cv), "reproduced value is the coefficient of variation",
+                            f"text: uniform increment, level {level}"))
+    return claims
+
+
+def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, level_deep=10,
+                   top_ranks: int = 5, null_cods=None) -> list[Claim]:
+    """Figs. 2a-f: the Ising claims, from M2 and COD tables keyed by temperature.
+
+    ``null_cods`` (null model -> temperature -> list of COD tables) adds the null reading of the
+    high-T "like random data" claim.
+    """
+    claims = []
+    t, m2_level0 = _level_curve(m2_by_t, lambda f: level_m2(f, 0) * OCCUPATION_VARIANCE_FACTOR)
+    deviation = float(np.max(np.abs(m2_level0 - 0.25)))
+    claims.append(Claim("fig2a_level0", "2a", "Level-0 mean variance of occupation variables is 0.25 at every T",
+                        "0.25", deviation, None, None, "max over T of |M2 - 0.25| <= 0.01",
+                        verdict(deviation <= 0.01), "reproduced value is the largest deviation from 0.25"))
+
+    deep = deepest_level_at_most(next(iter(m2_by_t.values())), level_deep)
+    _, m2_deep = _level_curve(m2_by_t, lambda f: level_m2(f, deep))
+    cold, hot = m2_deep[t < ISING_CRITICAL_TEMPERATURE], m2_deep[t > ISING_CRITICAL_TEMPERATURE]
+    ratio = float(cold.mean() / hot.mean()) if cold.size and hot.size else float("nan")
+    claims.append(Claim("fig2b_transition", "2b", f"Coarse-graining reveals the transition (level {deep})",
+                        "M2 jumps at Tc", ratio if np.isfinite(ratio) else None, None, None,
+                        "mean M2 below Tc / mean M2 above Tc >= 10",
+                        verdict(bool(np.isfinite(ratio) and ratio >= 10)) if np.isfinite(ratio) else NOT_EVALUATED,
+                        "needs temperatures on both sides of Tc"))
+
+    claims += exponent_readings("fig2c_exponent", "2c", "M2 exponent at T = 9.5 is about 1.05", 1.05,
+                                exponents, "ising", 9.5, method, tolerance=0.05)
+    claims.append(exponent_claim("fig2d_exponent", "2d", f"M2 exponent below Tc (T = {below_tc_temperature:g}) is close to 2",
+                                 2.0, fit_row(exponents, "ising", below_tc_temperature, method), tolerance=0.1))
+    cold_fits = {float(x): fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_CRITICAL_TEMPERATURE]}
+    claim = every_temperature_claim(
+        lambda fit, note: lower_bound_claim("fig2d_all_below_tc", "2c-d", "M2 exponent is close to 2 at every T below Tc",
+                                            "close to 2", fit, bound=1.8, note=note),
+        cold_fits, lambda usable: min(usable.items(), key=lambda item: item[1]["exponent"]))
+    if claim is not None:
+        claims.append(claim)
+    for rule_name in dict.fromkeys([method, "random"]):
+        hot_fits = {float(x): fit_row(exponents, "ising", float(x), rule_name) for x in t[t >= 5.0]}
+        if rule_name != method and all(f is None for f in hot_fits.values()):
+            continue
+        claim = every_temperature_claim(
+            lambda fit, note: with_null(exponent_claim("fig2c_high_t", "2c", "M2 exponent is almost 1 at every T >= 5",
+                                                       1.0, fit, tolerance=0.1, note=note), fit),
+            hot_fits, lambda usable: max(usable.items(), key=lambda item: abs(item[1]["exponent"] - 1.0)))
+        if claim is not None:
+            reading = f"{rule_name} fit (fit range rule)" if rule_name == method else "random fit (no selection)"
+            claims.append(Claim(**{**asdict(claim), "reading": reading}))
+
+    claims += trend_change_claims(cod_by_t)
+    claims += uniform_high_t_claims(cod_by_t, null_cods or {})
+    claims += narrowing_claims(cod_by_t, level_deep, top_ranks)
+    return claims
+
+
+UNIFORM_CV = 0.25  # "uniform over rank": coefficient of variation of the increments at most this
+
+
+NULL_CV_FACTOR = 1.5  # "like random data": at most this times the null draws' largest coefficient of variation
+
+
+def uniform_high_t_claims(cod_by_t: dict, null_cods: dict) -> list[Claim]:
+    """Fig. 2e at the hottest T, two readings of "uniform over rank, like random data": an absolute
+    bound on the increments' coefficient of variation, and a comparison with the permute null."""
+    hot_t = max(cod_by_t)
+    text = f"At high T ({hot_t:g}) the COD is uniform over rank, like random data"
+    rows = cod_by_t[hot_t].query("level == 0")
+    cv = coefficient_of_variation(rows["norm_delta_cod"])
+    ranks = f"ranks 1..{int(rows['rank'].max())}"
+    claims = [Claim("fig2e_high_t_uniform", "2e", text, "uniform", cv, None, None,
+                    f"coefficient of variation of DeltaCOD(r)/N over the computed ranks at level 0 <= {UNIFORM_CV}",
+                    verdict(cv <= UNIFORM_CV), ranks, "uniform: absolute bound")]
+    for model, by_t in sorted(null_cods.items()):
+        draws = by_t.get(find_temperature(hot_t, by_t), []) if by_t else []
+        if not draws:
+            continue
+        null_cv = [coefficient_of_variation(d.query("level == 0")["norm_delta_cod"]) for d in draws]
+        claims.append(Claim("fig2e_high_t_uniform", "2e", text, "uniform", cv, None, None,
+                            f"coefficient of variation <= {NULL_CV_FACTOR:g} x the largest of the {model} null's draws",
+                            verdict(cv <= NULL_CV_FACTOR * max(null_cv)),
+                            f"{ranks}; null draws {min(null_cv):.3g}-{max(null_cv):.3g}", f"like the {model} null",
+                            float(np.median(null_cv))))
+    return claims
+
+
+TREND_WINDOW = (2.3, 2.4)  # the paper's Fig. 2e: "changes substantially between T = 2.3 and 2.4"
+
+
+def trend_change_claims(cod_by_t: dict, window=TREND_WINDOW) -> list[Claim]:
+    """Fig. 2e, two readings of where the level-0 largest normalised COD changes: the steepest
+    slope per unit T, and the half-way crossing of the curve (its shape, independent of the grid)."""
+    lo_w, hi_w = window
+    text = f"The COD trend changes substantially between T = {lo_w:g} and {hi_w:g}"
+    t, first = _level_curve(cod_by_t, lambda f: largest_normalised_cod(f, 0))
+    lo, hi = steepest_slope_interval(t, first)
+    crossing = half_crossing(t, first)
+    inside = lo >= lo_w - 1e-9 and hi <= hi_w + 1e-9
+    return [
+        Claim("fig2e_trend_change", "2e", text, f"{lo_w:g} < T < {hi_w:g}", (lo + hi) / 2, lo, hi,
+              f"the steepest slope per unit T of the level-0 largest normalised COD lies within [{lo_w:g}, {hi_w:g}]",
+              verdict(inside), f"steepest between T = {lo:g} and {hi:g}; the interval columns are those T",
+              "steepest slope per unit T"),
+        Claim("fig2e_trend_change", "2e", text, f"{lo_w:g} < T < {hi_w:g}", crossing, None, None,
+              f"the curve (scaled to [0, 1]) crosses 1/2 within [{lo_w:g}, {hi_w:g}]",
+              verdict(lo_w - 1e-9 <= crossing <= hi_w + 1e-9) if np.isfinite(crossing) else NOT_EVALUATED,
+              "reproduced value is the half-way temperature (linear interpolation)", "curve shape: half-way crossing"),
+    ]
+
+
+def top_normalised_cod_sum(cod: pd.DataFrame, level: int, k: int) -> float:
+    """Sum of the ``k`` largest ΔCOD(r)/N at one level (k = 1: the largest normalised COD)."""
+    values = np.sort(cod.loc[cod["level"] == level, "norm_delta_cod"].to_numpy())[::-1]
+    return float(values[:k].sum())
+
+
+def narrowing_claims(cod_by_t: dict, level_deep: int, top_ranks: int) -> list[Claim]:
+    """Fig. 2f, four readings of "the deep level's transition is narrower": the statistic (the
+    largest normalised COD, or the sum over the top ranks) by the width (10%-90%, or the cold side)."""
+    hot_t = max(cod_by_t)
+    deep = deepest_level_at_most(cod_by_t[hot_t], level_deep)
+    text = f"The level-{deep} transition is narrower than the level-0 one"
+    claims = []
+    for k in (1, top_ranks):
+        statistic = "largest normalised COD" if k == 1 else f"sum of the top {k} normalised COD"
+        t, shallow = _level_curve(cod_by_t, lambda f: top_normalised_cod_sum(f, 0, k))
+        _, deeper = _level_curve(cod_by_t, lambda f: top_normalised_cod_sum(f, deep, k))
+        for width_name, width in (("10%-90% width", transition_width), ("cold-side width", cold_side_width)):
+            w0, wd = width(t, shallow), width(t, deeper)
+            ratio = wd / w0 if np.isfinite(w0) and w0 > 0 and np.isfinite(wd) else None
+            claims.append(Claim("fig2f_narrower", "2f", text, "narrower", ratio, None, None,
+                                f"{width_name} (in T) at level {deep} < at level 0", verdict(ratio is not None and ratio < 1)
+                                if ratio is not None else NOT_EVALUATED,
+                                f"widths: level 0 {w0:.3g}, level {deep} {wd:.3g}; reproduced value is their ratio",
+                                f"{statistic}; {width_name}"))
+    return claims
+
+
+def cod_decay_slope(cod: pd.DataFrame, rank_range, against: str = "rank") -> tuple[float, float, int]:
+    """``(slope, standard error, points)`` of ln ΔCOD at level 0 over ``rank_range``, against ln r
+    (``against="rank"``) or against ln(N - r) (``"remaining"``, eq. 29 as printed)."""
+    rows = cod[(cod["level"] == 0) & cod["rank"].between(*rank_range) & (cod["delta_cod"] > 1e-8)]
+    if len(rows) < 3:
+        return float("nan"), float("nan"), len(rows)
+    rank = rows["rank"].to_numpy(float)
+    if against == "remaining":
+        n_variables = float(np.median(rows["delta_cod"] / rows["norm_delta_cod"]))
+        rank = n_variables - rank
+    line = fit_line(np.log(rank), np.log(rows["delta_cod"].to_numpy(float)))
+    return line.slope, line.slope_stderr, len(rows)
+
+
+def eq29_claims(cod_by_t: dict, rank_range, n_nearest: int = 2, tolerance: float = 0.1) -> list[Claim]:
+    """Eq. 29: near Tc the level-0 COD increment follows a power law with exponent (eta - 2)/d = -0.875
+    (2D Ising). The text calls it a decay with rank; the printed equation has (N - r) as the base.
+    One reading per base and per temperature among the ``n_nearest`` closest to Tc."""
+    target = EQ29_EXPONENT
+    text = f"Near Tc the COD increment follows a power law with exponent (eta - 2)/d = {target:g}"
+    nearest = sorted(cod_by_t, key=lambda t: abs(t - ISING_CRITICAL_TEMPERATURE))[:n_nearest]
+    rule = f"95% interval contains {target:g} or |slope - ({target:g})| <= {tolerance}"
+    claims = []
+    for t in sorted(nearest):
+        for against, description in EQ29_READINGS.items():
+            reading = f"T = {t:g}, {description}"
+            slope, stderr, n = cod_decay_slope(cod_by_t[t], rank_range, against)
+            if not np.isfinite(slope):
+                claims.append(Claim("eq29_cod_decay", "eq. 29", text, f"{target:g}", None, None, None, rule,
+                                    NOT_EVALUATED, f"fewer than 3 ranks with an increment in {list(rank_range)}",
+                                    reading))
+                continue
+            low, high = slope - 1.96 * stderr, slope + 1.96 * stderr
+            span = ""
+            if against == "remaining":
+                rows = cod_by_t[t].query("level == 0")
+                n_variables = float(np.median(rows["delta_cod"] / rows["norm_delta_cod"]))
+                span = (f"; over these ranks N - r changes by only {100 * rank_range[1] / n_variables:.2g}% "
+                        f"(N = {n_variables:.0f}), so this slope is ill-determined")
+            claims.append(Claim("eq29_cod_decay", "eq. 29", text, f"{target:g}", slope, low, high, rule,
+                                verdict(close_to(slope, target, low, high, tolerance)),
+                                f"log-log slope over ranks {rank_range[0]}-{rank_range[1]} ({n} ranks) at level 0; "
+                                "interval from the regression's standard error (ranks treated as independent, "
+                                f"so a lower bound on the uncertainty){span}", reading))
+    return claims
