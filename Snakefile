@@ -20,7 +20,6 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/report.smk"
-include: "workflow/rules/glass_common.smk"
 include: "workflow/rules/glass.smk"
 include: "workflow/rules/glass_sensitivity.smk"
 include: "workflow/rules/data.smk"
@@ -45,11 +44,11 @@ localrules:
 
 rule all:
     input:
-        data_targets(),
-        coarse_graining_targets(),
-        figure_targets(),
-        glass_validation_targets(),
+        plan.data_targets(),
+        plan.coarse_graining_targets(),
+        plan.figure_targets(),
+        plan.glass_validation_targets(),
         "results/claims.csv",
         "results/claims.md",
-        planted_targets(),
+        plan.planted_targets(),
     default_target: True

@@ -11,8 +11,8 @@ rule coarse_grain:
     params:
         omega=config["coarse_graining"]["omega"],
         min_variables=config["coarse_graining"]["min_variables"],
-        options=lambda w: pairing_options(w.method),
-        seed=lambda w: derive_seed(config["seed"], "coarse", seed_name(w.dataset), w.condition, w.method),
+        options=lambda w: plan.pairing_options(w.method),
+        seed=plan.coarse_seed,
     log:
         "logs/coarse/{dataset}/{condition}/{method}.log",
     benchmark:
@@ -41,8 +41,8 @@ rule observables:
         spectrum="results/observables/{dataset}/{condition}/{method}/spectrum.parquet",
         pairs="results/observables/{dataset}/{condition}/{method}/pairs.parquet",
     params:
-        silence_threshold=lambda w: silence_threshold(w.dataset),
-        cod_max_rank=lambda w: cod_max_rank(w.dataset),
+        silence_threshold=lambda w: plan.silence_threshold(w.dataset),
+        cod_max_rank=lambda w: plan.cod_max_rank(w.dataset),
         spectrum_cluster_size=config["observables"]["spectrum_cluster_size"],
     log:
         "logs/observables/{dataset}/{condition}/{method}.log",
@@ -68,9 +68,9 @@ rule fit_exponents:
         "results/fits/{dataset}/{condition}/{method}.parquet",
     params:
         fits=config["fits"],
-        silence_threshold=lambda w: silence_threshold(w.dataset),
-        time_series=lambda w: is_time_series(w.dataset),
-        seed=lambda w: derive_seed(config["seed"], "bootstrap", seed_name(w.dataset), w.condition, w.method),
+        silence_threshold=lambda w: plan.silence_threshold(w.dataset),
+        time_series=lambda w: plan.is_time_series(w.dataset),
+        seed=plan.bootstrap_seed,
     log:
         "logs/fits/{dataset}/{condition}/{method}.log",
     benchmark:
@@ -88,7 +88,7 @@ rule fit_exponents:
 rule exponents_table:
     """Every fitted exponent in one table: results/exponents.{parquet,csv}."""
     input:
-        fit_files(),
+        plan.fit_files(),
     output:
         parquet="results/exponents.parquet",
         csv=report(

@@ -6,7 +6,7 @@ rule ising_chain:
     output:
         "results/data/ising/{condition}.parquet",
     params:
-        settings=lambda wildcards: ising_settings(wildcards.condition),
+        settings=lambda wildcards: plan.ising_settings(wildcards.condition),
     log:
         "logs/data/ising/{condition}.log",
     benchmark:
@@ -30,7 +30,7 @@ rule gaussian_matrix:
     params:
         n_features=config["gaussian"]["n_features"],
         n_samples=config["gaussian"]["n_samples"],
-        seed=derive_seed(config["seed"], "gaussian"),
+        seed=plan.gaussian_seed(),
     log:
         "logs/data/gaussian/default.log",
     conda:
@@ -46,17 +46,17 @@ rule gaussian_matrix:
 rule user_dataset:
     """A user's Parquet/CSV/NPY file, checked and converted to the data-matrix contract."""
     input:
-        lambda wildcards: config["user_datasets"][wildcards.dataset]["path"],
+        plan.user_file_path,
     output:
         "results/data/{dataset}/default.parquet",
     params:
-        options=lambda wildcards: user_file_options(config["user_datasets"][wildcards.dataset]),
+        options=plan.user_dataset_options,
     log:
         "logs/data/{dataset}/default.log",
     benchmark:
         "benchmarks/data/{dataset}/default.tsv"
     wildcard_constraints:
-        dataset="|".join(config.get("user_datasets", {})) or "(?!)",
+        dataset=plan.user_dataset_pattern(),
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1
@@ -74,8 +74,8 @@ rule planted_dataset:
         data="results/data/planted/{structure}.parquet",
         truth="results/data/planted/{structure}.truth.csv",
     params:
-        settings=lambda w: {k: v for k, v in config["planted"].items() if k != "structures"},
-        seed=lambda w: derive_seed(config["seed"], "planted", w.structure),
+        settings=plan.planted_settings(),
+        seed=plan.planted_seed,
     log:
         "logs/data/planted/{structure}.log",
     wildcard_constraints:
@@ -97,7 +97,7 @@ rule null_dataset:
     output:
         "results/data/{source}-{model}/{condition}_n{draw}.parquet",
     params:
-        seed=lambda w: derive_seed(config["seed"], "null", seed_name(w.source), w.model, w.condition, w.draw),
+        seed=plan.null_seed,
     log:
         "logs/data/{source}-{model}/{condition}_n{draw}.log",
     benchmark:

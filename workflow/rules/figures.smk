@@ -5,21 +5,21 @@
 rule paper_figure:
     """One panel of the paper's Figs. 1-3 from Parquet tables."""
     input:
-        unpack(panel_inputs),
+        unpack(plan.panel_inputs),
     output:
         pdf="figures/{panel}.pdf",
         png=report(
             "figures/{panel}.png",
             caption="../report/paper_figure.rst",
-            category=report_figure_category,
-            labels=report_figure_labels,
+            category=plan.report_figure_category,
+            labels=plan.report_figure_labels,
         ),
         caption="figures/{panel}.caption.txt",
     params:
-        settings=lambda w: panel_settings(w.panel),
+        settings=lambda w: plan.panel_settings(w.panel),
         method=config["figures"]["method"],
         dpi=config["figures"]["dpi"],
-        report_caption=panel_report_caption,
+        report_caption=plan.panel_report_caption,
     log:
         "logs/figures/{panel}.log",
     wildcard_constraints:
@@ -37,8 +37,8 @@ rule paper_figure:
 rule supp_pairing_rules:
     """Supplementary: M2 exponent against T for every pairing rule run on the Ising and glass data, and pair locality."""
     input:
-        fits=[fit_path("ising", c, m) for c in ising_conditions() for m in methods_for("ising", c)],
-        pairs=[observable_path("ising", c, "pairs", m) for c in ising_conditions() for m in methods_for("ising", c)],
+        fits=[plan.fit_path("ising", c, m) for c in plan.ising_conditions() for m in plan.methods_for("ising", c)],
+        pairs=[plan.observable_path("ising", c, "pairs", m) for c in plan.ising_conditions() for m in plan.methods_for("ising", c)],
         exponents="results/exponents.parquet",
     output:
         pdf="figures/supp_pairing_rules.pdf",
@@ -67,14 +67,14 @@ rule claims:
     """The claims table: every claim of Figs. 1-3 with the reproduced value and verdict."""
     input:
         exponents="results/exponents.parquet",
-        gaussian_cod=observable_path("gaussian", "default", "cod"),
-        ising_m2=[observable_path("ising", c, "m2") for c in ising_conditions()],
-        ising_cod=[observable_path("ising", c, "cod") for c in ising_conditions()],
-        ising_null_cod=null_observable_paths("ising", "cod"),
-        glass_cod=[observable_path("glass", c, "cod") for c in glass_figure_conditions()],
-        glass_m2=[observable_path("glass", c, "m2") for c in glass_figure_conditions()],
-        glass_null_cod=null_observable_paths("glass", "cod"),
-        glass_null_m2=null_observable_paths("glass", "m2", models=["shift"]),
+        gaussian_cod=plan.observable_path("gaussian", "default", "cod"),
+        ising_m2=[plan.observable_path("ising", c, "m2") for c in plan.ising_conditions()],
+        ising_cod=[plan.observable_path("ising", c, "cod") for c in plan.ising_conditions()],
+        ising_null_cod=plan.null_observable_paths("ising", "cod"),
+        glass_cod=[plan.observable_path("glass", c, "cod") for c in plan.glass_figure_conditions()],
+        glass_m2=[plan.observable_path("glass", c, "m2") for c in plan.glass_figure_conditions()],
+        glass_null_cod=plan.null_observable_paths("glass", "cod"),
+        glass_null_m2=plan.null_observable_paths("glass", "m2", models=["shift"]),
     output:
         csv=report(
             "results/claims.csv",
@@ -104,8 +104,8 @@ rule claims:
 rule planted_benchmark:
     """What each pairing rule recovers on the planted structures: results/planted_benchmark.csv and a figure."""
     input:
-        data=[f"results/data/planted/{s}.parquet" for s in planted_structures()],
-        levels=[f"results/coarse/planted/{s}/{m}.parquet" for s in planted_structures() for m in methods_for("planted", s)],
+        data=[f"results/data/planted/{s}.parquet" for s in plan.planted_structures()],
+        levels=[f"results/coarse/planted/{s}/{m}.parquet" for s in plan.planted_structures() for m in plan.methods_for("planted", s)],
         exponents="results/exponents.parquet",
     output:
         csv=report("results/planted_benchmark.csv", caption="../report/planted_benchmark.rst", category=REPORT_TABLES,

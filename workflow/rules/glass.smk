@@ -5,15 +5,15 @@ rule glass_prepare:
     """Equilibrate at T from a random start (minimisation, NVT), or start from another T's
     equilibrated configuration and equilibrate (or quench and age) at T. LAMMPS, restartable."""
     input:
-        glass_preparation_input,
+        plan.glass_preparation_input,
     output:
         data="results/glass/{condition}/equilibrated.data",
         thermo="results/glass/{condition}/equilibration_thermo.parquet",
     params:
-        model=lambda w: glass_model(w.condition),
-        stage=lambda w: glass_preparation_stage(w.condition),
-        protocol=lambda w: glass_protocol(w.condition),
-        engine=lambda w: glass_engine(w.condition),
+        model=lambda w: plan.glass_model(w.condition),
+        stage=lambda w: plan.glass_preparation_stage(w.condition),
+        protocol=lambda w: plan.glass_protocol(w.condition),
+        engine=lambda w: plan.glass_engine(w.condition),
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
         "logs/glass/{condition}/prepare.log",
@@ -21,14 +21,14 @@ rule glass_prepare:
         "benchmarks/glass/{condition}/prepare.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
-    priority: glass_priority("prepare")
+    priority: plan.glass_priority("prepare")
     conda:
         "../../envs/rgcoarse.yaml"
-    threads: glass_tasks
+    threads: plan.glass_tasks
     resources:
         mem_mb=1000,
-        runtime=glass_runtime("prepare"),
-        tasks=glass_tasks,
+        runtime=plan.glass_runtime("prepare"),
+        tasks=plan.glass_tasks,
     script:
         "../scripts/glass_prepare.py"
 
@@ -37,16 +37,16 @@ rule glass_produce:
     """Production from the prepared configuration (glass.production_thermostat), unwrapped
     positions every frame and the thermo series."""
     input:
-        unpack(glass_production_input),
+        unpack(plan.glass_production_input),
     output:
         trajectory="results/glass/{condition}/trajectory.parquet",
         summary="results/glass/{condition}/summary.json",
         thermo="results/glass/{condition}/production_thermo.parquet",
     params:
-        model=lambda w: glass_model(w.condition),
-        stage=lambda w: glass_production_stage(w.condition),
-        engine=lambda w: glass_engine(w.condition),
-        block_count=GLASS["block_count"],
+        model=lambda w: plan.glass_model(w.condition),
+        stage=lambda w: plan.glass_production_stage(w.condition),
+        engine=lambda w: plan.glass_engine(w.condition),
+        block_count=plan.glass["block_count"],
         progress_seconds=GLASS_PROGRESS_SECONDS,
     log:
         "logs/glass/{condition}/produce.log",
@@ -54,14 +54,14 @@ rule glass_produce:
         "benchmarks/glass/{condition}/produce.tsv"
     wildcard_constraints:
         condition=GLASS_CONDITION,
-    priority: glass_priority("produce")
+    priority: plan.glass_priority("produce")
     conda:
         "../../envs/rgcoarse.yaml"
-    threads: glass_tasks
+    threads: plan.glass_tasks
     resources:
-        mem_mb=glass_trajectory_mem_mb,
-        runtime=glass_runtime("produce"),
-        tasks=glass_tasks,
+        mem_mb=plan.glass_trajectory_mem_mb,
+        runtime=plan.glass_runtime("produce"),
+        tasks=plan.glass_tasks,
     script:
         "../scripts/glass_produce.py"
 
@@ -73,7 +73,7 @@ rule glass_phop:
     output:
         "results/data/glass/{condition}.parquet",
     params:
-        phop_window=lambda w: glass_config(w.condition)["phop_window"],
+        phop_window=plan.glass_phop_window,
     log:
         "logs/glass/{condition}/phop.log",
     benchmark:
@@ -84,7 +84,7 @@ rule glass_phop:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=glass_trajectory_mem_mb,
+        mem_mb=plan.glass_trajectory_mem_mb,
         runtime=10,
     script:
         "../scripts/glass_phop.py"
@@ -98,9 +98,9 @@ rule glass_dynamics:
         table="results/glass/{condition}/dynamics.parquet",
         summary="results/glass/{condition}/dynamics.json",
     params:
-        wavenumber=GLASS["validation"]["wavenumber"],
-        n_lags=GLASS["validation"]["n_lags"],
-        msd_fit_min=GLASS["validation"]["msd_fit_min"],
+        wavenumber=plan.glass["validation"]["wavenumber"],
+        n_lags=plan.glass["validation"]["n_lags"],
+        msd_fit_min=plan.glass["validation"]["msd_fit_min"],
     log:
         "logs/glass/{condition}/dynamics.log",
     benchmark:
@@ -111,7 +111,7 @@ rule glass_dynamics:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=glass_trajectory_mem_mb,
+        mem_mb=plan.glass_trajectory_mem_mb,
         runtime=10,
     script:
         "../scripts/glass_dynamics.py"
@@ -120,8 +120,8 @@ rule glass_dynamics:
 rule glass_validation:
     """U/N, pressure, T_kin, tau_alpha and D per run, and the equation-of-state check."""
     input:
-        summaries=[f"results/glass/{c}/summary.json" for c in glass_validation_conditions()],
-        dynamics=[f"results/glass/{c}/dynamics.json" for c in glass_validation_conditions()],
+        summaries=[f"results/glass/{c}/summary.json" for c in plan.glass_validation_conditions()],
+        dynamics=[f"results/glass/{c}/dynamics.json" for c in plan.glass_validation_conditions()],
     output:
         report(
             "results/glass/validation.csv",
@@ -130,7 +130,7 @@ rule glass_validation:
             labels={"table": "glass validation"},
         ),
     params:
-        reference={key: GLASS["validation"][key] for key in GLASS_REFERENCE_KEYS},
+        reference={key: plan.glass["validation"][key] for key in GLASS_REFERENCE_KEYS},
     log:
         "logs/glass/validation.log",
     conda:
@@ -147,7 +147,7 @@ rule glass_validation_figure:
     """Supplementary figure: equation of state, F_s(q, t), MSD(t), tau_alpha(T), D(T)."""
     input:
         table="results/glass/validation.csv",
-        dynamics=[f"results/glass/{c}/dynamics.parquet" for c in glass_validation_conditions()],
+        dynamics=[f"results/glass/{c}/dynamics.parquet" for c in plan.glass_validation_conditions()],
     output:
         pdf="figures/supp_glass_validation.pdf",
         png=report(

@@ -22,12 +22,12 @@ rule glass_study_run:
     """One run: coarse-grain its p_hop both ways (raw, per-frame mean removed) with each rule;
     M2(K), exponents per fit range, local exponents, rho, thermo correlations, equilibration flag."""
     input:
-        unpack(glass_study_run_input),
+        unpack(plan.glass_study_run_input),
     output:
         levels="results/glass_study/runs/{variant}/{run}.parquet",
         summary="results/glass_study/runs/{variant}/{run}.json",
     params:
-        run=glass_study_run_params,
+        run=plan.glass_study_run_params,
     log:
         "logs/glass_study/{variant}/{run}.log",
     benchmark:
@@ -39,7 +39,7 @@ rule glass_study_run:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=glass_study_mem_mb,
+        mem_mb=plan.glass_study_mem_mb,
         runtime=30,
     script:
         "../scripts/glass_study_run.py"
@@ -48,8 +48,8 @@ rule glass_study_run:
 rule glass_study_summary:
     """Every run's row, the replica spread of each exponent, rho against N, and the claims for Fig. 3b/3c."""
     input:
-        runs=glass_study_run_targets("json"),
-        levels=glass_study_run_targets("parquet"),
+        runs=plan.glass_study_run_targets("json"),
+        levels=plan.glass_study_run_targets("parquet"),
     output:
         runs="results/glass_study/runs.csv",
         exponents="results/glass_study/exponents.csv",
@@ -57,7 +57,7 @@ rule glass_study_summary:
         scaling="results/glass_study/size_scaling.csv",
         levels="results/glass_study/levels.parquet",
     params:
-        fit_ranges=list(GLASS_STUDY["fit_ranges"]),
+        fit_ranges=list(plan.glass_study["fit_ranges"]),
         reference_variant=GLASS_BASE_VARIANT,
     log:
         "logs/glass_study/summary.log",

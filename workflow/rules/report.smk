@@ -13,13 +13,3 @@ report: "../report/workflow.rst"
 
 REPORT_TABLES = "Tables"
 REPORT_SUPPLEMENTARY = "Supplementary"
-
-
-def report_figure_category(wildcards):
-    """Report category of a paper panel: the paper's figure, e.g. fig2c -> 'Fig. 2'."""
-    return panel_named(wildcards.panel).figure
-
-
-def report_figure_labels(wildcards):
-    """Label shown in the report's result table, e.g. fig2c -> {'panel': 'Fig. 2c'}."""
-    return {"panel": panel_named(wildcards.panel).label}

@@ -128,3 +128,7 @@ def yaml_typed(value):
         if tag in _YAML_SCALAR_TAGS:
             return yaml.safe_load(value)
     return value
+
+
+class ConfigError(ValueError):
+    """A config problem the JSON schema cannot express (files, cross-key rules, registries)."""

@@ -1,0 +1,316 @@
+"""The workflow's plan: every target, input, setting, seed and priority, computed from the config.
+
+:class:`Plan` is built once from the merged config (``workflow/rules/common.smk``) and checks it
+(:mod:`rgcoarse.pipeline.plan_checks`), so a bad config stops ``snakemake -n`` before any job
+runs. The rule files only call its methods. It holds no Snakemake object: tests build it from
+plain dicts (``Plan(config)``). The lists of pairing rules, dataset kinds and figure panels come
+from the package's registries, never from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rgcoarse.coarse.pairing_rules import PAIRING_RULES
+from rgcoarse.config.conditions import replica_condition, same_temperature, temperature_condition, with_override
+from rgcoarse.config.seeds import derive_seed
+from rgcoarse.config.validation import ConfigError
+from rgcoarse.datasets.kinds import kind_of_dataset, seed_name, source_dataset
+from rgcoarse.io.user_files import user_file_options
+from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, split_null_dataset
+from rgcoarse.paper.panels import PANELS, panel_named, report_caption
+from rgcoarse.pipeline.glass_plan import GlassPlan
+from rgcoarse.pipeline.glass_study_plan import GlassStudyPlan
+from rgcoarse.pipeline.plan_checks import PlanChecks
+
+__all__ = ["Plan", "ConfigError"]
+
+ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sweeps", "wolff_window")
+# The config schema, beside the rules (workflow/schemas), found from the package in a checkout.
+DEFAULT_SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
+    """Targets, inputs and per-job settings of one run, from its (merged, schema-valid) config.
+
+    ``configfiles`` are the YAML files the config was read from (checked for duplicate keys);
+    ``schema_path`` the JSON schema the config is checked against once more, strictly.
+    """
+
+    def __init__(self, config: dict, *, configfiles=(), schema_path=DEFAULT_SCHEMA, check: bool = True):
+        self.config = config
+        self.configfiles = list(configfiles)
+        self.schema_path = Path(schema_path)
+        self.glass = config["glass"]
+        self.glass_study = config["glass_sensitivity"]
+        self._glass_configs = {}
+        if check:
+            self.check()
+
+    def ising_conditions(self):
+        return [temperature_condition(t) for t in self.config["ising"]["temperatures"]]
+
+    def ising_settings(self, condition):
+        """Sampling settings of one Ising temperature: the defaults merged with its override."""
+        temperature = float(condition.lstrip("T"))
+        section = self.config["ising"]
+        defaults = {key: section[key] for key in ISING_SETTING_KEYS}
+        settings = with_override(defaults, section.get("overrides", {}), temperature)
+        settings.update(
+            temperature=temperature,
+            lattice_size=section["lattice_size"],
+            seed=derive_seed(self.config["seed"], "ising", condition),
+        )
+        return settings
+
+    def dataset_kind(self, dataset):
+        """The dataset kind (a key of the per-kind self.config maps) of a dataset."""
+        return kind_of_dataset(dataset).name
+
+    def data_dataset_conditions(self):
+        """Every (dataset, condition) pair of data (not nulls) the run produces."""
+        pairs = [("ising", c) for c in self.ising_conditions()]
+        pairs.append(("gaussian", "default"))
+        pairs += [(name, "default") for name in self.config.get("user_datasets", {})]
+        pairs += [("glass", c) for c in self.glass_conditions()]
+        pairs += [("planted", s) for s in self.planted_structures()]
+        return pairs
+
+    def planted_structures(self):
+        return list(self.config.get("planted", {}).get("structures", []))
+
+    def planted_targets(self):
+        """The planted benchmark's table and figure, when the self.config plants any structure."""
+        if not self.planted_structures():
+            return []
+        return ["results/planted_benchmark.csv"] + [f"figures/supp_planted.{ext}" for ext in ("pdf", "png")]
+
+    def _null_temperature_selected(self, dataset, condition):
+        """Whether the self.config's nulls.temperatures selects this condition of a dataset."""
+        selection = self.config["nulls"].get("temperatures", {}).get(dataset, "all")
+        if selection == "all" or condition == "default":
+            return True
+        temperature = float(condition.split("_")[0].lstrip("T"))
+        return any(same_temperature(temperature, t) for t in selection)
+
+    def null_models_for(self, dataset):
+        """Null models run on a data dataset (its kind's list; a shift null only on time series)."""
+        if "nulls" not in self.config:
+            return []
+        models = self.config["nulls"]["models"][self.dataset_kind(dataset)]
+        return [m for m in models if not NULL_MODELS[m].time_ordered or self.is_time_series(dataset)]
+
+    def null_dataset_conditions(self):
+        """Every (null dataset, condition) pair: models x selected conditions x draws."""
+        if "nulls" not in self.config:
+            return []
+        return [
+            (null_dataset_name(d, model), null_condition(c, draw))
+            for d, c in self.data_dataset_conditions()
+            if self._null_temperature_selected(d, c)
+            for model in self.null_models_for(d)
+            for draw in range(self.config["nulls"]["draws"])
+        ]
+
+    def dataset_conditions(self):
+        """Every (dataset, condition) pair the run produces: the data, then their nulls."""
+        return self.data_dataset_conditions() + self.null_dataset_conditions()
+
+    def glass_conditions(self):
+        """Glass conditions (temperature x replica) whose p_hop matrices enter the coarse-graining."""
+        return [Path(p).stem for p in self.glass_data_targets()]  # glass_common.smk
+
+    def _kind_setting(self, section, key, dataset):
+        """A per-kind setting of a dataset: a user dataset's own entry first, then its kind's value.
+
+        A null dataset has its source's settings.
+        """
+        source = source_dataset(dataset)
+        entry = self.config.get("user_datasets", {}).get(source, {}) if self.dataset_kind(dataset) == "user" else {}
+        return entry.get(key, self.config[section][key][self.dataset_kind(dataset)])
+
+    def methods_for(self, dataset, condition=None):
+        """Pairing rules run on one dataset (and, for Ising, one temperature condition); nulls: nulls.methods."""
+        if source_dataset(dataset) != dataset:
+            return list(self.config["nulls"]["methods"])
+        methods = list(self._kind_setting("coarse_graining", "methods", dataset))
+        if self.dataset_kind(dataset) == "ising" and condition in self.comparison_conditions():
+            limited = self.config["coarse_graining"].get("comparison_temperatures_per_method", {})
+            methods += [
+                m for m in self.config["coarse_graining"].get("comparison_methods", [])
+                if m not in methods and (m not in limited or condition in {temperature_condition(t) for t in limited[m]})
+            ]
+        return methods
+
+    def pairing_options(self, method):
+        """The self.config values of a pairing rule's options (e.g. the projection rule's order)."""
+        section = self.config["coarse_graining"]
+        return {option: section[key] for option, key in PAIRING_RULES[method].options.items()}
+
+    def comparison_conditions(self):
+        """Ising temperatures on which every pairing rule is compared (supplementary figure)."""
+        temperatures = self.config["coarse_graining"].get("comparison_temperatures", [])
+        return [temperature_condition(t) for t in temperatures]
+
+    def silence_threshold(self, dataset):
+        return self._kind_setting("observables", "silence_threshold", dataset)
+
+    def is_time_series(self, dataset):
+        """Whether a dataset's rows are consecutive times of one run (block bootstrap, time-shift null).
+
+        A null is a time series when its source is and its model keeps the time order (``shift``).
+        """
+        null = split_null_dataset(dataset)
+        if null is not None and not NULL_MODELS[null[1]].time_ordered:
+            return False
+        source = source_dataset(dataset)
+        if self.dataset_kind(source) == "user":
+            return bool(self.config.get("user_datasets", {}).get(source, {}).get("time_series", False))
+        return kind_of_dataset(source).time_series
+
+    def cod_max_rank(self, dataset):
+        """Stepwise-selection ranks per level for a dataset (None = every rank)."""
+        return self._kind_setting("observables", "cod_max_rank", dataset) or None
+
+    # data.smk
+    def data_targets(self):
+        return [f"results/data/{d}/{c}.parquet" for d, c in self.dataset_conditions()]
+
+    # coarse_graining.smk
+    def fit_files(self):
+        return [
+            f"results/fits/{d}/{c}/{m}.parquet" for d, c in self.dataset_conditions() for m in self.methods_for(d, c)
+        ]
+
+    def observable_files(self):
+        return [
+            f"results/observables/{d}/{c}/{m}/{name}.parquet"
+            for d, c in self.dataset_conditions()
+            for m in self.methods_for(d, c)
+            for name in ("m2", "p0", "cod", "spectrum", "pairs")
+        ]
+
+    def coarse_graining_targets(self):
+        return self.observable_files() + ["results/exponents.parquet", "results/exponents.csv"]
+
+    # figures.smk
+    def observable_path(self, dataset, condition, name, method=None):
+        method = method or self.config["figures"]["method"]
+        return f"results/observables/{dataset}/{condition}/{method}/{name}.parquet"
+
+    def fit_path(self, dataset, condition, method=None):
+        return f"results/fits/{dataset}/{condition}/{method or self.config['figures']['method']}.parquet"
+
+    def figure_condition(self, dataset, temperature):
+        """The condition a figure shows for one temperature (replica 0 of a glass temperature)."""
+        if dataset == "glass":
+            return replica_condition(temperature, 0)
+        return temperature_condition(temperature)
+
+    def figure_conditions(self, dataset):
+        """Every condition of a dataset that figures and claims use."""
+        if dataset == "ising":
+            return self.ising_conditions()
+        if dataset == "glass":
+            return self.glass_figure_conditions()
+        return ["default"]
+
+    def panel_settings(self, panel):
+        return self.config["figures"].get(panel, {})
+
+    def _table_input_paths(self, spec, settings):
+        if spec.select == "default":
+            conditions = ["default"]
+        elif spec.select == "all":
+            conditions = self.figure_conditions(spec.dataset)
+        elif spec.select == "temperature":
+            conditions = [self.figure_condition(spec.dataset, settings["temperature"])]
+        else:
+            conditions = [self.figure_condition(spec.dataset, t) for t in settings["temperatures"]]
+        if spec.table == "fit":
+            paths = [self.fit_path(spec.dataset, c) for c in conditions]
+        else:
+            paths = [self.observable_path(spec.dataset, c, spec.table) for c in conditions]
+        return paths if spec.many else paths[0]
+
+    def panel_input_paths(self, panel):
+        """The tables one panel is drawn from (input name -> path, or list of paths)."""
+        settings = self.panel_settings(panel)
+        return {key: self._table_input_paths(spec, settings) for key, spec in panel_named(panel).inputs.items()}
+
+    def panel_inputs(self, wildcards):
+        return self.panel_input_paths(wildcards.panel)
+
+    def panel_report_caption(self, wildcards):
+        return report_caption(wildcards.panel, self.panel_settings(wildcards.panel), self.config["figures"]["method"])
+
+    def null_observable_paths(self, source, name, models=None):
+        """Observable tables of the figures' pairing rule on every null draw of ``source``'s figure conditions."""
+        method = self.config["figures"]["method"]
+        figure = set(self.figure_conditions(source))
+        return [
+            self.observable_path(d, c, name)
+            for d, c in self.null_dataset_conditions()
+            if source_dataset(d) == source
+            and (models is None or split_null_dataset(d)[1] in models)
+            and c.rsplit("_n", 1)[0] in figure
+            and method in self.methods_for(d, c)
+        ]
+
+    def glass_figure_conditions(self):
+        """Replica 0 of every glass temperature: the runs Fig. 3 and its claims are drawn from."""
+        return [replica_condition(t, 0) for t in self.config["glass"]["temperatures"]]
+
+    def figure_targets(self):
+        panels = list(PANELS) + ["supp_pairing_rules"]
+        return [f"figures/{p}.{ext}" for p in panels for ext in ("pdf", "png")]
+
+    # Report (workflow/rules/report.smk): category and label of a panel's figure.
+
+    def report_figure_category(self, wildcards):
+        """Report category of a paper panel: the paper's figure, e.g. fig2c -> 'Fig. 2'."""
+        return panel_named(wildcards.panel).figure
+
+    def report_figure_labels(self, wildcards):
+        """Label shown in the report's result table, e.g. fig2c -> {'panel': 'Fig. 2c'}."""
+        return {"panel": panel_named(wildcards.panel).label}
+
+    # Seeds: each job's seed derives from the master seed and its wildcards (rgcoarse.config.seeds),
+    # with a dataset's seed name (a renamed kind keeps its old name there, so no number changes).
+
+    def gaussian_seed(self):
+        return derive_seed(self.config["seed"], "gaussian")
+
+    def planted_seed(self, wildcards):
+        return derive_seed(self.config["seed"], "planted", wildcards.structure)
+
+    def null_seed(self, wildcards):
+        w = wildcards
+        return derive_seed(self.config["seed"], "null", seed_name(w.source), w.model, w.condition, w.draw)
+
+    def coarse_seed(self, wildcards):
+        w = wildcards
+        return derive_seed(self.config["seed"], "coarse", seed_name(w.dataset), w.condition, w.method)
+
+    def bootstrap_seed(self, wildcards):
+        w = wildcards
+        return derive_seed(self.config["seed"], "bootstrap", seed_name(w.dataset), w.condition, w.method)
+
+    # Small lookups the rules need.
+
+    def planted_settings(self):
+        """The planted generator's settings (every planted key but the list of structures)."""
+        return {key: value for key, value in self.config["planted"].items() if key != "structures"}
+
+    def user_file_path(self, wildcards):
+        return self.config["user_datasets"][wildcards.dataset]["path"]
+
+    def user_dataset_options(self, wildcards):
+        return user_file_options(self.config["user_datasets"][wildcards.dataset])
+
+    def user_dataset_pattern(self):
+        """Wildcard constraint of a user dataset's name (matches nothing when there are none)."""
+        return "|".join(self.config.get("user_datasets", {})) or "(?!)"
+
+    def glass_phop_window(self, wildcards):
+        return self.glass_config(wildcards.condition)["phop_window"]
