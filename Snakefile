@@ -1,27 +1,32 @@
 # RG-motivated coarse-graining of data: from raw simulation to every paper figure.
 # Run:  snakemake --cores all        (see README.md)
 
-from snakemake.utils import min_version, update_config, validate
+from snakemake.utils import min_version, validate
 
-from rgcoarse.config.validation import yaml_typed
+from rgcoarse.config.layers import layered_config
 
 min_version("8.20")
 
 
+# config.yaml states every default once; a user's files (--configfile) and --config values list
+# only what they change, laid over it by one rule (rgcoarse.config.layers): maps merge key by key,
+# lists replace, and per-temperature overrides, study variants and user_datasets replace whole.
 configfile: "config.yaml"
 
 
-# Nested `--config` values arrive as text ('300'): read them as config.yaml would be read.
-update_config(config, {key: yaml_typed(value) for key, value in workflow.config_settings.config.items()})
+DEFAULTS_FILE = workflow.configfiles[-1]  # the configfile directive's, after any --configfile
+_layered = layered_config(DEFAULTS_FILE, workflow.config_settings.configfiles, workflow.config_settings.config)
+config.clear()
+config.update(_layered)
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+validate(config, "workflow/schemas/config.schema.yaml", set_default=False)
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/glass.smk"
-include: "workflow/rules/glass_sensitivity.smk"
+include: "workflow/rules/glass_study.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
@@ -37,7 +42,7 @@ localrules:
     claims,
     glass_validation,
     glass_validation_figure,
-    glass_sensitivity,
+    glass_study,
     glass_study_summary,
     glass_study_figures,
 

@@ -14,6 +14,8 @@ import pytest
 import yaml
 from filelock import FileLock
 
+from rgcoarse.config.layers import layered_config
+
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
@@ -108,12 +110,19 @@ TINY_CONFIG = REPO / "tests" / "fixtures" / "tiny_config.yaml"
 def copy_workflow(destination: Path, config: Path = TINY_CONFIG) -> Path:
     """Snakefile, workflow/, profiles/, envs/ and ``config`` (as config.yaml) copied to ``destination``.
 
+    ``config`` other than the repo's config.yaml is an overlay (tests/fixtures/tiny_config.yaml):
+    the copy's config.yaml is then the defaults with it laid over them (rgcoarse.config.layers).
+
     File times are kept (copy2): Snakemake re-runs a script rule whose script is newer than its
     outputs, so a copy made with fresh times would look out of date.
     """
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "Snakefile", destination / "Snakefile")
-    shutil.copy2(config, destination / "config.yaml")
+    if Path(config).resolve() == (REPO / "config.yaml").resolve():
+        shutil.copy2(config, destination / "config.yaml")
+    else:  # an overlay: the copy's config.yaml is the defaults with the overlay laid over them
+        merged = layered_config(REPO / "config.yaml", [config])
+        (destination / "config.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
     for name in ("workflow", "profiles", "envs"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, destination / name, ignore=shutil.ignore_patterns("__pycache__"))

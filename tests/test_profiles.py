@@ -40,7 +40,7 @@ def full_workflow(tmp_path_factory):
 
 # The default run's jobs plus those of the glass sensitivity study (its own target), so every
 # rule's resources are checked.
-STUDY_TARGET = "glass_sensitivity"
+STUDY_TARGET = "glass_study"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ The baseline is the ideal wall time of the same jobs on the cluster's CPUs: thei
 core-seconds (each job's benchmark file, times its threads) over the CPUs. The ratio is what
 submission, status checks and each job's own Snakemake start cost on top.
 
-    python tests/benchmarks/bench_study_slurm.py WORKDIR [--target glass_sensitivity] [-- SNAKEMAKE ARGS]
+    python tests/benchmarks/bench_study_slurm.py WORKDIR [--target glass_study] [-- SNAKEMAKE ARGS]
 
 WORKDIR is a clone of the repository with nothing run yet (its results/ and benchmarks/ empty),
 so that every job of the target runs through the cluster. Writes WORKDIR/slurm_run.log.
@@ -89,7 +89,7 @@ def compute_critical_path(timed: dict) -> list:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("workdir", type=Path)
-    parser.add_argument("--target", default="glass_sensitivity")
+    parser.add_argument("--target", default="glass_study")
     parser.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: more Snakemake arguments")
     args = parser.parse_args()
     extra = [a for a in args.snakemake_args if a != "--"]

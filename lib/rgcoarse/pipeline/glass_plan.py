@@ -268,7 +268,7 @@ class GlassPlan:
     def _glass_key(self, condition, key):
         """How an error names a glass key of ``condition``'s settings (study variants name their own)."""
         variant = self.glass_variant(condition)
-        where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_sensitivity.variants.{variant} (over glass)"
+        where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_study.variants.{variant} (over glass)"
         return f"config key {where}: {key}"
 
     def glass_engine(self, condition):

@@ -37,7 +37,7 @@ class GlassStudyPlan:
         try:
             settings = self.glass_study["variants"][variant]
         except KeyError:
-            raise ConfigError(f"config key glass_sensitivity.variants: no variant {variant!r}") from None
+            raise ConfigError(f"config key glass_study.variants: no variant {variant!r}") from None
         merged = dict(self.glass)
         merged.update({key: value for key, value in settings.items() if key not in GLASS_VARIANT_OWN_KEYS})
         overrides = {str(key): dict(value) for key, value in self.glass["overrides"].items()}

@@ -42,7 +42,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         self.configfiles = list(configfiles)
         self.schema_path = Path(schema_path)
         self.glass = config["glass"]
-        self.glass_study = config["glass_sensitivity"]
+        self.glass_study = config["glass_study"]
         self._glass_configs = {}
         if check:
             self.check()

@@ -242,7 +242,7 @@ class PlanChecks:
             raise ConfigError(f"config key glass.lammps_command: {exc}") from None
         study = self.glass_study_conditions()
         for variant in self.glass_study["variants"]:
-            where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_sensitivity.variants.{variant}"
+            where = "glass" if variant == GLASS_BASE_VARIANT else f"glass_study.variants.{variant}"
             condition = self.glass_condition(variant, self.glass_variant_temperatures(variant)[0], 0)
             self._check_glass_temperatures(self.glass_config(condition), where)
             try:

@@ -27,14 +27,14 @@ TINY_STUDY = {
 def study_workflow(tmp_path, study=TINY_STUDY):
     directory = copy_workflow(tmp_path / "workflow")
     config = yaml.safe_load((directory / "config.yaml").read_text())
-    config["glass_sensitivity"] = study
+    config["glass_study"] = study
     (directory / "config.yaml").write_text(yaml.safe_dump(config))
     return directory
 
 
 def test_study_runs_shares_and_writes_every_table(tmp_path):
     directory = study_workflow(tmp_path)
-    run_snakemake(directory, "--cores", "2", "glass_sensitivity", check=True)
+    run_snakemake(directory, "--cores", "2", "glass_study", check=True)
     glass = directory / "results" / "glass"
     # nve shares the base preparation (only its production is its own); the quench and N = 300
     # variants prepare their own runs; base replica 1 is a run of the glass arm itself.
@@ -76,4 +76,4 @@ def test_study_runs_shares_and_writes_every_table(tmp_path):
 def test_bad_study_variant_is_refused_before_any_job(tmp_path):
     study = {"variants": {"cold": {"temperatures": [0.3], "overrides": {"0.3": {"protocol": "quench", "start_from": 0.25}}}}}
     error = dry_run_error(study_workflow(tmp_path, study))
-    assert error is not None and "glass_sensitivity.variants.cold" in error and "start_from" in error
+    assert error is not None and "glass_study.variants.cold" in error and "start_from" in error

@@ -1,6 +1,6 @@
 # The glass sensitivity study (issue 14): Fig. 3's exponents of p_hop against system size,
 # protocol, history, waiting time, production length, cutoff, fit range, pairing rule and the
-# common mode. Not part of the default run:  snakemake --cores all glass_sensitivity
+# common mode. Not part of the default run:  snakemake --cores all glass_study
 #
 #   results/glass_study/runs/{variant}/{run}.parquet   M2(K) and local exponents, every rule and reading
 #   results/glass_study/runs/{variant}/{run}.json      the run's exponents, rho, thermo correlations, flags
@@ -8,11 +8,11 @@
 #   results/glass_study/size_scaling.csv                          rho against N among runs alike but for N
 #   figures/supp_glass_study_{local_exponent,rho}.{pdf,png,caption.txt}
 #
-# Variants are glass configs (glass_sensitivity.variants); runs are shared with the glass arm
+# Variants are glass configs (glass_study.variants); runs are shared with the glass arm
 # where they are the same (glass_preparation_owner, glass_data_owner in glass_common.smk).
 
 
-rule glass_sensitivity:
+rule glass_study:
     """The whole sensitivity study (every variant x temperature x replica, its tables and figures)."""
     input:
         GLASS_STUDY_TABLES + GLASS_STUDY_FIGURES,
