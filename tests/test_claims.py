@@ -45,7 +45,7 @@ def test_exponent_claim_verdicts_and_missing_fit():
 
 def test_figure1_claim_on_uniform_and_skewed_increments():
     def table(delta):
-        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "delta_cod": delta,
+        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "cod_increment": delta,
                              "cod": np.cumsum(delta)})
 
     uniform, skewed = claims_ising.figure1_claims(table(np.ones(50))), claims_ising.figure1_claims(table(np.geomspace(10, 0.01, 50)))
@@ -67,7 +67,7 @@ def test_nonlinear_depth_counts_leading_nonlinear_levels():
     rows = []
     for level, first in enumerate([10.0, 8.0, 5.0, 3.0, 1.1, 6.0]):  # level 5 is past the break
         delta = np.r_[first, np.ones(9)]
-        rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "delta_cod": delta}))
+        rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "cod_increment": delta}))
     assert claims_glass.nonlinear_depth(pd.concat(rows)) == 4
 
 
@@ -119,8 +119,8 @@ def _ising_tables(temperatures):
                               "m2": k.astype(float) ** (2.0 if t < 2.27 else 1.0)})
         ranks = np.arange(1, 9)
         delta = ranks.astype(float) ** (-1.5 if t < 2.27 else 0.0)
-        cod[t] = pd.concat([pd.DataFrame({"level": level, "rank": ranks, "cod": np.cumsum(delta), "delta_cod": delta,
-                                          "norm_delta_cod": delta / 8}) for level in range(11)], ignore_index=True)
+        cod[t] = pd.concat([pd.DataFrame({"level": level, "rank": ranks, "cod": np.cumsum(delta), "cod_increment": delta,
+                                          "norm_cod_increment": delta / 8}) for level in range(11)], ignore_index=True)
     return m2, cod
 
 
@@ -186,7 +186,7 @@ def test_per_unit_slope_and_curve_shape_disagree_with_the_old_uneven_grid_rule()
     assert cl.steepest_interval(t, v) == (2.5, 3.0)
     assert cl.steepest_slope_interval(t, v) == (2.3, 2.35)
     assert cl.half_crossing(t, v) == pytest.approx(2.4)
-    cod_by_t = {temp: pd.DataFrame({"level": [0, 0], "rank": [1, 2], "norm_delta_cod": [value, 0.0]})
+    cod_by_t = {temp: pd.DataFrame({"level": [0, 0], "rank": [1, 2], "norm_cod_increment": [value, 0.0]})
                 for temp, value in zip(t, v)}
     claims = claims_ising.trend_change_claims(cod_by_t)
     assert [c.reading for c in claims] == ["steepest slope per unit T", "curve shape: half-way crossing"]
@@ -211,8 +211,8 @@ def test_overall_verdict_across_readings():
 
 def _cod_with_first_picks(first_picks, n_ranks=10):
     return pd.concat([pd.DataFrame({"level": level, "rank": np.arange(1, n_ranks + 1),
-                                    "delta_cod": np.r_[first, np.full(n_ranks - 1, 0.01)],
-                                    "norm_delta_cod": np.r_[first, np.full(n_ranks - 1, 0.01)]})
+                                    "cod_increment": np.r_[first, np.full(n_ranks - 1, 0.01)],
+                                    "norm_cod_increment": np.r_[first, np.full(n_ranks - 1, 0.01)]})
                       for level, first in enumerate(first_picks)], ignore_index=True)
 
 
@@ -244,10 +244,10 @@ def test_m2_slope_readings_on_exact_and_bending_power_laws():
 def test_eq29_slope_of_an_exact_power_law_agrees():
     rank, n = np.arange(1, 65), 100
     by_rank = 0.1 * rank**-0.875
-    cod = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": by_rank, "norm_delta_cod": by_rank / n})
+    cod = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": by_rank, "norm_cod_increment": by_rank / n})
     by_remaining = 0.1 * (n - rank) ** -0.875
-    printed = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": by_remaining, "norm_delta_cod": by_remaining / n})
-    flat = pd.DataFrame({"level": 0, "rank": rank, "delta_cod": np.full(64, 0.01), "norm_delta_cod": 0.0001})
+    printed = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": by_remaining, "norm_cod_increment": by_remaining / n})
+    flat = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": np.full(64, 0.01), "norm_cod_increment": 0.0001})
     claims = claims_ising.eq29_claims({2.25: cod, 2.3: printed, 5.0: flat}, (1, 32))
     assert [c.reading for c in claims] == [
         "T = 2.25, a power of rank r (the decay the text describes)", "T = 2.25, a power of N - r (eq. 29 as printed)",
@@ -274,7 +274,7 @@ def test_exponent_readings_carry_the_null_and_the_random_rule():
 
 
 def test_figure1_has_caption_and_text_readings_per_level():
-    rows = [pd.DataFrame({"level": level, "rank": np.arange(1, 33), "delta_cod": np.ones(32),
+    rows = [pd.DataFrame({"level": level, "rank": np.arange(1, 33), "cod_increment": np.ones(32),
                           "cod": np.cumsum(np.ones(32))}) for level in (0, 2)]
     claims = claims_ising.figure1_claims(pd.concat(rows), levels=(0, 2, 4))  # level 4 was not computed: left out
     assert [c.reading for c in claims] == ["caption: MSE linear, level 0", "text: uniform increment, level 0",
@@ -284,7 +284,7 @@ def test_figure1_has_caption_and_text_readings_per_level():
 
 def test_high_t_uniformity_is_judged_against_the_null_too():
     def cod(delta):
-        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "norm_delta_cod": delta})
+        return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "norm_cod_increment": delta})
 
     rng = np.random.default_rng(1)
     null = [cod(1 + 0.2 * rng.standard_normal(64)) for _ in range(3)]  # CV about 0.2

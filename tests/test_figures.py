@@ -40,7 +40,7 @@ def cod_table(temperature, n_levels=11, n_ranks=16):
         decay = 0.0 if temperature > 5 else 1.5
         delta = ranks.astype(float) ** -decay
         rows.append(pd.DataFrame({"level": level, "n_variables": n, "rank": ranks, "variable": ranks - 1,
-                                  "cod": np.cumsum(delta), "delta_cod": delta, "norm_delta_cod": delta / n}))
+                                  "cod": np.cumsum(delta), "cod_increment": delta, "norm_cod_increment": delta / n}))
     return pd.concat(rows, ignore_index=True)
 
 

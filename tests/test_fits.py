@@ -178,7 +178,7 @@ def test_fit_cod_increment():
     assert few.status == "too_few_points"
     assert np.isnan([few.exponent, few.prefactor, few.r_squared]).all()  # no number to misread
     assert (few.fit_min, few.fit_max, few.n_points) == (1.0, 1.0, 1)
-    with pytest.raises(ValueError, match="delta_cod"):
+    with pytest.raises(ValueError, match="cod_increment"):
         fit_cod_increment(rank, delta[:5])
 
 
@@ -272,7 +272,7 @@ def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
     rng = np.random.default_rng(25)
     data = rng.normal(size=(2, 16))
     failed = bootstrap_exponent(data, coarse_grain(data, "random"), "m2", min_clusters=1).as_dict()
-    cod = pd.DataFrame({"level": 0, "rank": np.arange(1, 9), "delta_cod": 2.0 * np.arange(1, 9) ** -0.5})
+    cod = pd.DataFrame({"level": 0, "rank": np.arange(1, 9), "cod_increment": 2.0 * np.arange(1, 9) ** -0.5})
     increment = cod_increment_row(cod, (1, 8))
     assert increment["status"] == "ok" and np.isnan([increment["ci_low"], increment["ci_high"]]).all()
     assert increment["exponent"] == pytest.approx(-0.5)

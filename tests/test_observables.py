@@ -132,7 +132,7 @@ def test_cod_table_stacks_levels():
     data = np.random.default_rng(7).normal(size=(50, 16))
     levels = coarse_grain(data, "projection")
     table = cod_table(levels)
-    assert list(table.columns) == ["level", "n_variables", "rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
+    assert list(table.columns) == ["level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment"]
     assert table.groupby("level")["rank"].max().tolist() == [16, 8, 4]
     assert table.groupby("level")["cod"].max().tolist() == pytest.approx([16, 8, 4])
     assert len(cod_table(levels, max_rank=2)) == 6

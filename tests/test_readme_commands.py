@@ -1,8 +1,9 @@
-"""The README's commands work as written.
+"""The commands of the README and of the docs pages work as written.
 
-Every `snakemake ...` command the README shows (in its bash code blocks and in inline code) is
-read from README.md, not copied here, and dry-run in a copy of the workflow with the default
-config.yaml. The README's install command is run as written, in a fresh venv without the test
+Every `snakemake ...` command that README.md or a page docs/*.md shows (in its bash code blocks and
+in inline code) is read from the page, not copied here, and dry-run in a copy of the workflow with
+the default config.yaml (a command shown on several pages is run once, under the first page that
+shows it). The README's install command is run as written, in a fresh venv without the test
 extra, and then the commands of a finished run (the report) are run with that venv's snakemake.
 """
 
@@ -18,17 +19,20 @@ import pytest
 from conftest import REPO, copy_workflow, planned_jobs, run_snakemake
 
 README = REPO / "README.md"
+# The pages whose commands are tested: the README and every page of docs/ (not docs/*/: those are
+# tables written by the pipeline).
+PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 # The snakemake the README's commands call: the entry point of the venv running the tests.
 SNAKEMAKE_EXE = Path(sys.executable).with_name("snakemake")
 
 
 def readme_command_lines(text: str) -> list:
-    """Command lines as the README shows them: every line of its ```bash blocks, then every
-    inline code span that is a snakemake command (e.g. the SLURM steps)."""
+    """Command lines as a page shows them: every line of its ```bash blocks (indented ones too, as
+    in a list item), then every inline code span that is a snakemake command (e.g. the SLURM steps)."""
     lines = []
-    for block in re.findall(r"^```bash\n(.*?)^```", text, re.S | re.M):
-        lines += [line for line in block.splitlines() if line.strip()]
-    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    for block in re.findall(r"^[ \t]*```bash\n(.*?)^[ \t]*```", text, re.S | re.M):
+        lines += [line.strip() for line in block.splitlines() if line.strip()]
+    prose = re.sub(r"^[ \t]*```.*?^[ \t]*```", "", text, flags=re.S | re.M)
     lines += [span for span in re.findall(r"`([^`\n]+)`", prose) if span.startswith("snakemake ")]
     return lines
 
@@ -45,17 +49,28 @@ def split_commands(line: str) -> list:
     return [command for command in commands + [current] if command]
 
 
-def readme_snakemake_commands() -> list:
-    """Every distinct `snakemake ...` command of the README, in order of appearance."""
+def page_snakemake_commands(page: Path) -> list:
+    """Every distinct `snakemake ...` command of one page, in order of appearance."""
     seen = {}
-    for line in readme_command_lines(README.read_text()):
+    for line in readme_command_lines(page.read_text()):
         for command in split_commands(line):
             if command[0] == "snakemake":
                 seen.setdefault(shlex.join(command), command)
     return list(seen.values())
 
 
-COMMANDS = readme_snakemake_commands()
+def readme_snakemake_commands() -> list:
+    """Every distinct `snakemake ...` command of the README and the docs pages, in order of
+    appearance (README first), each with the first page that shows it: ``(page, command)``."""
+    seen = {}
+    for page in PAGES:
+        for command in page_snakemake_commands(page):
+            seen.setdefault(shlex.join(command), (page, command))
+    return list(seen.values())
+
+
+PAGE_COMMANDS = readme_snakemake_commands()
+COMMANDS = [command for _, command in PAGE_COMMANDS]
 
 
 def skip_reason(command: list) -> str | None:
@@ -73,7 +88,8 @@ def as_dry_run(command: list) -> list:
 
 
 def test_readme_shows_the_commands_this_file_tests():
-    """The README parser finds the commands it should (so a parser bug cannot skip them silently)."""
+    """The parser finds the commands it should across the README and the docs pages (so a parser
+    bug cannot skip them silently), and the README itself shows the main one."""
     shown = {shlex.join(command) for command in COMMANDS}
     for expected in (
         "snakemake --cores all",
@@ -81,7 +97,23 @@ def test_readme_shows_the_commands_this_file_tests():
         "snakemake --report report.html",
         "snakemake --profile profiles/slurm -n --cores 1024",
     ):
-        assert expected in shown, f"{expected!r} not found among the README's commands: {sorted(shown)}"
+        assert expected in shown, f"{expected!r} not found among the commands of README.md and docs/*.md: {sorted(shown)}"
+    in_readme = {shlex.join(command) for command in page_snakemake_commands(README)}
+    assert "snakemake --cores all" in in_readme, f"README.md should show the main command: {sorted(in_readme)}"
+
+
+def test_command_parser_reads_blocks_inline_code_and_list_items():
+    """The parser on a made-up page: bash blocks (also indented in a list), inline snakemake code,
+    comments and && split; other languages' blocks and other inline code are not commands."""
+    page = (
+        "Run `snakemake -n a` or `python x.py`.\n\n"
+        "```bash\nsnakemake --cores 1 b   # one target\n```\n\n"
+        "1. In a list:\n\n   ```bash\n   pip install x && snakemake c\n   ```\n\n"
+        "```yaml\nkey: snakemake d\n```\n"
+    )
+    lines = readme_command_lines(page)
+    commands = [shlex.join(c) for line in lines for c in split_commands(line) if c[0] == "snakemake"]
+    assert commands == ["snakemake --cores 1 b", "snakemake c", "snakemake -n a"], commands
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +130,20 @@ def run_readme_command(directory: Path, command: list, snakemake: Path = SNAKEMA
     return subprocess.run(program + command[1:], capture_output=True, text=True, cwd=directory)
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=shlex.join)
-def test_readme_snakemake_command_dry_runs(default_workflow, command):
+def page_name(page: Path) -> str:
+    return str(page.relative_to(REPO))
+
+
+@pytest.mark.parametrize(("page", "command"), PAGE_COMMANDS, ids=[f"{page_name(p)}: {shlex.join(c)}" for p, c in PAGE_COMMANDS])
+def test_readme_snakemake_command_dry_runs(default_workflow, page, command):
     reason = skip_reason(command)
     if reason:
         pytest.skip(f"`{shlex.join(command)}` {reason}")
     dry = as_dry_run(command)
     proc = run_readme_command(default_workflow, dry)
     output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"README command `{shlex.join(dry)}` failed (exit {proc.returncode}):\n{output[-4000:]}"
-    assert planned_jobs(output), f"`{shlex.join(dry)}` planned no jobs on a fresh copy:\n{output[-2000:]}"
+    assert proc.returncode == 0, f"{page_name(page)} command `{shlex.join(dry)}` failed (exit {proc.returncode}):\n{output[-4000:]}"
+    assert planned_jobs(output), f"{page_name(page)}: `{shlex.join(dry)}` planned no jobs on a fresh copy:\n{output[-2000:]}"
 
 
 # --- Nested --config values (the README's "see what a change would re-run") -------------------
@@ -214,7 +250,7 @@ def test_readme_install_then_report(tiny_run_copy, tmp_path):
             assert report.is_file() and "var results" in report.read_text(), f"`{shlex.join(command)}` wrote no report"
             break
     else:
-        raise AssertionError("the README shows no `snakemake --report` command")
+        raise AssertionError("neither the README nor the docs show a `snakemake --report` command")
 
     proc = run_readme_command(tiny_run_copy, ["snakemake", "-n"], snakemake)
     assert proc.returncode == 0, f"a dry-run failed after the README's install:\n{(proc.stdout + proc.stderr)[-4000:]}"

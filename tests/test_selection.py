@@ -32,12 +32,12 @@ def test_stepwise_cod_matches_brute_force_least_squares(block_size):
     for n in (1, 4, 9, 13):
         values = rng.normal(size=(35, n)) @ rng.normal(size=(n, n))
         table = stepwise_cod(values, block_size=block_size)
-        assert list(table.columns) == ["rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
+        assert list(table.columns) == ["rank", "variable", "cod", "cod_increment", "norm_cod_increment"]
         chosen, cod = brute_force_cod(values, n)
         np.testing.assert_array_equal(table["variable"], chosen)
         np.testing.assert_allclose(table["cod"], cod, atol=1e-9)
-        np.testing.assert_allclose(table["delta_cod"], np.diff(cod, prepend=0.0), atol=1e-9)
-        np.testing.assert_allclose(table["norm_delta_cod"], table["delta_cod"] / n)
+        np.testing.assert_allclose(table["cod_increment"], np.diff(cod, prepend=0.0), atol=1e-9)
+        np.testing.assert_allclose(table["norm_cod_increment"], table["cod_increment"] / n)
         assert table["cod"].iloc[-1] == pytest.approx(n)  # every target explained at full rank
 
 
@@ -46,11 +46,11 @@ def test_stepwise_cod_first_pick_is_the_largest_normalised_increment():
     latent = rng.normal(size=(300, 1))
     values = latent + 0.5 * rng.normal(size=(300, 10))
     table = stepwise_cod(values)
-    assert table["norm_delta_cod"].idxmax() == 0
+    assert table["norm_cod_increment"].idxmax() == 0
     # One strong common mode: the first variable explains r_1j**2 of every target j.
     corr = np.corrcoef(values.T)
     first = table["variable"].iloc[0]
-    assert table["delta_cod"].iloc[0] == pytest.approx(np.sum(corr[first] ** 2))
+    assert table["cod_increment"].iloc[0] == pytest.approx(np.sum(corr[first] ** 2))
     assert first == np.argmax(np.sum(corr**2, axis=0))
 
 
@@ -63,7 +63,7 @@ def test_stepwise_cod_zero_variance_target_contributes_nothing():
     assert table["cod"].iloc[-1] == pytest.approx(5.0)
     # Selected last, with increment exactly 0.
     assert table["variable"].iloc[-1] == 3
-    assert table["delta_cod"].iloc[-1] == 0.0
+    assert table["cod_increment"].iloc[-1] == 0.0
     chosen, cod = brute_force_cod(values, 5)
     np.testing.assert_array_equal(table["variable"].iloc[:5], chosen)
     np.testing.assert_allclose(table["cod"].iloc[:5], cod, atol=1e-9)
@@ -75,7 +75,7 @@ def test_stepwise_cod_fewer_samples_than_features():
     table = stepwise_cod(values)
     assert np.all(np.isfinite(table.to_numpy(dtype=float)))
     np.testing.assert_allclose(table["cod"].iloc[4:], 20.0, atol=1e-8)
-    np.testing.assert_array_equal(table["delta_cod"].iloc[5:], 0.0)
+    np.testing.assert_array_equal(table["cod_increment"].iloc[5:], 0.0)
     # Rank 5 completes the span whichever variable is picked (an exact tie), so compare 4.
     chosen, cod = brute_force_cod(values, 4)
     np.testing.assert_array_equal(table["variable"].iloc[:4], chosen)

@@ -29,7 +29,7 @@ RELATIVE_TOLERANCE = 1e-12
 # Old path prefix (relative to the run directory) -> new prefix, applied in order.
 PATH_RENAMES: dict[str, str] = {}
 # Old column name -> new column name, in every table.
-COLUMN_RENAMES: dict[str, str] = {}
+COLUMN_RENAMES: dict[str, str] = {"delta_cod": "cod_increment", "norm_delta_cod": "norm_cod_increment"}  # issue 23: one name for ΔCOD
 
 
 def _numeric_fingerprint(values: np.ndarray) -> dict:

@@ -261,9 +261,9 @@ def stepwise_cod(
     pandas.DataFrame
         One row per rank ``r = 1..max_rank`` with columns ``rank``, ``variable`` (the
         selected column), ``cod`` (cumulative ``COD(r) = sum_j R^2_j`` over the N
-        targets, between 0 and N), ``delta_cod`` (``COD(r) - COD(r-1)``) and
-        ``norm_delta_cod`` (``delta_cod / N``). The largest normalised COD is
-        ``max_r delta_cod / N``; it is normally the first row (explained variance is
+        targets, between 0 and N), ``cod_increment`` (``COD(r) - COD(r-1)``) and
+        ``norm_cod_increment`` (``cod_increment / N``). The largest normalised COD is
+        ``max_r cod_increment / N``; it is normally the first row (explained variance is
         not submodular, so a later increment can exceed it in rare suppressor cases).
         Zero-variance targets contribute 0 to every ``R^2``.
     """
@@ -294,8 +294,8 @@ def stepwise_cod(
             "rank": np.arange(1, max_rank + 1, dtype=np.int64),
             "variable": chosen,
             "cod": cod,
-            "delta_cod": gains,
-            "norm_delta_cod": gains / n,
+            "cod_increment": gains,
+            "norm_cod_increment": gains / n,
         }
     )
 

@@ -34,7 +34,7 @@ def nonlinear_depth(cod: pd.DataFrame, threshold: float = NONLINEAR_EXCESS) -> i
 def first_pick(cod: pd.DataFrame, level: int) -> float:
     """ΔCOD(1)/N at one level: the share of the variance the best single variable explains."""
     rows = cod[cod["level"] == level]
-    return float(rows.loc[rows["rank"].idxmin(), "norm_delta_cod"]) if len(rows) else float("nan")
+    return float(rows.loc[rows["rank"].idxmin(), "norm_cod_increment"]) if len(rows) else float("nan")
 
 
 def depth_against_null(cod: pd.DataFrame, null_cods: list, factor: float = NULL_EXCESS) -> int:

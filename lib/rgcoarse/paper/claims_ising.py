@@ -54,7 +54,7 @@ def figure1_claims(gaussian_cod: pd.DataFrame, levels=(0,), max_cv: float = 0.25
     text = "COD of a random Gaussian matrix: MSE linear in rank (caption), increments nearly uniform (text)"
     for level in [lev for lev in levels if lev in set(gaussian_cod["level"])]:
         rows = gaussian_cod[gaussian_cod["level"] == level]
-        cv = coefficient_of_variation(rows["delta_cod"])
+        cv = coefficient_of_variation(rows["cod_increment"])
         r2 = linear_r_squared(rows["rank"], rows["cod"]) if len(rows) > 2 else float("nan")
         claims.append(Claim("fig1", "1", text, "linear", r2, None, None,
                             f"R^2 of a straight line through COD(r) against r at level {level} >= {min_r2}",
@@ -132,7 +132,7 @@ def uniform_high_t_claims(cod_by_t: dict, null_cods: dict) -> list[Claim]:
     hot_t = max(cod_by_t)
     text = f"At high T ({hot_t:g}) the COD is uniform over rank, like random data"
     rows = cod_by_t[hot_t].query("level == 0")
-    cv = coefficient_of_variation(rows["norm_delta_cod"])
+    cv = coefficient_of_variation(rows["norm_cod_increment"])
     ranks = f"ranks 1..{int(rows['rank'].max())}"
     claims = [Claim("fig2e_high_t_uniform", "2e", text, "uniform", cv, None, None,
                     f"coefficient of variation of DeltaCOD(r)/N over the computed ranks at level 0 <= {UNIFORM_CV}",
@@ -141,7 +141,7 @@ def uniform_high_t_claims(cod_by_t: dict, null_cods: dict) -> list[Claim]:
         draws = by_t.get(find_temperature(hot_t, by_t), []) if by_t else []
         if not draws:
             continue
-        null_cv = [coefficient_of_variation(d.query("level == 0")["norm_delta_cod"]) for d in draws]
+        null_cv = [coefficient_of_variation(d.query("level == 0")["norm_cod_increment"]) for d in draws]
         claims.append(Claim("fig2e_high_t_uniform", "2e", text, "uniform", cv, None, None,
                             f"coefficient of variation <= {NULL_CV_FACTOR:g} x the largest of the {model} null's draws",
                             verdict(cv <= NULL_CV_FACTOR * max(null_cv)),
@@ -176,7 +176,7 @@ def trend_change_claims(cod_by_t: dict, window=TREND_WINDOW) -> list[Claim]:
 
 def top_normalised_cod_sum(cod: pd.DataFrame, level: int, k: int) -> float:
     """Sum of the ``k`` largest ΔCOD(r)/N at one level (k = 1: the largest normalised COD)."""
-    values = np.sort(cod.loc[cod["level"] == level, "norm_delta_cod"].to_numpy())[::-1]
+    values = np.sort(cod.loc[cod["level"] == level, "norm_cod_increment"].to_numpy())[::-1]
     return float(values[:k].sum())
 
 
@@ -205,14 +205,14 @@ def narrowing_claims(cod_by_t: dict, level_deep: int, top_ranks: int) -> list[Cl
 def cod_decay_slope(cod: pd.DataFrame, rank_range, against: str = "rank") -> tuple[float, float, int]:
     """``(slope, standard error, points)`` of ln ΔCOD at level 0 over ``rank_range``, against ln r
     (``against="rank"``) or against ln(N - r) (``"remaining"``, eq. 29 as printed)."""
-    rows = cod[(cod["level"] == 0) & cod["rank"].between(*rank_range) & (cod["delta_cod"] > 1e-8)]
+    rows = cod[(cod["level"] == 0) & cod["rank"].between(*rank_range) & (cod["cod_increment"] > 1e-8)]
     if len(rows) < 3:
         return float("nan"), float("nan"), len(rows)
     rank = rows["rank"].to_numpy(float)
     if against == "remaining":
-        n_variables = float(np.median(rows["delta_cod"] / rows["norm_delta_cod"]))
+        n_variables = float(np.median(rows["cod_increment"] / rows["norm_cod_increment"]))
         rank = n_variables - rank
-    line = fit_line(np.log(rank), np.log(rows["delta_cod"].to_numpy(float)))
+    line = fit_line(np.log(rank), np.log(rows["cod_increment"].to_numpy(float)))
     return line.slope, line.slope_stderr, len(rows)
 
 
@@ -238,7 +238,7 @@ def eq29_claims(cod_by_t: dict, rank_range, n_nearest: int = 2, tolerance: float
             span = ""
             if against == "remaining":
                 rows = cod_by_t[t].query("level == 0")
-                n_variables = float(np.median(rows["delta_cod"] / rows["norm_delta_cod"]))
+                n_variables = float(np.median(rows["cod_increment"] / rows["norm_cod_increment"]))
                 span = (f"; over these ranks N - r changes by only {100 * rank_range[1] / n_variables:.2g}% "
                         f"(N = {n_variables:.0f}), so this slope is ill-determined")
             claims.append(Claim("eq29_cod_decay", "eq. 29", text, f"{target:g}", slope, low, high, rule,

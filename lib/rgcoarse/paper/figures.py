@@ -5,7 +5,7 @@ returns ``(figure, caption)``; the figure scripts read the tables and save the r
 
 Table columns used here:
 - M2 tables: ``level, cluster_size, m2`` (variance of the raw cluster sum of spins s = ±1);
-- COD tables: ``level, n_variables, rank, cod, delta_cod, norm_delta_cod``;
+- COD tables: ``level, n_variables, rank, cod, cod_increment, norm_cod_increment``;
 - fit rows: ``observable, exponent, ci_low, ci_high, fit_min, fit_max, prefactor, n_points, status``.
 
 A fit row is drawn only when :func:`rgcoarse.stats.fits.fit_problem` finds nothing wrong with it;
@@ -51,7 +51,7 @@ def draw_fig1(cod: pd.DataFrame, levels: list[int]):
             continue
         n = int(rows["n_variables"].iloc[0])
         # Deep levels lie on top of each other near 1: line styles keep each one visible.
-        ax.plot(rows["rank"] / n, rows["delta_cod"], color=f"C{i}", ls=LINE_STYLES[i % len(LINE_STYLES)],
+        ax.plot(rows["rank"] / n, rows["cod_increment"], color=f"C{i}", ls=LINE_STYLES[i % len(LINE_STYLES)],
                 marker="o" if n <= 16 else None, ms=3, label=f"level {level} ($N$={n})")
         shown.append(level)
     ax.set_xlabel(r"rank / $N_\ell$")
@@ -176,7 +176,7 @@ def draw_cod_vs_rank(cod_by_temperature: dict[float, pd.DataFrame], level: int, 
         rows = cod_by_temperature[t].query("level == @level").sort_values("rank")
         ranks = rows["rank"].to_numpy(dtype=float)
         marks = np.unique(np.searchsorted(ranks, np.geomspace(ranks[0], ranks[-1], 7))) if ranks.size else []
-        ax.loglog(ranks, rows["norm_delta_cod"], color=style["color"], ls=style["ls"], marker=style["marker"],
+        ax.loglog(ranks, rows["norm_cod_increment"], color=style["color"], ls=style["ls"], marker=style["marker"],
                   markevery=[int(i) for i in marks if i < ranks.size], ms=4, label=f"{t:g}")
     ax.set_xlabel(r"rank $r$")
     ax.set_ylabel(r"$\Delta\mathrm{COD}(r)/N_\ell$")

@@ -11,7 +11,7 @@ rewrite, so a number cannot go stale when a table is regenerated. A name may end
 to round to other digits than the name's default (``gs.size.local_last.span/1`` gives ``1.6–1.8``).
 
 The tables are the glass sensitivity study's, committed under docs/glass_study/ (the study is not
-part of the default run: ``snakemake --cores all glass_sensitivity`` makes them under
+part of the default run: ``snakemake --cores all glass_study`` makes them under
 results/glass_study/). The names (:func:`glass_study_numbers`):
 
 * ``gs.<variant>.T<T>.<reading>.<rule>.<estimate>.<stat>``: one row of exponents.csv (the spread

@@ -104,7 +104,7 @@ class ExponentEstimate:
 
 @dataclass(frozen=True)
 class RankFit:
-    """Power law of the COD increment against rank, ``delta_cod = prefactor * r**exponent``.
+    """Power law of the COD increment against rank, ``cod_increment = prefactor * r**exponent``.
 
     ``r_squared`` is the coefficient of determination of the straight line in log-log
     (close to 1 where the increment is a power law). ``status`` is ``"ok"`` or
@@ -223,7 +223,7 @@ def select_fit_range(cluster_size, n_clusters, *, k_min: float = 1, k_max: float
     return keep
 
 
-def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None = None, min_increment: float = 1e-8):
+def fit_cod_increment(rank, cod_increment, *, r_min: float = 1, r_max: float | None = None, min_increment: float = 1e-8):
     """Power law of the COD increment against rank, over ``r_min <= r <= r_max``.
 
     Ranks whose increment is at most ``min_increment`` (the flat tail once the targets
@@ -231,8 +231,8 @@ def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None 
 
     Parameters
     ----------
-    rank, delta_cod : array_like, shape (n,)
-        One level's ``rank`` and ``delta_cod`` columns (:func:`rgcoarse.coarse.selection.stepwise_cod`).
+    rank, cod_increment : array_like, shape (n,)
+        One level's ``rank`` and ``cod_increment`` columns (:func:`rgcoarse.coarse.selection.stepwise_cod`).
     r_min, r_max : float
         Inclusive rank window (``r_max=None``: no upper bound).
     min_increment : float
@@ -243,11 +243,11 @@ def fit_cod_increment(rank, delta_cod, *, r_min: float = 1, r_max: float | None 
         ``exponent`` is the log-log slope (negative for a decaying increment).
     """
     rank = np.asarray(rank, dtype=np.float64)
-    delta = np.asarray(delta_cod, dtype=np.float64)
+    delta = np.asarray(cod_increment, dtype=np.float64)
     if rank.ndim != 1 or rank.shape != delta.shape:
-        raise ValueError(f"delta_cod: expected the same 1-D shape as rank, got {delta.shape} and {rank.shape}")
+        raise ValueError(f"cod_increment: expected the same 1-D shape as rank, got {delta.shape} and {rank.shape}")
     if not (np.all(np.isfinite(rank)) and np.all(np.isfinite(delta))):
-        raise ValueError("rank: rank and delta_cod must be finite")
+        raise ValueError("rank: rank and cod_increment must be finite")
     keep = (rank >= r_min) & (rank > 0) & (delta > min_increment)
     if r_max is not None:
         keep &= rank <= r_max
@@ -273,7 +273,7 @@ def cod_increment_row(cod, rank_range) -> dict:
     zero-width one would read as a measured interval).
     """
     level0 = cod[cod["level"] == 0]
-    fit = fit_cod_increment(level0["rank"], level0["delta_cod"], r_min=rank_range[0], r_max=rank_range[1])
+    fit = fit_cod_increment(level0["rank"], level0["cod_increment"], r_min=rank_range[0], r_max=rank_range[1])
     return {
         "observable": "cod_increment",
         "exponent": fit.exponent,

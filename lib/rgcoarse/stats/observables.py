@@ -314,7 +314,7 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``level``, ``n_variables``, ``rank``, ``variable``, ``cod``,
-        ``delta_cod``, ``norm_delta_cod``.
+        ``cod_increment``, ``norm_cod_increment``.
     """
     # Imported here: the fits job imports this module but needs no BLAS selection kernels.
     from rgcoarse.coarse.selection import stepwise_cod
@@ -327,7 +327,7 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
         frame.insert(0, "level", np.int64(level.level))
         frame.insert(1, "n_variables", np.int64(level.n_variables))
         frames.append(frame)
-    columns = ["level", "n_variables", "rank", "variable", "cod", "delta_cod", "norm_delta_cod"]
+    columns = ["level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment"]
     return pd.concat(frames, ignore_index=True)[columns]
 
 

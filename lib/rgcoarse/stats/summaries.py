@@ -35,7 +35,7 @@ def level_m2(m2: pd.DataFrame, level: int) -> float:
 
 def largest_normalised_cod(cod: pd.DataFrame, level: int) -> float:
     """max over ranks of ΔCOD(r)/N_level at one level (the README's definition)."""
-    return float(cod.loc[cod["level"] == level, "norm_delta_cod"].max())
+    return float(cod.loc[cod["level"] == level, "norm_cod_increment"].max())
 
 
 def first_pick_excess(cod: pd.DataFrame, level: int) -> float:
@@ -45,5 +45,5 @@ def first_pick_excess(cod: pd.DataFrame, level: int) -> float:
     behaviour); large when a few collective variables dominate (the paper's "nonlinear" COD).
     """
     rows = cod[cod["level"] == level].sort_values("rank")
-    median = float(rows["delta_cod"].median())
-    return float(rows["delta_cod"].iloc[0] / median) if median > 0 else float("inf")
+    median = float(rows["cod_increment"].median())
+    return float(rows["cod_increment"].iloc[0] / median) if median > 0 else float("inf")
