@@ -1,7 +1,7 @@
 # RG-motivated coarse-graining of data: from raw simulation to every paper figure.
 # Run:  snakemake --cores all        (see README.md)
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 from rgcoarse.config.layers import layered_config
 
@@ -11,6 +11,8 @@ min_version("8.20")
 # config.yaml states every default once; a user's files (--configfile) and --config values list
 # only what they change, laid over it by one rule (rgcoarse.config.layers): maps merge key by key,
 # lists replace, and per-temperature overrides, study variants and user_datasets replace whole.
+# The config is checked once, against workflow/schemas/ and the cross-key rules, when the plan is
+# built (workflow/rules/common.smk).
 configfile: "config.yaml"
 
 
@@ -18,9 +20,6 @@ DEFAULTS_FILE = workflow.configfiles[-1]  # the configfile directive's, after an
 _layered = layered_config(DEFAULTS_FILE, workflow.config_settings.configfiles, workflow.config_settings.config)
 config.clear()
 config.update(_layered)
-
-
-validate(config, "workflow/schemas/config.schema.yaml", set_default=False)
 
 
 include: "workflow/rules/common.smk"
@@ -38,6 +37,7 @@ localrules:
     exponents_table,
     paper_figure,
     supp_pairing_rules,
+    supplementary_figure,
     planted_benchmark,
     claims,
     glass_validation,

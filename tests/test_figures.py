@@ -277,3 +277,25 @@ def test_fig2e_temperatures_near_tc_are_distinguishable():
         assert np.linalg.norm(np.subtract(to_rgb(a.get_color()), to_rgb(b.get_color()))) > 0.15
         assert a.get_linestyle() != b.get_linestyle() and a.get_marker() != b.get_marker()
     plt.close(fig)
+
+
+def test_a_registered_supplementary_figure_renders_through_the_generic_script(tmp_path, fixture_tables):
+    fits = pd.concat([read_table(p)[0] for p in fixture_tables["fit"].values()], ignore_index=True)
+    nulls = fits.assign(dataset="ising-permute", condition=fits["condition"] + "_n0", exponent=fits["exponent"] - 0.03)
+    exponents = tmp_path / "exponents.parquet"
+    write_table(exponents, with_controls(pd.concat([fits, nulls], ignore_index=True)), {})
+    job = script_job("supplementary_figure", input={"exponents": exponents}, wildcards={"figure": "supp_ising_exponents"},
+                     output=figure_outputs(tmp_path, "supp_ising_exponents"), params={"dpi": 80})
+    run_workflow_script("supplementary_figure.py", job)
+    assert_figure(tmp_path, "supp_ising_exponents")
+    caption = (tmp_path / "supp_ising_exponents.caption.txt").read_text()
+    assert f"{len(TEMPERATURES)} temperatures" in caption and "null draws" in caption
+
+
+def test_the_supplementary_registry_refuses_a_figure_without_a_maker():
+    from rgcoarse.paper.supplementary import SupplementaryFigure, register
+
+    with pytest.raises(ValueError, match="give draw and inputs"):
+        register(SupplementaryFigure("supp_nothing", "nothing", in_run=lambda config: True, draw=lambda t: None))
+    with pytest.raises(ValueError, match="already registered"):
+        register(SupplementaryFigure("supp_planted", "again", in_run=lambda config: True, made_by="planted_benchmark"))

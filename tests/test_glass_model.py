@@ -474,9 +474,9 @@ def _glass_workflow(tmp_path, **changes):
         'configfile: "config.yaml"\n'
         f'include: "{REPO}/workflow/rules/common.smk"\n'
         f'include: "{REPO}/workflow/rules/report.smk"\n'
-        f'include: "{REPO}/workflow/rules/glass_common.smk"\n'
         f'include: "{REPO}/workflow/rules/glass.smk"\n'
-        "rule all:\n    input: glass_data_targets(), glass_validation_targets()\n"
+        "rule all:\n    input: plan.glass_data_targets(), plan.glass_validation_targets(),"
+        " expand('figures/supp_glass_validation.{ext}', ext=['pdf', 'png'])\n"
     )
     return tmp_path
 

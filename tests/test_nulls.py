@@ -9,6 +9,9 @@ from rgcoarse.datasets.nulls import (
     null_condition,
     null_dataset_name,
     null_matrix,
+    persistence_null,
+    selection_bias_nulls,
+    time_ordered_nulls,
     split_null_condition,
     split_null_dataset,
 )
@@ -95,3 +98,27 @@ def test_names_round_trip_and_bad_input_is_named():
         null_matrix(np.zeros(5), "permute", 0)
     with pytest.raises(ValueError, match="_n<draw>"):
         split_null_condition("T0.400_r0")
+
+
+def test_phase_null_keeps_each_features_mean_and_periodogram_exactly():
+    rng = np.random.default_rng(11)
+    for m in (64, 65):  # the Nyquist term of an even length is real
+        values = np.cumsum(rng.standard_normal((m, 4)), axis=0)
+        null = null_matrix(values, "phase", seed=3)
+        spectrum = lambda x: np.abs(np.fft.rfft(x - x.mean(axis=0), axis=0))  # noqa: E731
+        np.testing.assert_allclose(null.mean(axis=0), values.mean(axis=0), atol=1e-12)
+        np.testing.assert_allclose(spectrum(null), spectrum(values), atol=1e-10)
+        assert not np.allclose(null, values)
+
+
+def test_phase_null_destroys_the_alignment_of_identical_features():
+    base = np.cumsum(np.random.default_rng(12).standard_normal(4000))
+    values = np.column_stack([base, base])
+    null = null_matrix(values, "phase", seed=4)
+    assert abs(np.corrcoef(np.diff(null, axis=0).T)[0, 1]) < 0.1  # increments of two copies: independent after
+
+
+def test_the_registry_knows_which_nulls_keep_time_order():
+    assert persistence_null() == "shift"
+    assert set(time_ordered_nulls()) == {"shift", "phase"}
+    assert selection_bias_nulls() == ("shift", "permute")

@@ -72,6 +72,26 @@ def test_bad_planted_settings_are_named():
     with pytest.raises(ValueError, match="structure"):
         generate("stripes", 8, 10, 0)
     with pytest.raises(ValueError, match="block_size"):
-        generate("blocks", 10, 10, 0, block_size=4)
+        generate("blocks", 10, 10, 0, block_size=4, noise=0.5)
     with pytest.raises(ValueError, match="even"):
         generate("nonlinear", 9, 10, 0)
+
+
+def test_a_structure_setting_has_no_fallback():
+    """Settings are required, each named when missing (the defaults live in config.yaml only)."""
+    with pytest.raises(ValueError, match=r"needs the setting\(s\) \['noise'\]"):
+        generate("blocks", 8, 10, 0, block_size=4)
+
+
+def test_hierarchy_covariance_matches_the_sample_and_the_correlation_rule_finds_the_pairs():
+    values, truth, covariance = generate("hierarchy", 32, 40000, seed=7, block_size=8, noise=0.5)
+    assert np.allclose(analytic_covariance("hierarchy", truth, block_size=8, noise=0.5), covariance)
+    assert np.allclose(np.cov(values, rowvar=False), covariance, atol=0.06)
+    assert set(np.unique(covariance)) == {0.0, 1.0, 2.0, 2.25}  # other block, block mate, pair mate, itself
+    levels = coarse_grain(values[:2000], "correlation", min_variables=4)
+    assert recovered_fraction(levels[1].pairs, truth, "hierarchy") == 1.0
+
+
+def test_hierarchy_needs_an_even_block_of_pairs():
+    with pytest.raises(ValueError, match="block_size"):
+        generate("hierarchy", 12, 10, 0, block_size=6 // 2, noise=0.5)

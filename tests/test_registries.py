@@ -1,6 +1,7 @@
 """The registries are the one list of pairing rules, dataset kinds and figure panels; everything reads them."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -102,3 +103,114 @@ def test_panel_names_follow_the_figure_pattern():
     assert panel_named("fig2c").figure == "Fig. 2" and panel_named("fig2c").label == "Fig. 2c"
     with pytest.raises(ValueError, match="known panels"):
         panel_named("fig9z")
+
+
+# --- Every registry is the one list: the schema's enums, the wildcards and the targets come from it ---
+
+import ast  # noqa: E402
+
+from rgcoarse.datasets import nulls, planted  # noqa: E402
+from rgcoarse.paper import supplementary  # noqa: E402
+from rgcoarse.pipeline.plan import Plan  # noqa: E402
+from rgcoarse.pipeline.schema import REGISTRIES, config_schema, registry_pattern  # noqa: E402
+
+SCHEMA_PATH = REPO / "workflow" / "schemas" / "config.schema.yaml"
+NAMED = {
+    "pairing rules": lambda: set(pairing_rules.PAIRING_RULES),
+    "null models": lambda: set(nulls.NULL_MODELS),
+    "planted structures": lambda: set(planted.PLANTED_STRUCTURES),
+    "dataset kinds": lambda: set(DATASET_KINDS),
+    "figure panels": lambda: set(PANELS),
+    "supplementary figures": lambda: set(supplementary.SUPPLEMENTARY_FIGURES),
+}
+
+
+def test_the_generated_schema_enums_equal_the_registries():
+    def enums(node):
+        if isinstance(node, dict):
+            return ([node["enum"]] if "enum" in node else []) + [e for v in node.values() for e in enums(v)]
+        return [e for v in node for e in enums(v)] if isinstance(node, list) else []
+
+    found = enums(config_schema(SCHEMA_PATH))
+    assert list(nulls.NULL_MODELS) in found and list(planted.PLANTED_STRUCTURES) in found
+    def keys(node):
+        if isinstance(node, dict):
+            return set(node) | {k for v in node.values() for k in keys(v)}
+        return {k for v in node for k in keys(v)} if isinstance(node, list) else set()
+
+    assert "x-registry" not in keys(config_schema(SCHEMA_PATH))
+    assert set(REGISTRIES) >= {"null_models", "planted_structures"}
+
+
+def test_the_wildcard_constraints_are_the_registries():
+    rules = {p.name: p.read_text() for p in (REPO / "workflow" / "rules").glob("*.smk")}
+    assert "structure=registry_pattern(structure_names())" in rules["data.smk"]
+    assert "model=registry_pattern(null_model_names())" in rules["data.smk"]
+    assert "figure=registry_pattern(drawn_figure_names())" in rules["figures.smk"]
+    for names in (nulls.null_model_names(), planted.structure_names(), supplementary.drawn_figure_names()):
+        pattern = re.compile(f"^(?:{registry_pattern(names)})$")
+        assert all(pattern.match(name) for name in names)
+        assert not pattern.match("x" + names[0]) and not pattern.match(names[0] + "/x")
+    assert not re.match(f"^(?:{registry_pattern(())})$", "")
+
+
+def test_rule_all_makes_every_panel_and_the_supplementary_figures_the_registry_puts_in_the_run():
+    plan = Plan(yaml.safe_load((REPO / "config.yaml").read_text()))
+    figures = {Path(p).stem for p in plan.figure_targets()}
+    expected = set(PANELS) | {n for n, f in supplementary.SUPPLEMENTARY_FIGURES.items() if f.in_run(plan.config)}
+    assert figures == expected
+    assert "supp_glass_study_rho" not in figures  # the study's figures belong to its own target
+
+
+def _python_sources():
+    for path in sorted((REPO / "lib").rglob("*.py")) + sorted((REPO / "workflow" / "scripts").glob("*.py")):
+        yield path, path.read_text()
+
+
+def literal_name_lists(text: str, names: set[str]) -> list[int]:
+    """Lines of ``text`` (Python) holding a literal list, tuple, set or dict keys with two or more of ``names``."""
+    lines = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            elements = node.elts
+        elif isinstance(node, ast.Dict):
+            elements = [key for key in node.keys if key is not None]
+        else:
+            continue
+        strings = {e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        if len(strings & names) >= 2:
+            lines.append(node.lineno)
+    return lines
+
+
+def text_name_lists(text: str, names: set[str]) -> list[int]:
+    """Lines of a rule file or the schema with a ``[a, b]`` list or an ``"a|b"`` pattern of two or more ``names``."""
+    lines = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("required:"):
+            continue  # the config's own section keys, not names of registered things
+        line = re.sub(r'config(\["[^"]*"\])+', "config", line)  # config lookups name keys, not list names
+        groups = re.findall(r"\[([^\]]*)\]", line) + re.findall(r"[\"']([^\"']*\|[^\"']*)[\"']", line)
+        if any(len(set(re.findall(r"[a-z][a-z0-9_]*", group)) & names) >= 2 for group in groups):
+            lines.append(number)
+    return lines
+
+
+def test_the_scan_finds_a_hand_written_list():
+    assert text_name_lists('        structure="blocks|field|nonlinear|noise",', set(planted.PLANTED_STRUCTURES)) == [1]
+    assert text_name_lists("items: {type: string, enum: [permute, shift]}", set(nulls.NULL_MODELS)) == [1]
+    assert literal_name_lists('MODELS = ("shift", "permute")\n', set(nulls.NULL_MODELS)) == [1]
+    assert literal_name_lists('x = {"blocks": 1, "field": 2}\n', set(planted.PLANTED_STRUCTURES)) == [1]
+    assert literal_name_lists('x = ["shift"]\n', set(nulls.NULL_MODELS)) == []
+
+
+@pytest.mark.parametrize("registry", sorted(NAMED))
+def test_no_source_lists_a_registrys_names_by_hand(registry):
+    """Only the registry lists its names: no literal list of two or more of them in the package,
+    the scripts, the rules or the schema (config.yaml chooses among them; that is not a list of the registry)."""
+    names = NAMED[registry]()
+    found = [f"{path.relative_to(REPO)}:{line}" for path, text in _python_sources()
+             for line in literal_name_lists(text, names)]
+    texts = [REPO / "Snakefile", SCHEMA_PATH, *sorted((REPO / "workflow" / "rules").glob("*.smk"))]
+    found += [f"{path.relative_to(REPO)}:{line}" for path in texts for line in text_name_lists(path.read_text(), names)]
+    assert not found, f"{registry} listed by hand at: {found}"

@@ -31,8 +31,8 @@ def arm_targets(workdir: Path, arm: str) -> list[str]:
     if arm == "all":
         return []
     code = (
-        "glass_data_targets() + glass_validation_targets()" if arm == "glass"
-        else "[f'results/data/ising/{c}.parquet' for c in ising_conditions()]"
+        "plan.glass_data_targets() + plan.glass_validation_targets()" if arm == "glass"
+        else "[f'results/data/ising/{c}.parquet' for c in plan.ising_conditions()]"
     )
     (workdir / "Targets.smk").write_text(
         'include: "Snakefile"\n\n'

@@ -6,11 +6,14 @@ from pathlib import Path
 
 from rgcoarse.glass import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
 from rgcoarse.coarse.pairing_rules import wildcard_pattern
-from rgcoarse.datasets.nulls import null_model_names
+from rgcoarse.datasets.nulls import null_model_names, persistence_null
+from rgcoarse.datasets.planted import structure_names
 from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GLASS_PROGRESS_SECONDS, GLASS_RUN
 from rgcoarse.pipeline.glass_study_plan import GLASS_STUDY_FIGURES, GLASS_STUDY_TABLES
 from rgcoarse.pipeline.plan import Plan
+from rgcoarse.paper.supplementary import drawn_figure_names
+from rgcoarse.pipeline.schema import registry_pattern
 
 plan = Plan(
     config,

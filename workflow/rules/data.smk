@@ -79,7 +79,7 @@ rule planted_dataset:
     log:
         "logs/data/planted/{structure}.log",
     wildcard_constraints:
-        structure="blocks|field|nonlinear|noise",
+        structure=registry_pattern(structure_names()),
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1
@@ -104,7 +104,7 @@ rule null_dataset:
         "benchmarks/data/{source}-{model}/{condition}_n{draw}.tsv"
     wildcard_constraints:
         source=r"[a-z][a-z0-9_]*",
-        model="|".join(null_model_names()),
+        model=registry_pattern(null_model_names()),
         condition=r"[^/]+",
         draw=r"[0-9]+",
     conda:

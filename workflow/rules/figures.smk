@@ -74,7 +74,7 @@ rule claims:
         glass_cod=[plan.observable_path("glass", c, "cod") for c in plan.glass_figure_conditions()],
         glass_m2=[plan.observable_path("glass", c, "m2") for c in plan.glass_figure_conditions()],
         glass_null_cod=plan.null_observable_paths("glass", "cod"),
-        glass_null_m2=plan.null_observable_paths("glass", "m2", models=["shift"]),
+        glass_null_m2=plan.null_observable_paths("glass", "m2", models=[persistence_null()]),
     output:
         csv=report(
             "results/claims.csv",
@@ -128,3 +128,32 @@ rule planted_benchmark:
         runtime=5,
     script:
         "../scripts/planted_benchmark.py"
+
+
+rule supplementary_figure:
+    """A supplementary figure of the registry (rgcoarse.paper.supplementary) drawn from the tables it names."""
+    input:
+        unpack(plan.supplementary_inputs),
+    output:
+        pdf="figures/{figure}.pdf",
+        png=report(
+            "figures/{figure}.png",
+            caption="../report/supplementary_figure.rst",
+            category=REPORT_SUPPLEMENTARY,
+            labels=plan.supplementary_labels,
+        ),
+        caption="figures/{figure}.caption.txt",
+    params:
+        dpi=config["figures"]["dpi"],
+    log:
+        "logs/figures/{figure}.log",
+    wildcard_constraints:
+        figure=registry_pattern(drawn_figure_names()),
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/supplementary_figure.py"

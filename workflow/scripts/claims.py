@@ -1,5 +1,6 @@
 """Glue: compare every claim of the paper's Figs. 1-3 with the reproduced tables."""
 
+from rgcoarse.datasets.nulls import persistence_null
 from rgcoarse.io.atomic import write_text
 from rgcoarse.io.tables import (
     read_null_tables_by_temperature,
@@ -25,7 +26,7 @@ def main(job, logger):
         high_t, low_t = p.glass_temperatures
         claims += figure3_claims(exponents, read_tables_by_temperature(i.glass_cod), p.method, high_t, low_t,
                                  m2_by_t=read_tables_by_temperature(i.glass_m2),
-                                 null_m2_by_t=read_null_tables_by_temperature(i.glass_null_m2).get("shift", {}),
+                                 null_m2_by_t=read_null_tables_by_temperature(i.glass_null_m2).get(persistence_null(), {}),
                                  null_cods=read_null_tables_by_temperature(i.glass_null_cod))
     frame = claims_frame(claims)
     write_csv(job.output.csv, frame)

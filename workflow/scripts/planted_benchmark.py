@@ -24,8 +24,7 @@ def main(job, logger):
         frame, metadata = read_table(path)
         structure, method = metadata["condition"], metadata["method"]
         truth = matrices[structure].feature_metadata
-        covariance = analytic_covariance(structure, truth, noise=p.settings["noise"],
-                                         field_exponent=p.settings["field_exponent"])
+        covariance = analytic_covariance(structure, truth, **p.settings)
         fit = exponents[(exponents["condition"] == structure) & (exponents["method"] == method)]
         rows.append(benchmark_row(structure, method, levels_from_frame(frame, matrices[structure].values), truth, covariance,
                                   fit.iloc[0].to_dict() if len(fit) else None, p.fit_rule))

@@ -1,10 +1,10 @@
-"""Config checks that Snakemake's schema validation does not make.
+"""The config checks below the cross-key rules: YAML files, the schema, finite numbers, temperatures.
 
 - YAML keeps the last of two equal keys without a word: :func:`duplicate_keys` finds them.
-- JSON Schema accepts NaN and infinity as numbers (every ``minimum`` comparison with NaN is
-  false, so NaN passes them all) and ``4.0`` as an integer: :func:`strict_schema_errors`
-  validates again with "number" meaning a finite real and "integer" meaning a whole number
-  written without a decimal point.
+- :func:`strict_schema_errors` validates against the JSON schema (types, bounds, enums), the one
+  schema pass: JSON Schema accepts NaN and infinity as numbers (every ``minimum`` comparison
+  with NaN is false, so NaN passes them all) and ``4.0`` as an integer, so "number" here means
+  a finite real and "integer" a whole number written without a decimal point.
 - Temperatures become wildcards with three decimals: :func:`temperature_decimals_errors`
   rejects one that its wildcard would silently change (``2.0004`` -> ``T2.000``).
 
@@ -71,16 +71,17 @@ def _key_path(error) -> str:
 
 
 def strict_schema_errors(config: dict, schema: dict) -> list[str]:
-    """Messages for values that are NaN, infinite, or fractional-looking where an integer is required."""
+    """Every schema error of ``config``, each naming its key; "number" means a finite real and
+    "integer" a whole number written without a decimal point (NaN, inf and ``4.0`` are refused)."""
     messages = []
-    for error in StrictValidator(schema).iter_errors(config):
-        if error.validator != "type":
-            continue  # the schema validation proper has already reported everything else
+    for error in sorted(StrictValidator(schema).iter_errors(config), key=lambda e: list(map(str, e.absolute_path))):
         value = error.instance
-        if isinstance(value, float) and not math.isfinite(value):
-            messages.append(f"config key {_key_path(error)}: {value} is not a finite number")
-        elif isinstance(value, float) and "integer" in str(error.validator_value):
+        if error.validator == "type" and isinstance(value, float) and not math.isfinite(value):
+            continue  # non_finite_values names it (also where the schema allows any type)
+        if error.validator == "type" and isinstance(value, float) and "integer" in str(error.validator_value):
             messages.append(f"config key {_key_path(error)}: {value} must be an integer (write it without a decimal point)")
+        else:
+            messages.append(f"config key {_key_path(error)}: {error.message}")
     return messages
 
 

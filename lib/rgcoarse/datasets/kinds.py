@@ -30,6 +30,9 @@ class DatasetKind:
         Whether its samples are consecutive times of one run (autocorrelated), rather than independent draws.
     builtin : bool
         Whether the pipeline generates it (a dataset of this name), rather than reading user files.
+    temperatures : bool
+        Whether its config section runs a list of ``temperatures`` (one condition each; nulls may
+        select some of them in ``nulls.temperatures``).
     seed_name : str, optional
         The name its jobs' seeds are derived from (default: the dataset name). The glass arm keeps
         its former name ``ka`` here, so that renaming the arm changed no seed and no number.
@@ -40,6 +43,7 @@ class DatasetKind:
     has_lattice: bool = False
     time_series: bool = False
     builtin: bool = True
+    temperatures: bool = False
     seed_name: str | None = None
 
 
@@ -58,6 +62,11 @@ def register(kind: DatasetKind) -> DatasetKind:
 def dataset_kind_names() -> tuple[str, ...]:
     """Names of every registered kind, in registration order."""
     return tuple(DATASET_KINDS)
+
+
+def temperature_kinds() -> tuple[str, ...]:
+    """Kinds whose config section runs a list of temperatures."""
+    return tuple(name for name, kind in DATASET_KINDS.items() if kind.temperatures)
 
 
 def builtin_dataset_names() -> tuple[str, ...]:
@@ -82,9 +91,13 @@ def kind_of_dataset(dataset: str) -> DatasetKind:
     return kind if kind is not None and kind.builtin else DATASET_KINDS["user"]
 
 
-register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True))
+# Frozen: the glass arm's seeds derive from its former name; renaming this changes every trajectory.
+GLASS_SEED_NAMESPACE = "ka"
+
+register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True,
+                     temperatures=True))
 register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)"))
 register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
-                     seed_name="ka"))
+                     temperatures=True, seed_name=GLASS_SEED_NAMESPACE))
 register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)"))
 register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False))

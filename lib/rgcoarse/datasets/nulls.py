@@ -18,12 +18,20 @@ null. Each null keeps what a trivial explanation would need and destroys the res
     correlations; destroys everything beyond them (higher-order and nonlinear dependence, the
     marginals' shapes, and the order in time).
 
+``phase``
+    Each feature's series with its Fourier phases replaced by independent uniform ones (a
+    phase-randomised surrogate, Theiler et al., Physica D 58, 77 (1992)). Keeps every feature's
+    mean and periodogram exactly, so its circular autocorrelation, with no seam; destroys the
+    alignment in time between features and any non-Gaussian shape of the marginals. A second
+    null of a time series, stricter about the autocorrelation than ``shift``.
+
 Null datasets are named ``<source>-<model>`` (e.g. ``glass-shift``) and their conditions
 ``<source condition>_n<draw>``; each draw has its own seed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -49,6 +57,19 @@ def shift_series(values, rng) -> np.ndarray:
     return np.take_along_axis(values, rows, axis=0)
 
 
+def phase_randomised(values, rng) -> np.ndarray:
+    """Each column's Fourier phases replaced by independent uniform ones; mean and periodogram kept (float64)."""
+    values = as_value_matrix(values, "values")
+    m = values.shape[0]
+    mean = values.mean(axis=0)
+    amplitude = np.abs(np.fft.rfft(values - mean, axis=0))
+    phases = rng.uniform(0.0, 2.0 * np.pi, size=amplitude.shape)
+    phases[0] = 0.0  # zero frequency: real (zero, the mean is added back)
+    if m % 2 == 0:
+        phases[-1] = 0.0  # the Nyquist term of an even length is real too
+    return mean + np.fft.irfft(amplitude * np.exp(1j * phases), n=m, axis=0)
+
+
 def covariance_matched_gaussian(values, rng) -> np.ndarray:
     """Gaussian samples with the data's mean and (in expectation) its sample covariance, float64."""
     values = as_value_matrix(values, "values")
@@ -60,26 +81,55 @@ def covariance_matched_gaussian(values, rng) -> np.ndarray:
 
 @dataclass(frozen=True)
 class NullModel:
-    """One null model: its generator, what it keeps, and whether its rows stay a time series."""
+    """One null model: its generator, what it keeps, and whether its rows stay a time series.
+
+    ``selection_bias_preference`` ranks the nulls that serve as the exponents' selection-bias
+    control (:mod:`rgcoarse.stats.controls`; lower first, ``None``: not a control): a time series
+    has its time-ordered null, independent samples their permutation.
+    """
 
     name: str
     generate: Callable
     keeps: str
     time_ordered: bool
+    selection_bias_preference: int | None = None
 
 
-NULL_MODELS = {
-    null.name: null
-    for null in (
-        NullModel("permute", permute_samples, "each feature's marginal; no cross-feature dependence", False),
-        NullModel("shift", shift_series, "each feature's marginal and autocorrelation; no alignment in time", True),
-        NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False),
-    )
-}
+NULL_MODELS: dict[str, NullModel] = {}
+
+
+def register(model: NullModel) -> NullModel:
+    """Add a null model to the registry (the one list the schema, wildcards and checks read)."""
+    if not re.fullmatch(r"[a-z][a-z0-9]*", model.name):
+        raise ValueError(f"null model {model.name!r}: a name is lower-case letters and digits (it is a path part)")
+    if model.name in NULL_MODELS:
+        raise ValueError(f"null model {model.name!r} is already registered")
+    NULL_MODELS[model.name] = model
+    return model
+
+
+register(NullModel("permute", permute_samples, "each feature's marginal; no cross-feature dependence", False,
+                   selection_bias_preference=1))
+register(NullModel("shift", shift_series, "each feature's marginal and autocorrelation; no alignment in time", True,
+                   selection_bias_preference=0))
+register(NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False))
+register(NullModel("phase", phase_randomised, "each feature's mean and periodogram; no alignment in time", True))
 
 
 def null_model_names() -> tuple[str, ...]:
     return tuple(NULL_MODELS)
+
+
+def time_ordered_nulls() -> tuple[str, ...]:
+    """The nulls that keep each feature's time order (the persistence claims' nulls)."""
+    return tuple(name for name, model in NULL_MODELS.items() if model.time_ordered)
+
+
+def selection_bias_nulls() -> tuple[str, ...]:
+    """The exponents' selection-bias controls, in order of preference."""
+    ranked = [(m.selection_bias_preference, name) for name, m in NULL_MODELS.items()
+              if m.selection_bias_preference is not None]
+    return tuple(name for _, name in sorted(ranked))
 
 
 def null_dataset_name(source: str, model: str) -> str:
@@ -118,3 +168,12 @@ def null_matrix(values, model: str, seed: int) -> np.ndarray:
     if values.ndim != 2 or min(values.shape) < 2:
         raise ValueError(f"values: expected a samples x features matrix with >= 2 of each, got shape {values.shape}")
     return NULL_MODELS[model].generate(values, np.random.default_rng(seed))
+
+
+def persistence_null() -> str:
+    """The null that persistence and time-series exponent claims are judged against: the one null
+    that keeps each feature's time order (the first registered, should there be more)."""
+    ordered = time_ordered_nulls()
+    if not ordered:
+        raise ValueError("no registered null model keeps the time order (NullModel.time_ordered)")
+    return ordered[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rgcoarse.config.conditions import find_temperature
+from rgcoarse.datasets.nulls import persistence_null
 from rgcoarse.paper.claims import NOT_EVALUATED, Claim, exponent_readings, verdict
 from rgcoarse.stats.summaries import (
     first_pick_excess,
@@ -64,7 +65,7 @@ def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t:
         m2 = m2_by_t.get(find_temperature(t, m2_by_t)) if m2_by_t else None
         nulls = null_m2_by_t.get(find_temperature(t, null_m2_by_t), []) if null_m2_by_t else []
         return exponent_readings(claim_id, figure, text, paper_value, exponents, "glass", t, method, tolerance,
-                                 m2=m2, null_m2s=nulls, null_model="shift")
+                                 m2=m2, null_m2s=nulls, null_model=persistence_null())
 
     claims = readings("fig3b_exponent", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near 1", 1.0, high_t)
     claims += readings("fig3c_exponent", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about 1.85 (paper: T = 0.4)",

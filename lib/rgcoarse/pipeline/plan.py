@@ -19,6 +19,7 @@ from rgcoarse.datasets.kinds import kind_of_dataset, seed_name, source_dataset
 from rgcoarse.io.user_files import user_file_options
 from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, split_null_dataset
 from rgcoarse.paper.panels import PANELS, panel_named, report_caption
+from rgcoarse.paper.supplementary import SUPPLEMENTARY_FIGURES, supplementary_figure
 from rgcoarse.pipeline.glass_plan import GlassPlan
 from rgcoarse.pipeline.glass_study_plan import GlassStudyPlan
 from rgcoarse.pipeline.plan_checks import PlanChecks
@@ -41,11 +42,17 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         self.config = config
         self.configfiles = list(configfiles)
         self.schema_path = Path(schema_path)
-        self.glass = config["glass"]
-        self.glass_study = config["glass_study"]
         self._glass_configs = {}
         if check:
             self.check()
+
+    @property
+    def glass(self) -> dict:
+        return self.config["glass"]
+
+    @property
+    def glass_study(self) -> dict:
+        return self.config["glass_study"]
 
     def ising_conditions(self):
         return [temperature_condition(t) for t in self.config["ising"]["temperatures"]]
@@ -80,13 +87,13 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return list(self.config.get("planted", {}).get("structures", []))
 
     def planted_targets(self):
-        """The planted benchmark's table and figure, when the self.config plants any structure."""
+        """The planted benchmark's table, when the config plants any structure (its figure: figure_targets)."""
         if not self.planted_structures():
             return []
-        return ["results/planted_benchmark.csv"] + [f"figures/supp_planted.{ext}" for ext in ("pdf", "png")]
+        return ["results/planted_benchmark.csv"]
 
     def _null_temperature_selected(self, dataset, condition):
-        """Whether the self.config's nulls.temperatures selects this condition of a dataset."""
+        """Whether the config's nulls.temperatures selects this condition of a dataset."""
         selection = self.config["nulls"].get("temperatures", {}).get(dataset, "all")
         if selection == "all" or condition == "default":
             return True
@@ -262,8 +269,16 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return [replica_condition(t, 0) for t in self.config["glass"]["temperatures"]]
 
     def figure_targets(self):
-        panels = list(PANELS) + ["supp_pairing_rules"]
-        return [f"figures/{p}.{ext}" for p in panels for ext in ("pdf", "png")]
+        """Every paper panel, and the supplementary figures the run makes (their registry says which)."""
+        figures = list(PANELS) + [name for name, figure in SUPPLEMENTARY_FIGURES.items() if figure.in_run(self.config)]
+        return [f"figures/{name}.{ext}" for name in figures for ext in ("pdf", "png")]
+
+    def supplementary_inputs(self, wildcards):
+        """The tables a supplementary figure of the generic rule reads (its registry entry names them)."""
+        return supplementary_figure(wildcards.figure).inputs(self)
+
+    def supplementary_labels(self, wildcards):
+        return {"figure": supplementary_figure(wildcards.figure).label}
 
     # Report (workflow/rules/report.smk): category and label of a panel's figure.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES, pairing_rule_names
 from rgcoarse.config.conditions import same_temperature, temperature_condition
@@ -20,12 +19,14 @@ from rgcoarse.config.validation import (
     strict_schema_errors,
     temperature_decimals_errors,
 )
-from rgcoarse.datasets.kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset
+from rgcoarse.datasets.planted import settings_problem
+from rgcoarse.datasets.kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset, temperature_kinds
 from rgcoarse.glass import KobAndersenModel
 from rgcoarse.glass.command import command_placeholders
 from rgcoarse.io.datamatrix import DataMatrixError
 from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.paper.panels import PANELS
+from rgcoarse.pipeline.schema import config_schema
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
 
 
@@ -52,8 +53,9 @@ class PlanChecks:
         for path in self.configfiles:
             problems += [f"{path}: {m}" for m in duplicate_keys(Path(path).read_text())]
         problems += non_finite_values(self.config)
-        schema = yaml.safe_load(self.schema_path.read_text())
-        problems += [m for m in strict_schema_errors(self.config, schema) if m not in problems]
+        problems += [m for m in strict_schema_errors(self.config, config_schema(self.schema_path)) if m not in problems]
+        if problems:  # the cross-key rules below read the values the schema vouches for
+            raise ConfigError("\n".join(problems))
         temperature_lists = {
             "ising.temperatures": self.config["ising"]["temperatures"],
             "glass.temperatures": self.config["glass"]["temperatures"],
@@ -145,14 +147,11 @@ class PlanChecks:
                 ) from None
 
     def _check_planted(self):
-        section = self.config.get("planted")
-        if not section or not section["structures"]:
-            return
-        n, block = section["n_features"], section.get("block_size", 4)
-        if "nonlinear" in section["structures"] and n % 2:
-            raise ConfigError(f"config key planted.n_features: {n} must be even (the nonlinear structure is pairs)")
-        if "blocks" in section["structures"] and n % block:
-            raise ConfigError(f"config key planted.block_size: {block} must divide planted.n_features ({n})")
+        section = self.config["planted"]
+        for name in section["structures"]:
+            problem = settings_problem(name, section["n_features"], section)
+            if problem:
+                raise ConfigError(f"config key {problem}")
 
     def _check_comparison_temperatures(self):
         known = set(self.ising_conditions())
@@ -163,7 +162,7 @@ class PlanChecks:
                 )
 
     def _check_null_temperatures(self):
-        arms = {"ising": self.config["ising"]["temperatures"], "glass": self.config["glass"]["temperatures"]}
+        arms = {kind: self.config[kind]["temperatures"] for kind in temperature_kinds()}
         for arm, selection in self.config.get("nulls", {}).get("temperatures", {}).items():
             for t in [] if selection == "all" else selection:
                 if not any(same_temperature(t, known) for known in arms[arm]):

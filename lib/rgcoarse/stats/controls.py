@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from rgcoarse.datasets.kinds import NULL_SEPARATOR
-from rgcoarse.datasets.nulls import DRAW_SEPARATOR, null_dataset_name
+from rgcoarse.datasets.nulls import DRAW_SEPARATOR, null_dataset_name, selection_bias_nulls
 
-SELECTION_BIAS_NULLS = ("shift", "permute")  # in order of preference: a time series has a shift null
+SELECTION_BIAS_NULLS = selection_bias_nulls()  # in order of preference: a time series has its time-ordered null
 CONTROL_COLUMNS = ("null_model", "null_draws", "null_median", "null_min", "null_max", "random_exponent")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from rgcoarse.datasets.planted import STRUCTURES, analytic_m2_table, recovered_fraction
+from rgcoarse.datasets.planted import PLANTED_STRUCTURES, analytic_m2_table, recovered_fraction
 from rgcoarse.paper.plotting import STYLE, method_colour, new_figure
 from rgcoarse.stats.fits import fit_power_law, fit_problem, select_fit_range
 
@@ -41,7 +41,8 @@ def draw_planted_benchmark(table: pd.DataFrame):
     """Left: fraction of level-1 pairs that are planted partners, per structure and rule.
     Right: measured M2 exponent against the generator's (analytic) exponent on the same clusters."""
     fig, (left, right) = new_figure(ncols=2, layout="constrained")
-    structures = [s for s in STRUCTURES if s in set(table["structure"]) and s != "noise"]
+    present = [s for s in PLANTED_STRUCTURES if s in set(table["structure"])]
+    structures = [s for s in present if PLANTED_STRUCTURES[s].partners is not None]  # something to recover
     methods = list(dict.fromkeys(table["method"]))
     width = 0.8 / max(len(methods), 1)
     for j, method in enumerate(methods):
@@ -52,7 +53,7 @@ def draw_planted_benchmark(table: pd.DataFrame):
     left.set_xticks(np.arange(len(structures)), structures)
     left.set_ylim(0, 1.05)
     left.set_ylabel("level-1 pairs that are planted partners")
-    markers = dict(zip(STRUCTURES, ("s", "o", "^", "x")))
+    markers = {name: structure.marker for name, structure in PLANTED_STRUCTURES.items()}
     for row in table.itertuples(index=False):
         if np.isfinite(row.m2_exponent) and np.isfinite(row.analytic_exponent):
             right.errorbar(row.analytic_exponent, row.m2_exponent,
@@ -65,7 +66,7 @@ def draw_planted_benchmark(table: pd.DataFrame):
     right.set_ylabel(r"measured $M_2$ exponent (95% CI)")
     handles = [Line2D([], [], color=method_colour(m), marker="s", ls="", label=m) for m in methods]
     handles += [Line2D([], [], color="0.3", marker=markers[s], ls="", mfc="none", label=f"right: {s}")
-                for s in STRUCTURES if s in set(table["structure"])]
+                for s in present]
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False,
                fontsize=STYLE["legend.fontsize"])
     caption = (

@@ -1,0 +1,115 @@
+"""The registry of supplementary figures: the one list from which `rule all` and the report take them.
+
+Each figure is ``figures/<name>.{pdf,png,caption.txt}``. A figure with a ``draw`` function is made
+by the generic ``supplementary_figure`` rule (``workflow/rules/figures.smk``) from the tables its
+``inputs`` name, so adding one touches its drawing function, one :func:`register` call and its
+tests. A figure drawn together with a table of its own (the planted benchmark, the glass
+validation) names the rule that makes it in ``made_by``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+from rgcoarse.paper.plotting import STYLE, legend, new_figure
+
+__all__ = ["SupplementaryFigure", "SUPPLEMENTARY_FIGURES", "register", "supplementary_figure", "drawn_figure_names"]
+
+GENERIC_RULE = "supplementary_figure"
+
+
+@dataclass(frozen=True)
+class SupplementaryFigure:
+    """One supplementary figure.
+
+    ``inputs(plan)`` gives the tables it reads (name -> path or list of paths; the script hands
+    ``draw`` each as ``(frame, metadata)``); ``draw(tables) -> (figure, caption)``;
+    ``in_run(config)`` says whether the default target (`rule all`) makes it; ``made_by`` is the
+    rule that draws it (the generic rule when ``draw`` is given).
+    """
+
+    name: str
+    label: str
+    in_run: Callable
+    draw: Callable | None = None
+    inputs: Callable | None = None
+    made_by: str = GENERIC_RULE
+
+
+SUPPLEMENTARY_FIGURES: dict[str, SupplementaryFigure] = {}
+
+
+def register(figure: SupplementaryFigure) -> SupplementaryFigure:
+    if not re.fullmatch(r"supp_[a-z0-9_]+", figure.name):
+        raise ValueError(f"supplementary figure {figure.name!r}: a name is supp_ then lower-case letters, digits, _")
+    if figure.name in SUPPLEMENTARY_FIGURES:
+        raise ValueError(f"supplementary figure {figure.name!r} is already registered")
+    if (figure.draw is None) != (figure.made_by != GENERIC_RULE) or (figure.draw is None) != (figure.inputs is None):
+        raise ValueError(f"supplementary figure {figure.name!r}: give draw and inputs, or the rule that makes it")
+    SUPPLEMENTARY_FIGURES[figure.name] = figure
+    return figure
+
+
+def supplementary_figure(name: str) -> SupplementaryFigure:
+    if name not in SUPPLEMENTARY_FIGURES:
+        raise ValueError(f"{name!r} is not a supplementary figure; known: {', '.join(SUPPLEMENTARY_FIGURES)}")
+    return SUPPLEMENTARY_FIGURES[name]
+
+
+def drawn_figure_names() -> tuple[str, ...]:
+    """The figures the generic rule draws (its wildcard constraint)."""
+    return tuple(name for name, figure in SUPPLEMENTARY_FIGURES.items() if figure.made_by == GENERIC_RULE)
+
+
+def draw_ising_exponents(tables):
+    """M2 and P0 exponents of the Ising data against T, each with its 95% interval and its null's range."""
+    exponents = tables["exponents"][0]
+    ising = exponents[(exponents["dataset"] == "ising") & (exponents["status"] == "ok")]
+    fig, axes = new_figure(ncols=2, layout="constrained")
+    for ax, observable, ylabel in zip(axes, ("m2", "p0"), (r"$M_2$ exponent", r"$P_0$ exponent")):
+        rows = ising[ising["observable"] == observable]
+        for method, group in rows.groupby("method", sort=False):
+            group = group.sort_values("temperature")
+            t, value = group["temperature"].to_numpy(float), group["exponent"].to_numpy(float)
+            err = [value - group["ci_low"].to_numpy(float), group["ci_high"].to_numpy(float) - value]
+            ax.errorbar(t, value, yerr=err, marker="o", ms=3, capsize=2, label=method)
+            nulls = group[group["null_draws"] > 0]
+            if len(nulls):
+                ax.vlines(nulls["temperature"], nulls["null_min"], nulls["null_max"], color="0.5", lw=4, alpha=0.5,
+                          label=f"{method}: null range" if observable == "m2" else None)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks([t for t in (1.5, 2, 3, 5, 10) if rows["temperature"].min() <= t <= rows["temperature"].max()]
+                      or sorted(set(rows["temperature"])))
+        ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
+        ax.set_ylabel(ylabel)
+    legend(axes[0], fontsize=STYLE["legend.fontsize"])
+    temperatures = np.unique(ising["temperature"].to_numpy(float))
+    caption = (
+        f"Supplementary: the Ising exponents of M2(K) (left) and P0(K) (right) against temperature, "
+        f"{len(temperatures)} temperatures from T = {temperatures.min():g} to {temperatures.max():g} when fitted, "
+        "each with its 95% bootstrap interval, per pairing rule; grey bars: the range of the exponents of the "
+        "null draws at the temperatures that have them (each spin's samples permuted: no structure)."
+        if len(temperatures) else "Supplementary: no Ising exponent was fitted in this run."
+    )
+    return fig, caption
+
+
+register(SupplementaryFigure("supp_pairing_rules", "pairing rules", in_run=lambda config: True,
+                             made_by="supp_pairing_rules"))
+register(SupplementaryFigure("supp_planted", "planted structure", in_run=lambda config: bool(config["planted"]["structures"]),
+                             made_by="planted_benchmark"))
+register(SupplementaryFigure("supp_glass_validation", "glass validation", in_run=lambda config: True,
+                             made_by="glass_validation_figure"))
+register(SupplementaryFigure("supp_glass_study_local_exponent", "glass study: local exponents",
+                             in_run=lambda config: False, made_by="glass_study_figures"))
+register(SupplementaryFigure("supp_glass_study_rho", "glass study: rho", in_run=lambda config: False,
+                             made_by="glass_study_figures"))
+register(SupplementaryFigure("supp_ising_exponents", "Ising exponents against T", in_run=lambda config: True,
+                             draw=draw_ising_exponents, inputs=lambda plan: {"exponents": "results/exponents.parquet"}))
