@@ -45,7 +45,7 @@ def check_hierarchy(data, levels, omega):
 def test_levels_halve_down_to_min_variables_and_keep_the_hierarchy(method):
     rng = np.random.default_rng(0)
     data = lattice_data(rng)
-    levels = coarse_grain(data, method, lattice_shape=(8, 8), seed=3)
+    levels = coarse_grain(data, method, lattice_shape=(8, 8), seed=3, omega=2**-0.5, min_variables=4)
     assert [lev.n_variables for lev in levels] == [64, 32, 16, 8, 4]
     assert [lev.level for lev in levels] == [0, 1, 2, 3, 4]
     assert levels[0].pairs.shape == (0, 2)
@@ -60,7 +60,7 @@ def test_lattice_level_two_is_block_sum_times_omega_squared(omega):
     rng = np.random.default_rng(1)
     rows, cols = 8, 8
     data = lattice_data(rng, 30, rows, cols)
-    levels = coarse_grain(data, "lattice", lattice_shape=(rows, cols), omega=omega)
+    levels = coarse_grain(data, "lattice", lattice_shape=(rows, cols), omega=omega, min_variables=4)
     grid = data.reshape(-1, rows, cols)
     block_sums = grid[:, 0::2, 0::2] + grid[:, 0::2, 1::2] + grid[:, 1::2, 0::2] + grid[:, 1::2, 1::2]
     np.testing.assert_allclose(levels[2].values, omega**2 * block_sums.reshape(-1, 16), rtol=1e-13, atol=1e-14)
@@ -73,7 +73,7 @@ def test_lattice_level_two_is_block_sum_times_omega_squared(omega):
 
 def test_lattice_alternates_horizontal_and_vertical_pairs():
     data = np.zeros((2, 16))
-    levels = coarse_grain(data, "lattice", lattice_shape=(4, 4), min_variables=1)
+    levels = coarse_grain(data, "lattice", lattice_shape=(4, 4), min_variables=1, omega=2**-0.5)
     np.testing.assert_array_equal(levels[1].pairs[:2], [[0, 1], [2, 3]])  # along rows
     np.testing.assert_array_equal(levels[2].pairs[:2], [[0, 2], [1, 3]])  # along columns of 4 x 2
     assert [lev.n_variables for lev in levels] == [16, 8, 4, 2, 1]
@@ -82,12 +82,12 @@ def test_lattice_alternates_horizontal_and_vertical_pairs():
 def test_lattice_shape_errors():
     data = np.zeros((3, 36))
     with pytest.raises(ValueError, match="lattice_shape"):
-        coarse_grain(data, "lattice")
+        coarse_grain(data, "lattice", omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError, match="lattice_shape"):
-        coarse_grain(data, "lattice", lattice_shape=(6, 5))
+        coarse_grain(data, "lattice", lattice_shape=(6, 5), omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError, match="cannot be halved"):
-        coarse_grain(data, "lattice", lattice_shape=(6, 6), min_variables=4)
-    assert len(coarse_grain(data, "lattice", lattice_shape=(6, 6), min_variables=9)) == 3
+        coarse_grain(data, "lattice", lattice_shape=(6, 6), min_variables=4, omega=2**-0.5)
+    assert len(coarse_grain(data, "lattice", lattice_shape=(6, 6), min_variables=9, omega=2**-0.5)) == 3
 
 
 @pytest.mark.parametrize("method", ["projection", "correlation", "random"])
@@ -116,7 +116,7 @@ def test_degenerate_input_gives_no_nan_anywhere(method):
     data = np.sign(rng.normal(size=(5, 32)))
     data[:, 7] = 1.0  # frozen spin
     data[:, 20] = data[:, 21]  # duplicated feature
-    levels = coarse_grain(data, method, lattice_shape=(4, 8), min_variables=2)
+    levels = coarse_grain(data, method, lattice_shape=(4, 8), min_variables=2, omega=2**-0.5)
     check_hierarchy(data, levels, 2**-0.5)
     m2 = mean_variance_table(data, levels)
     p0 = silence_probability_table(data < 0, levels)
@@ -124,24 +124,24 @@ def test_degenerate_input_gives_no_nan_anywhere(method):
     for table in (m2, p0, cod):
         assert np.all(np.isfinite(table.to_numpy(dtype=float)))
     for observable, source in (("m2", data), ("p0", data < 0)):
-        estimate = bootstrap_exponent(source, levels, observable, min_clusters=4, n_resamples=20)
+        estimate = bootstrap_exponent(source, levels, observable, min_clusters=4, n_resamples=20, k_min=1, confidence=0.95)
         numbers = [v for v in estimate.as_dict().values() if not isinstance(v, str)]
         assert np.all(np.isfinite(numbers))
         assert estimate.status in ("ok", "too_few_points", "no_valid_resamples")
 
 
 def test_single_sample_and_single_feature():
-    levels = coarse_grain(np.arange(6.0).reshape(1, 6), "projection", min_variables=1)
+    levels = coarse_grain(np.arange(6.0).reshape(1, 6), "projection", min_variables=1, omega=2**-0.5)
     assert [lev.n_variables for lev in levels] == [6, 3, 2, 1]
-    assert len(coarse_grain(np.ones((4, 1)), "correlation")) == 1
+    assert len(coarse_grain(np.ones((4, 1)), "correlation", omega=2**-0.5, min_variables=4)) == 1
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_same_seed_same_levels(method):
     rng = np.random.default_rng(4)
     data = lattice_data(rng)
-    a = coarse_grain(data, method, lattice_shape=(8, 8), seed=7)
-    b = coarse_grain(data, method, lattice_shape=(8, 8), seed=7)
+    a = coarse_grain(data, method, lattice_shape=(8, 8), seed=7, omega=2**-0.5, min_variables=4)
+    b = coarse_grain(data, method, lattice_shape=(8, 8), seed=7, omega=2**-0.5, min_variables=4)
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x.values, y.values)
         np.testing.assert_array_equal(x.pairs, y.pairs)
@@ -149,22 +149,22 @@ def test_same_seed_same_levels(method):
 
 def test_random_method_depends_on_seed():
     data = np.random.default_rng(5).normal(size=(10, 32))
-    a = coarse_grain(data, "random", seed=1)
-    b = coarse_grain(data, "random", seed=2)
+    a = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    b = coarse_grain(data, "random", seed=2, omega=2**-0.5, min_variables=4)
     assert not np.array_equal(a[1].pairs, b[1].pairs)
 
 
 def test_projection_orders_are_selectable():
     rng = np.random.default_rng(6)
     data = rng.normal(size=(60, 16)) @ rng.normal(size=(16, 16))
-    index = coarse_grain(data, "projection", order="index")
-    greedy = coarse_grain(data, "projection", order="greedy")
+    index = coarse_grain(data, "projection", order="index", omega=2**-0.5, min_variables=4)
+    greedy = coarse_grain(data, "projection", order="greedy", omega=2**-0.5, min_variables=4)
     assert index[1].pairs[0, 0] == 0  # the paper's order starts from variable 0
     check_hierarchy(data, greedy, 2**-0.5)
 
 
 def test_levels_are_read_only():
-    levels = coarse_grain(np.random.default_rng(0).normal(size=(5, 8)), "random")
+    levels = coarse_grain(np.random.default_rng(0).normal(size=(5, 8)), "random", omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError):
         levels[1].values[0, 0] = 1.0
     with pytest.raises(AttributeError):
@@ -174,19 +174,19 @@ def test_levels_are_read_only():
 def test_coarse_grain_rejects_bad_arguments():
     data = np.zeros((3, 8))
     with pytest.raises(ValueError, match="method"):
-        coarse_grain(data, "kmeans")
+        coarse_grain(data, "kmeans", omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError, match="omega"):
-        coarse_grain(data, "random", omega=0)
+        coarse_grain(data, "random", omega=0, min_variables=4)
     with pytest.raises(ValueError, match="omega"):
-        coarse_grain(data, "random", omega=float("nan"))
+        coarse_grain(data, "random", omega=float("nan"), min_variables=4)
     with pytest.raises(ValueError, match="min_variables"):
-        coarse_grain(data, "random", min_variables=0)
+        coarse_grain(data, "random", min_variables=0, omega=2**-0.5)
     with pytest.raises(ValueError, match="seed"):
-        coarse_grain(data, "random", seed=-1)
+        coarse_grain(data, "random", seed=-1, omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError, match="order"):
-        coarse_grain(data, "projection", order="random")
+        coarse_grain(data, "projection", order="random", omega=2**-0.5, min_variables=4)
     with pytest.raises(ValueError, match="values"):
-        coarse_grain(np.full((3, 8), np.nan), "random")
+        coarse_grain(np.full((3, 8), np.nan), "random", omega=2**-0.5, min_variables=4)
 
 
 def test_next_level_checks_the_pairing():
@@ -215,7 +215,7 @@ def assert_same_levels(levels, restored):
 def test_frame_round_trip_through_parquet(tmp_path, method):
     rng = np.random.default_rng(7)
     data = rng.normal(size=(20, 18 if method == "projection" else 16))
-    levels = coarse_grain(data, method, lattice_shape=(4, 4), min_variables=1)
+    levels = coarse_grain(data, method, lattice_shape=(4, 4), min_variables=1, omega=2**-0.5)
     frame = levels_to_frame(levels)
     assert list(frame.columns) == ["level", "variable", "cluster_size", "scale", "members"]
     assert frame["level"].dtype == np.int16
@@ -250,7 +250,7 @@ def test_levels_from_frame_carries_the_odd_variable_and_checks_the_data():
 
 def test_levels_from_frame_rejects_broken_tables():
     data = np.random.default_rng(8).normal(size=(6, 8))
-    levels = coarse_grain(data, "random", min_variables=2)
+    levels = coarse_grain(data, "random", min_variables=2, omega=2**-0.5)
     frame = levels_to_frame(levels)
     with pytest.raises(ValueError, match="members"):
         levels_from_frame(frame.drop(columns="members"), data)

@@ -203,8 +203,8 @@ def test_failed_fit_draws_the_data_and_says_no_fit(status, value, glass):
 def test_k_min_beyond_the_data_still_draws_the_panel():
     """The crash of the issue, end to end: a real fit with k_min beyond the largest cluster."""
     data = np.sign(np.random.default_rng(0).normal(size=(200, 64)))
-    levels = coarse_grain(data, "random", seed=1)
-    fit = pd.Series(bootstrap_exponent(data, levels, "m2", k_min=1000).as_dict())
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    fit = pd.Series(bootstrap_exponent(data, levels, "m2", k_min=1000, min_clusters=16, confidence=0.95).as_dict())
     assert fit["status"] == "too_few_points"
     m2 = pd.DataFrame({"level": range(len(levels)), "cluster_size": [int(l.cluster_sizes[0]) for l in levels],
                        "n_clusters": [l.n_variables for l in levels],

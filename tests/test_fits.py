@@ -57,22 +57,22 @@ def test_fit_power_law_rejects_bad_input():
 def test_select_fit_range():
     k = np.array([1, 2, 4, 8, 16, 32, 5])
     n = np.array([64, 32, 16, 8, 4, 2, 1])
-    np.testing.assert_array_equal(select_fit_range(k, n), [True, True, True, False, False, False, False])
+    np.testing.assert_array_equal(select_fit_range(k, n, k_min=1, min_clusters=16), [True, True, True, False, False, False, False])
     np.testing.assert_array_equal(
         select_fit_range(k, n, k_min=2, k_max=16, min_clusters=4), [False, True, True, True, True, False, False]
     )
     with pytest.raises(ValueError, match="min_clusters"):
-        select_fit_range(k, n, min_clusters=0)
+        select_fit_range(k, n, min_clusters=0, k_min=1)
     with pytest.raises(ValueError, match="k_max"):
-        select_fit_range(k, n, k_min=4, k_max=2)
+        select_fit_range(k, n, k_min=4, k_max=2, min_clusters=16)
     with pytest.raises(ValueError, match="n_clusters"):
-        select_fit_range(k, n[:3])
+        select_fit_range(k, n[:3], k_min=1, min_clusters=16)
 
 
 def test_iid_gaussian_m2_exponent_is_one():
     data = np.random.default_rng(0).normal(size=(2000, 256))
-    levels = coarse_grain(data, "random", seed=1)
-    estimate = bootstrap_exponent(data, levels, "m2", n_resamples=200, seed=2)
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(data, levels, "m2", n_resamples=200, seed=2, k_min=1, min_clusters=16, confidence=0.95)
     assert estimate.status == "ok"
     assert estimate.ci_low <= 1.0 <= estimate.ci_high
     assert estimate.ci_high - estimate.ci_low < 0.05
@@ -85,23 +85,23 @@ def test_perfectly_correlated_blocks_give_exponent_two_up_to_block_size():
     block = 8
     sources = rng.normal(size=(500, 32))
     data = np.repeat(sources, block, axis=1)  # 32 blocks of 8 identical features
-    levels = coarse_grain(data, "correlation")
+    levels = coarse_grain(data, "correlation", omega=2**-0.5, min_variables=4)
     for lev in levels[1:4]:  # K = 2, 4, 8: every cluster inside one block
         assert all(np.unique(m // block).size == 1 for m in lev.members)
-    estimate = bootstrap_exponent(data, levels, "m2", k_max=block, n_resamples=50, seed=4)
+    estimate = bootstrap_exponent(data, levels, "m2", k_max=block, n_resamples=50, seed=4, k_min=1, min_clusters=16, confidence=0.95)
     assert estimate.exponent == pytest.approx(2.0, abs=1e-9)
     assert estimate.ci_low == pytest.approx(2.0, abs=1e-9)
     assert estimate.ci_high == pytest.approx(2.0, abs=1e-9)
     # Beyond the block size independent blocks add: the exponent falls back towards 1.
-    beyond = bootstrap_exponent(data, levels, "m2", k_min=block, n_resamples=50, seed=4)
+    beyond = bootstrap_exponent(data, levels, "m2", k_min=block, n_resamples=50, seed=4, min_clusters=16, confidence=0.95)
     assert beyond.ci_high < 1.2
 
 
 def test_independent_bernoulli_silence_exponent_is_one():
     rng = np.random.default_rng(5)
     active = rng.random((4000, 256)) < 0.01
-    levels = coarse_grain(active.astype(float), "random", seed=6)
-    estimate = bootstrap_exponent(~active, levels, "p0", n_resamples=200, seed=7)
+    levels = coarse_grain(active.astype(float), "random", seed=6, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(~active, levels, "p0", n_resamples=200, seed=7, k_min=1, min_clusters=16, confidence=0.95)
     assert estimate.status == "ok"
     assert estimate.ci_low <= 1.0 <= estimate.ci_high
     assert estimate.prefactor == pytest.approx(-np.log(0.99), rel=0.1)
@@ -111,18 +111,18 @@ def test_p0_of_zero_and_one_are_excluded_and_counted():
     rng = np.random.default_rng(8)
     # Column-wise silence probability 0.5: P0 = 2**-K reaches 0 in 300 samples near K = 16.
     silent = rng.random((300, 64)) < 0.5
-    levels = coarse_grain(silent.astype(float), "random", seed=9)
-    estimate = bootstrap_exponent(silent, levels, "p0", min_clusters=1, n_resamples=30, seed=1)
+    levels = coarse_grain(silent.astype(float), "random", seed=9, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(silent, levels, "p0", min_clusters=1, n_resamples=30, seed=1, k_min=1, confidence=0.95)
     assert estimate.n_points < len(levels)
     assert np.isfinite([estimate.exponent, estimate.ci_low, estimate.ci_high]).all()
     always = np.ones((50, 16), dtype=bool)
-    levels = coarse_grain(always.astype(float), "random")
-    flat = bootstrap_exponent(always, levels, "p0")
+    levels = coarse_grain(always.astype(float), "random", omega=2**-0.5, min_variables=4)
+    flat = bootstrap_exponent(always, levels, "p0", k_min=1, min_clusters=16, confidence=0.95)
     assert flat.status == "too_few_samples"  # 50 identical rows are one distinct sample
     assert np.isnan([flat.exponent, flat.ci_low, flat.ci_high, flat.fit_min, flat.fit_max]).all()
     assert flat.n_points == 0  # and P0 = 1 everywhere leaves no point either
-    levels = coarse_grain(silent.astype(float), "random", seed=9)
-    beyond = bootstrap_exponent(silent, levels, "p0", k_min=128)
+    levels = coarse_grain(silent.astype(float), "random", seed=9, omega=2**-0.5, min_variables=4)
+    beyond = bootstrap_exponent(silent, levels, "p0", k_min=128, min_clusters=16, confidence=0.95)
     assert beyond.status == "too_few_points"
     assert np.isnan([beyond.exponent, beyond.ci_low, beyond.ci_high, beyond.fit_min, beyond.fit_max]).all()
 
@@ -131,9 +131,9 @@ def test_bootstrap_matrix_products_equal_explicit_resampling():
     """The multinomial-count trick against resampling rows and recomputing the table."""
     rng = np.random.default_rng(10)
     data = rng.normal(size=(60, 32)) @ rng.normal(size=(32, 32))
-    levels = coarse_grain(data, "projection")
+    levels = coarse_grain(data, "projection", omega=2**-0.5, min_variables=4)
     n_resamples, seed = 25, 11
-    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=4, n_resamples=n_resamples, seed=seed)
+    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=4, n_resamples=n_resamples, seed=seed, k_min=1, confidence=0.95)
     counts = np.random.default_rng(seed).multinomial(60, np.full(60, 1 / 60), size=n_resamples)
     slopes = []
     for c in counts:
@@ -147,19 +147,19 @@ def test_bootstrap_matrix_products_equal_explicit_resampling():
 
 def test_bootstrap_is_deterministic_and_validates():
     data = np.random.default_rng(12).normal(size=(100, 64))
-    levels = coarse_grain(data, "random")
-    a = bootstrap_exponent(data, levels, "m2", n_resamples=20, seed=3)
-    b = bootstrap_exponent(data, levels, "m2", n_resamples=20, seed=3)
+    levels = coarse_grain(data, "random", omega=2**-0.5, min_variables=4)
+    a = bootstrap_exponent(data, levels, "m2", n_resamples=20, seed=3, k_min=1, min_clusters=16, confidence=0.95)
+    b = bootstrap_exponent(data, levels, "m2", n_resamples=20, seed=3, k_min=1, min_clusters=16, confidence=0.95)
     assert a == b
     assert set(a.as_dict()) >= {"exponent", "ci_low", "ci_high", "status", "fit_min", "fit_max", "prefactor"}
     with pytest.raises(ValueError, match="observable"):
-        bootstrap_exponent(data, levels, "m4")
+        bootstrap_exponent(data, levels, "m4", k_min=1, min_clusters=16, confidence=0.95)
     with pytest.raises(ValueError, match="n_resamples"):
-        bootstrap_exponent(data, levels, "m2", n_resamples=0)
+        bootstrap_exponent(data, levels, "m2", n_resamples=0, k_min=1, min_clusters=16, confidence=0.95)
     with pytest.raises(ValueError, match="confidence"):
-        bootstrap_exponent(data, levels, "m2", confidence=1.5)
+        bootstrap_exponent(data, levels, "m2", confidence=1.5, k_min=1, min_clusters=16)
     with pytest.raises(ValueError, match="silent"):
-        bootstrap_exponent(data, levels, "p0")
+        bootstrap_exponent(data, levels, "p0", k_min=1, min_clusters=16, confidence=0.95)
 
 
 def test_fit_cod_increment():
@@ -206,8 +206,8 @@ def test_fit_on_one_or_two_samples_is_too_few_samples(m):
     """One sample has no variance; two samples have one non-degenerate resample (each once),
     which used to give status ok with a zero-width CI."""
     data = np.random.default_rng(20).normal(size=(m, 32))
-    levels = coarse_grain(data, "random", seed=1)
-    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1)
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1, k_min=1, confidence=0.95)
     assert_failed(estimate, "too_few_samples")
     assert estimate.n_resamples == 0
     assert estimate.n_points == (0 if m == 1 else 4)  # the fit range is still reported
@@ -216,21 +216,21 @@ def test_fit_on_one_or_two_samples_is_too_few_samples(m):
 def test_sample_threshold_and_distinct_samples():
     rng = np.random.default_rng(21)
     four, five = rng.normal(size=(4, 32)), rng.normal(size=(5, 32))
-    assert_failed(bootstrap_exponent(four, coarse_grain(four, "random", seed=1), "m2", min_clusters=1),
+    assert_failed(bootstrap_exponent(four, coarse_grain(four, "random", seed=1, omega=2**-0.5, min_variables=4), "m2", min_clusters=1, k_min=1, confidence=0.95),
                   "too_few_samples")
-    ok = bootstrap_exponent(five, coarse_grain(five, "random", seed=1), "m2", min_clusters=1)
+    ok = bootstrap_exponent(five, coarse_grain(five, "random", seed=1, omega=2**-0.5, min_variables=4), "m2", min_clusters=1, k_min=1, confidence=0.95)
     assert ok.status == "ok" and ok.ci_low < ok.ci_high
     # Fifty rows but only two distinct ones: every resample gives the same exponent while the
     # data vary, so the interval would have zero width. Identical rows count once.
     two = np.repeat(rng.normal(size=(2, 32)), 25, axis=0)
-    assert_failed(bootstrap_exponent(two, coarse_grain(two, "random", seed=1), "m2", min_clusters=1),
+    assert_failed(bootstrap_exponent(two, coarse_grain(two, "random", seed=1, omega=2**-0.5, min_variables=4), "m2", min_clusters=1, k_min=1, confidence=0.95),
                   "too_few_samples")
 
 
 def test_identical_resamples_give_a_degenerate_interval():
     data = np.random.default_rng(22).normal(size=(50, 32))
-    levels = coarse_grain(data, "random", seed=1)
-    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1, n_resamples=1)
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(data, levels, "m2", min_clusters=1, n_resamples=1, k_min=1, confidence=0.95)
     assert_failed(estimate, "degenerate_interval")
     assert estimate.n_resamples == 1 and estimate.n_points == 4
 
@@ -238,19 +238,19 @@ def test_identical_resamples_give_a_degenerate_interval():
 def test_exact_exponent_keeps_ok_with_zero_width():
     """A zero-width interval is fine when every (different) resample gives the same exponent."""
     data = np.repeat(np.random.default_rng(23).normal(size=(200, 16)), 4, axis=1)  # blocks of 4
-    levels = coarse_grain(data, "correlation")
-    estimate = bootstrap_exponent(data, levels, "m2", k_max=4, n_resamples=20)
+    levels = coarse_grain(data, "correlation", omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(data, levels, "m2", k_max=4, n_resamples=20, k_min=1, min_clusters=16, confidence=0.95)
     assert estimate.status == "ok"
     assert estimate.ci_low == pytest.approx(2.0) and estimate.ci_high == pytest.approx(2.0)
 
 
 def test_k_min_beyond_the_data_is_too_few_points_with_no_fit_range():
     data = np.random.default_rng(24).normal(size=(100, 64))
-    levels = coarse_grain(data, "random", seed=1)
-    estimate = bootstrap_exponent(data, levels, "m2", k_min=1000)
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    estimate = bootstrap_exponent(data, levels, "m2", k_min=1000, min_clusters=16, confidence=0.95)
     assert_failed(estimate, "too_few_points")
     assert np.isnan([estimate.fit_min, estimate.fit_max]).all() and estimate.n_points == 0
-    one = bootstrap_exponent(data, levels, "m2", k_min=4)  # K = 4 is the last level with 16 clusters
+    one = bootstrap_exponent(data, levels, "m2", k_min=4, min_clusters=16, confidence=0.95)  # K = 4 is the last level with 16 clusters
     assert_failed(one, "too_few_points")
     assert (one.fit_min, one.fit_max, one.n_points) == (4.0, 4.0, 1)
 
@@ -271,7 +271,7 @@ def test_failed_fit_rows_are_empty_in_the_csv_table(tmp_path):
     """Non-ok rows: NaN in Parquet, empty cells in the CSV; the COD increment has no interval."""
     rng = np.random.default_rng(25)
     data = rng.normal(size=(2, 16))
-    failed = bootstrap_exponent(data, coarse_grain(data, "random"), "m2", min_clusters=1).as_dict()
+    failed = bootstrap_exponent(data, coarse_grain(data, "random", omega=2**-0.5, min_variables=4), "m2", min_clusters=1, k_min=1, confidence=0.95).as_dict()
     cod = pd.DataFrame({"level": 0, "rank": np.arange(1, 9), "cod_increment": 2.0 * np.arange(1, 9) ** -0.5})
     increment = cod_increment_row(cod, (1, 8))
     assert increment["status"] == "ok" and np.isnan([increment["ci_low"], increment["ci_high"]]).all()
@@ -298,7 +298,7 @@ def test_bootstrap_points_equal_the_direct_recomputation(observable):
 
     rng = np.random.default_rng(8)
     data = rng.standard_normal((60, 40)) + np.repeat(rng.standard_normal((60, 10)), 4, axis=1)
-    levels = coarse_grain(data, "projection", min_variables=2)
+    levels = coarse_grain(data, "projection", min_variables=2, omega=2**-0.5)
     observed = data if observable == "m2" else binarise(data, 0.0)
     table = mean_variance_table(data, levels) if observable == "m2" else silence_probability_table(observed, levels)
     if observable == "m2":
@@ -352,7 +352,7 @@ def test_block_bootstrap_interval_of_an_ar1_mean_covers_the_truth():
 
     for repeat in range(repeats):
         x = _ar1(4000, 0.8, rng)
-        block_covered += covers(x, series_block_length(x[:, None])[1])
+        block_covered += covers(x, series_block_length(x[:, None], block_factor=8.0)[1])
         iid_covered += repeat < 50 and covers(x, 1)
     assert 0.88 <= block_covered / repeats <= 0.99
     assert iid_covered / 50 < 0.75
@@ -364,7 +364,7 @@ def test_series_block_length_uses_the_measured_tau():
     tau, block = series_block_length(x, block_factor=8)
     assert tau == pytest.approx(4.5, rel=0.15)
     assert block == int(np.ceil(8 * tau))
-    tau_white, block_white = series_block_length(rng.standard_normal((5000, 3)))
+    tau_white, block_white = series_block_length(rng.standard_normal((5000, 3)), block_factor=8.0)
     assert tau_white == pytest.approx(0.5, abs=0.1) and block_white <= 6
     with pytest.raises(ValueError, match="block_factor"):
         series_block_length(x, block_factor=0)
@@ -375,13 +375,13 @@ def test_time_series_intervals_are_wider_with_blocks_and_short_series_fail_clear
     rng = np.random.default_rng(8)
     common = _ar1(2000, 0.95, rng)
     data = common[:, None] + rng.standard_normal((2000, 64))
-    levels = coarse_grain(data, "random", seed=1)
-    _, block = series_block_length(data)
-    iid = bootstrap_exponent(data, levels, "m2", seed=2, n_resamples=200)
-    blocked = bootstrap_exponent(data, levels, "m2", seed=2, n_resamples=200, block_length=block)
+    levels = coarse_grain(data, "random", seed=1, omega=2**-0.5, min_variables=4)
+    _, block = series_block_length(data, block_factor=8.0)
+    iid = bootstrap_exponent(data, levels, "m2", seed=2, n_resamples=200, k_min=1, min_clusters=16, confidence=0.95)
+    blocked = bootstrap_exponent(data, levels, "m2", seed=2, n_resamples=200, block_length=block, k_min=1, min_clusters=16, confidence=0.95)
     assert blocked.status == "ok" and blocked.exponent == iid.exponent
     assert (blocked.ci_high - blocked.ci_low) > 2 * (iid.ci_high - iid.ci_low)
-    short = bootstrap_exponent(data[:40], levels, "m2", seed=2, block_length=10)
+    short = bootstrap_exponent(data[:40], levels, "m2", seed=2, block_length=10, k_min=1, min_clusters=16, confidence=0.95)
     assert_failed(short, "too_few_blocks")
     with pytest.raises(ValueError, match="block_length"):
-        bootstrap_exponent(data, levels, "m2", block_length=0)
+        bootstrap_exponent(data, levels, "m2", block_length=0, k_min=1, min_clusters=16, confidence=0.95)

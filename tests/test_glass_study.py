@@ -52,7 +52,7 @@ def test_mean_pair_correlation_recovers_a_planted_common_mode():
 def test_random_pairing_follows_the_common_mode_formula_and_the_fit_recovers_rho():
     values = planted_common_mode(4000, 512, 0.02, seed=5)
     sigma2, rho = gs.mean_pair_correlation(values)
-    levels = coarse_grain(values, "random", seed=7)
+    levels = coarse_grain(values, "random", seed=7, omega=2**-0.5, min_variables=4)
     rows = gs.level_rows(mean_variance_table(values, levels))
     predicted = gs.common_mode_m2(rows["cluster_size"], sigma2, rho)
     # Random clusters: M2(K) = K sigma^2 (1 + (K - 1) rho) in expectation; the realised clusters

@@ -21,7 +21,7 @@ from rgcoarse.stats.pair_locality import (
 def test_mean_variance_table_equals_a_direct_loop_with_mixed_cluster_sizes():
     rng = np.random.default_rng(0)
     data = rng.normal(size=(40, 11)) @ rng.normal(size=(11, 11))
-    levels = coarse_grain(data, "correlation", min_variables=1)
+    levels = coarse_grain(data, "correlation", min_variables=1, omega=2**-0.5)
     table = mean_variance_table(data, levels)
     for lev in levels:
         sizes = np.array([m.size for m in lev.members])
@@ -49,7 +49,7 @@ def test_mean_variance_ignores_omega_and_sees_anticorrelation():
 def test_silence_probability_table_equals_a_direct_loop():
     rng = np.random.default_rng(2)
     silent = rng.random((200, 9)) < 0.7
-    levels = coarse_grain(silent.astype(float), "random", min_variables=1, seed=4)
+    levels = coarse_grain(silent.astype(float), "random", min_variables=1, seed=4, omega=2**-0.5)
     table = silence_probability_table(silent, levels)
     for lev in levels:
         for k in np.unique([m.size for m in lev.members]):
@@ -62,7 +62,7 @@ def test_silence_probability_table_equals_a_direct_loop():
 def test_binarise_and_silence_input_checks():
     values = np.array([[0.0, 0.5], [1.0, -1.0]])
     np.testing.assert_array_equal(binarise(values, 0.5), [[True, True], [False, True]])
-    levels = coarse_grain(values, "random", min_variables=1)
+    levels = coarse_grain(values, "random", min_variables=1, omega=2**-0.5)
     with pytest.raises(ValueError, match="silent"):
         silence_probability_table(values, levels)  # not boolean
     with pytest.raises(ValueError, match="silent"):
@@ -83,7 +83,7 @@ def test_cluster_sums_counts_booleans():
 def test_cluster_spectrum_equals_per_cluster_eigenvalues():
     rng = np.random.default_rng(3)
     data = rng.normal(size=(80, 16)) @ rng.normal(size=(16, 16))
-    levels = coarse_grain(data, "projection")
+    levels = coarse_grain(data, "projection", omega=2**-0.5, min_variables=4)
     spectrum = cluster_spectrum(data, levels, 2)
     expected = np.mean(
         [np.sort(np.linalg.eigvalsh(np.cov(data[:, m].T, bias=True)))[::-1] for m in levels[2].members], axis=0
@@ -98,7 +98,7 @@ def test_cluster_spectrum_equals_per_cluster_eigenvalues():
 
 def test_cluster_spectrum_uses_the_modal_cluster_size():
     data = np.random.default_rng(4).normal(size=(30, 7))
-    levels = coarse_grain(data, "random", min_variables=1)  # level 1: three of K=2, one of K=1
+    levels = coarse_grain(data, "random", min_variables=1, omega=2**-0.5)  # level 1: three of K=2, one of K=1
     spectrum = cluster_spectrum(data, levels, 1)
     assert spectrum["cluster_size"].iloc[0] == 2
     assert spectrum["n_clusters"].iloc[0] == 3
@@ -118,7 +118,7 @@ def test_nearest_neighbour_fraction_on_hand_made_pairs():
 
 def test_lattice_pairing_is_all_nearest_neighbours_and_random_matches_expectation():
     data = np.random.default_rng(5).normal(size=(4, 64))
-    levels = coarse_grain(data, "lattice", lattice_shape=(8, 8))
+    levels = coarse_grain(data, "lattice", lattice_shape=(8, 8), omega=2**-0.5, min_variables=4)
     assert nearest_neighbour_fraction(levels[1].pairs, (8, 8)) == 1.0
     assert random_nearest_neighbour_fraction((8, 8)) == pytest.approx(4 / 63)
     assert random_nearest_neighbour_fraction((2, 4)) == pytest.approx(3 / 7)  # up = down on 2 rows
@@ -130,7 +130,7 @@ def test_lattice_pairing_is_all_nearest_neighbours_and_random_matches_expectatio
 
 def test_cod_table_stacks_levels():
     data = np.random.default_rng(7).normal(size=(50, 16))
-    levels = coarse_grain(data, "projection")
+    levels = coarse_grain(data, "projection", omega=2**-0.5, min_variables=4)
     table = cod_table(levels)
     assert list(table.columns) == ["level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment"]
     assert table.groupby("level")["rank"].max().tolist() == [16, 8, 4]
@@ -149,8 +149,8 @@ def test_level_by_level_sums_equal_the_direct_sums_from_the_original_data(method
 
     rng = np.random.default_rng(5)
     spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(50, 36))  # odd levels: 36 -> 18 -> 9 -> 5 ...
-    levels = coarse_grain(spins.astype(float), method, min_variables=1, lattice_shape=(6, 6), seed=3) \
-        if method != "lattice" else coarse_grain(spins.astype(float), method, min_variables=9, lattice_shape=(6, 6))
+    levels = coarse_grain(spins.astype(float), method, min_variables=1, lattice_shape=(6, 6), seed=3, omega=2**-0.5) \
+        if method != "lattice" else coarse_grain(spins.astype(float), method, min_variables=9, lattice_shape=(6, 6), omega=2**-0.5)
     for level, sums in zip(levels, level_sums(spins, levels)):  # integer data: exact
         assert sums.dtype == np.int64
         np.testing.assert_array_equal(sums, cluster_sums(spins.astype(float), level.members))

@@ -42,10 +42,10 @@ def test_recovered_fraction_and_analytic_m2_on_constructed_cases():
     assert np.isnan(recovered_fraction([[0, 1]], truth, "noise"))
     # Perfect blocks of 4 (no noise): M2 = K^2 up to K = 4, then K x 4.
     values, truth, covariance = generate("blocks", 64, 500, seed=1, block_size=4, noise=0.0)
-    block_levels = coarse_grain(values + 1e-9 * np.random.default_rng(0).standard_normal(values.shape), "correlation")
+    block_levels = coarse_grain(values + 1e-9 * np.random.default_rng(0).standard_normal(values.shape), "correlation", omega=2**-0.5, min_variables=4)
     table = analytic_m2_table(block_levels, covariance).set_index("cluster_size")["m2"]
     assert table[1] == 1.0 and table[2] == 4.0 and table[4] == 16.0 and table[8] == 32.0
-    assert analytic_exponent(block_levels[:3], covariance, min_clusters=1) == pytest.approx(2.0)
+    assert analytic_exponent(block_levels[:3], covariance, min_clusters=1, k_min=1) == pytest.approx(2.0)
 
 
 def test_rules_on_planted_blocks_and_nonlinear_pairs():
@@ -57,13 +57,13 @@ def test_rules_on_planted_blocks_and_nonlinear_pairs():
     found = {}
     for method in ("projection", "projection_greedy", "correlation", "information", "random"):
         found[method] = (
-            recovered_fraction(coarse_grain(blocks, method, seed=1)[1].pairs, block_truth, "blocks"),
-            recovered_fraction(coarse_grain(nonlinear, method, seed=1)[1].pairs, pair_truth, "nonlinear"),
+            recovered_fraction(coarse_grain(blocks, method, seed=1, omega=2**-0.5, min_variables=4)[1].pairs, block_truth, "blocks"),
+            recovered_fraction(coarse_grain(nonlinear, method, seed=1, omega=2**-0.5, min_variables=4)[1].pairs, pair_truth, "nonlinear"),
         )
     assert all(found[m][0] > 0.95 for m in ("projection_greedy", "correlation", "information"))
     assert found["information"][1] >= 0.8
     assert found["correlation"][1] < 0.2 and found["projection"][1] < 0.2 and found["random"][1] < 0.2
-    levels = coarse_grain(blocks, "projection_greedy", seed=1)
+    levels = coarse_grain(blocks, "projection_greedy", seed=1, omega=2**-0.5, min_variables=4)
     row = benchmark_row("blocks", "projection_greedy", levels, block_truth, cov, None, {"k_min": 1, "min_clusters": 16})
     assert row["recovered"] > 0.95 and np.isnan(row["m2_exponent"]) and 1.2 < row["analytic_exponent"] < 2.0
 
@@ -88,7 +88,7 @@ def test_hierarchy_covariance_matches_the_sample_and_the_correlation_rule_finds_
     assert np.allclose(analytic_covariance("hierarchy", truth, block_size=8, noise=0.5), covariance)
     assert np.allclose(np.cov(values, rowvar=False), covariance, atol=0.06)
     assert set(np.unique(covariance)) == {0.0, 1.0, 2.0, 2.25}  # other block, block mate, pair mate, itself
-    levels = coarse_grain(values[:2000], "correlation", min_variables=4)
+    levels = coarse_grain(values[:2000], "correlation", min_variables=4, omega=2**-0.5)
     assert recovered_fraction(levels[1].pairs, truth, "hierarchy") == 1.0
 
 

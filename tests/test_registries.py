@@ -49,7 +49,7 @@ def neighbours_rule():
 
 
 def test_a_new_rule_registered_in_one_place_runs_through_the_level_loop(neighbours_rule):
-    levels = coarse_grain(np.random.default_rng(0).standard_normal((20, 16)), "neighbours", min_variables=2)
+    levels = coarse_grain(np.random.default_rng(0).standard_normal((20, 16)), "neighbours", min_variables=2, omega=2**-0.5)
     assert [level.n_variables for level in levels] == [16, 8, 4, 2]
     assert list(levels[1].members[0]) == [0, 1]
     assert method_colour("neighbours") == "#000000"

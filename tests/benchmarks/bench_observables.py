@@ -90,7 +90,7 @@ def main():
     args = parser.parse_args()
     rng = np.random.default_rng(1)
     data = rng.choice([-1.0, 1.0], size=(args.samples, args.features))
-    levels = coarse_grain(data, "random", seed=2)  # the pairing does not change the cost of the observables
+    levels = coarse_grain(data, "random", seed=2, omega=2**-0.5, min_variables=4)  # the pairing does not change the cost of the observables
     silent = binarise(data, 0.0)
     print(f"load average {os.getloadavg()[0]:.2f}; m = {args.samples}, N = {args.features}, "
           f"{len(levels)} levels, {args.resamples} resamples")

@@ -59,7 +59,7 @@ def bench_full(n_features: int, n_samples: int, seed: int, order: str) -> None:
     data = correlated_gaussian(n_samples, n_features, seed)
     tracemalloc.start()
     start = time.perf_counter()
-    levels = coarse_grain(data, "projection", order=order)
+    levels = coarse_grain(data, "projection", order=order, omega=2**-0.5, min_variables=4)
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -7,7 +7,6 @@ from rgcoarse.io.datamatrix import read_data_matrix
 from rgcoarse.io.tables import read_table, write_table
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 from rgcoarse.stats.bootstrap import (
-    DEFAULT_BLOCK_FACTOR,
     bootstrap_exponent,
     series_block_length,
 )
@@ -21,7 +20,7 @@ def main(job, logger):
     data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     levels_frame, metadata = read_table(job.input.levels)
     levels = levels_from_frame(levels_frame, data)
-    tau_int, block_length = (series_block_length(data, fits.get("block_factor", DEFAULT_BLOCK_FACTOR))
+    tau_int, block_length = (series_block_length(data, block_factor=fits["block_factor"])
                              if p.time_series else (np.nan, 1))
     resampling = (f"moving-block bootstrap over time, blocks of {block_length} frames (tau_int = {tau_int:.3g})"
                   if p.time_series else "bootstrap over samples")

@@ -110,7 +110,7 @@ def range_exponent(table: pd.DataFrame, k_max, min_clusters: int, column: str = 
     """Power-law exponent of M2(K) over the level rows with ``K <= k_max`` (None: all) and at
     least ``min_clusters`` clusters; ``exponent`` is NaN (with ``status``) below 2 points."""
     rows = level_rows(table)
-    keep = select_fit_range(rows["cluster_size"], rows["n_clusters"], k_max=k_max, min_clusters=min_clusters)
+    keep = select_fit_range(rows["cluster_size"], rows["n_clusters"], k_max=k_max, min_clusters=min_clusters, k_min=1)
     k = rows["cluster_size"].to_numpy(dtype=np.float64)[keep]
     out = {"n_points": int(keep.sum()), "k_low": float(k.min()) if k.size else np.nan,
            "k_high": float(k.max()) if k.size else np.nan}

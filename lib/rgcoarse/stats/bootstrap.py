@@ -47,7 +47,7 @@ from rgcoarse.stats.observables import (
 )
 
 
-def min_bootstrap_samples(confidence: float = 0.95) -> int:
+def min_bootstrap_samples(confidence: float) -> int:
     """Fewest distinct samples for a percentile interval at ``confidence`` (module docstring).
 
     The smallest m >= 3 with C(2m - 1, m) >= 2 / (1 - confidence) distinct resamples: 5 at 0.95.
@@ -70,10 +70,9 @@ def _distinct_rows(data: np.ndarray, enough: int) -> int:
     return len(seen)
 
 
-DEFAULT_BLOCK_FACTOR = 8.0  # block length in units of tau_int (module docstring)
 
 
-def series_block_length(data, block_factor: float = DEFAULT_BLOCK_FACTOR) -> tuple[float, int]:
+def series_block_length(data, *, block_factor: float) -> tuple[float, int]:
     """``(tau_int, L)``: the autocorrelation time of a time-series data matrix and its bootstrap block length.
 
     ``tau_int`` (in samples, Sokal's convention, 0.5 when uncorrelated) is the larger of the
@@ -179,12 +178,12 @@ def bootstrap_exponent(
     levels,
     observable: str,
     *,
-    k_min: float = 1,
+    k_min: float,
     k_max: float | None = None,
-    min_clusters: int = 16,
+    min_clusters: int,
     n_resamples: int = 200,
     seed: int = 0,
-    confidence: float = 0.95,
+    confidence: float,
     block_length: int = 1,
 ) -> ExponentEstimate:
     """Exponent of ``M2(K) ~ K**alpha`` or ``-ln P0(K) ~ a K**beta`` with a bootstrap CI.

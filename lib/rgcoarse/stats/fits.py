@@ -187,7 +187,7 @@ def fit_power_law(x, y) -> PowerLaw:
     return PowerLaw(line.slope, float(np.exp(line.intercept)))
 
 
-def select_fit_range(cluster_size, n_clusters, *, k_min: float = 1, k_max: float | None = None, min_clusters: int = 16):
+def select_fit_range(cluster_size, n_clusters, *, k_min: float, k_max: float | None = None, min_clusters: int):
     """Rows of an observable table that enter a fit (module docstring).
 
     Parameters

@@ -13,7 +13,7 @@ from rgcoarse.stats.fits import fit_power_law, fit_problem, select_fit_range
 COLUMNS = ("structure", "method", "recovered", "m2_exponent", "ci_low", "ci_high", "analytic_exponent")
 
 
-def analytic_exponent(levels, covariance, k_min: float = 1, min_clusters: int = 16) -> float:
+def analytic_exponent(levels, covariance, *, k_min: float, min_clusters: int) -> float:
     """Exponent of the generator's M2(K) over the rule's own clusters, with the fits' range rule."""
     table = analytic_m2_table(levels, covariance)
     keep = select_fit_range(table["cluster_size"], table["n_clusters"], k_min=k_min, min_clusters=min_clusters)
