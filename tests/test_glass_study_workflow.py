@@ -10,6 +10,8 @@ import pandas as pd
 import yaml
 from conftest import copy_workflow, dry_run_error, run_snakemake
 
+from rgcoarse.config.layers import merge
+
 TINY_STUDY = {
     "temperatures": [2.0],
     "replicas": 2,
@@ -27,7 +29,7 @@ TINY_STUDY = {
 def study_workflow(tmp_path, study=TINY_STUDY):
     directory = copy_workflow(tmp_path / "workflow")
     config = yaml.safe_load((directory / "config.yaml").read_text())
-    config["glass_study"] = study
+    config = merge(config, {"glass_study": study})  # the study's overlay on the tiny config (variants replaced whole)
     (directory / "config.yaml").write_text(yaml.safe_dump(config))
     return directory
 
