@@ -294,3 +294,14 @@ def test_high_t_uniformity_is_judged_against_the_null_too():
     assert claims[1].verdict == cl.AGREES and 0.15 < claims[1].null_value < 0.25
     structured = cod(np.geomspace(5, 0.2, 64))
     assert claims_ising.uniform_high_t_claims({9.5: structured}, {"permute": {9.5: null}})[1].verdict == cl.DISAGREES
+
+
+def test_paper_values_are_stated_once_with_their_source():
+    from rgcoarse.config.paper_values import PAPER_VALUES, paper_value
+
+    assert paper_value("eq29_exponent") == -0.875  # (eta - 2) / d, eta = 1/4, d = 2
+    assert all(v.source and v.quote for v in PAPER_VALUES.values())
+    assert cl.EQ29_EXPONENT == paper_value("eq29_exponent")
+    assert claims_ising.TREND_WINDOW == paper_value("ising_cod_trend_window")
+    with pytest.raises(KeyError, match="not a paper value"):
+        paper_value("fig9")

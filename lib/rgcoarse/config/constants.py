@@ -10,3 +10,9 @@ TEMPERATURE_DECIMALS = 3
 
 TEMPERATURE_TOLERANCE = 0.5 * 10.0**-TEMPERATURE_DECIMALS
 """Two temperatures are the same condition when they agree to within half the last written decimal."""
+
+ISING_2D_ETA = 0.25
+"""The 2D Ising model's anomalous dimension eta (exact)."""
+
+ISING_2D_DIMENSION = 2
+"""The 2D Ising model's dimension d."""

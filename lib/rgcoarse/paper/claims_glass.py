@@ -5,12 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from rgcoarse.config.conditions import find_temperature
+from rgcoarse.config.paper_values import paper_value
 from rgcoarse.datasets.nulls import persistence_null
 from rgcoarse.paper.claims import NOT_EVALUATED, Claim, exponent_readings, verdict
 from rgcoarse.stats.summaries import (
     first_pick_excess,
 )
 
+PERSISTENCE_TEMPERATURE = paper_value("glass_persistence_temperature")
+PERSISTENCE_DEPTH = paper_value("glass_persistence_depth")
 NONLINEAR_EXCESS = 2.0  # the previous rule's "nonlinear" COD: the first pick explains >= 2x a median pick
 
 
@@ -51,7 +54,7 @@ def depth_against_null(cod: pd.DataFrame, null_cods: list, factor: float = NULL_
 
 
 def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t: float, low_t: float,
-                   persistence_t: float = 0.47, m2_by_t=None, null_m2_by_t=None, null_cods=None,
+                   persistence_t: float = PERSISTENCE_TEMPERATURE, m2_by_t=None, null_m2_by_t=None, null_cods=None,
                    tolerance: float = 0.1) -> list[Claim]:
     """Figs. 3a-c: the glass claims (replica 0 of each temperature).
 
@@ -67,21 +70,22 @@ def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t:
         return exponent_readings(claim_id, figure, text, paper_value, exponents, "glass", t, method, tolerance,
                                  m2=m2, null_m2s=nulls, null_model=persistence_null())
 
-    claims = readings("fig3b_exponent", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near 1", 1.0, high_t)
-    claims += readings("fig3c_exponent", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about 1.85 (paper: T = 0.4)",
-                       1.85, low_t)
+    high, low = paper_value("glass_high_t_exponent"), paper_value("glass_low_t_exponent")
+    claims = readings("fig3b_exponent", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near {high:g}", high, high_t)
+    claims += readings("fig3c_exponent", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about {low:g} "
+                       f"(paper: T = {paper_value('glass_low_t_temperature'):g})", low, low_t)
     claims += persistence_claims(cod_by_t, null_cods, persistence_t)
     return claims
 
 
-def persistence_claims(cod_by_t: dict, null_cods: dict, persistence_t: float = 0.47) -> list[Claim]:
+def persistence_claims(cod_by_t: dict, null_cods: dict, persistence_t: float = PERSISTENCE_TEMPERATURE) -> list[Claim]:
     """Fig. 3a, one reading per null model: the depth of nonlinear COD against that null."""
-    text = f"Nonlinear COD persists for about 4 levels at T = {persistence_t:g}"
+    text = f"Nonlinear COD persists for about {PERSISTENCE_DEPTH} levels at T = {persistence_t:g}"
     rule = (f"number of consecutive levels from level 0 with DeltaCOD(1)/N >= {NULL_EXCESS:g} x the null draws' "
             "largest is 3, 4 or 5")
     match = find_temperature(persistence_t, cod_by_t)
     if match is None:
-        return [Claim("fig3a_persistence", "3a", text, "4 levels", None, None, None, rule, NOT_EVALUATED,
+        return [Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
                       f"T = {persistence_t:g} not simulated")]
     cod = cod_by_t[match]
     legacy = nonlinear_depth(cod)
@@ -89,19 +93,19 @@ def persistence_claims(cod_by_t: dict, null_cods: dict, persistence_t: float = 0
     for model, by_t in sorted(null_cods.items()):
         draws = by_t.get(find_temperature(persistence_t, by_t), []) if by_t else []
         if not draws:
-            claims.append(Claim("fig3a_persistence", "3a", text, "4 levels", None, None, None, rule, NOT_EVALUATED,
+            claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
                                 f"no {model} null at T = {persistence_t:g}", f"against the {model} null"))
             continue
         depth = depth_against_null(cod, draws)
         null_legacy = max(nonlinear_depth(d) for d in draws)
-        claims.append(Claim("fig3a_persistence", "3a", text, "4 levels", float(depth), None, None, rule,
-                            verdict(3 <= depth <= 5),
+        claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", float(depth), None, None, rule,
+                            verdict(PERSISTENCE_DEPTH - 1 <= depth <= PERSISTENCE_DEPTH + 1),
                             f"reproduced value is the depth; {len(draws)} null draws; null_value is their largest "
                             f"DeltaCOD(1)/N at level 0 (data: {first_pick(cod, 0):.3g}). The previous rule (DeltaCOD(1) >= {NONLINEAR_EXCESS:g} x median, "
                             f"no null) gives depth {legacy} on the data and up to {null_legacy} on this null",
                             f"against the {model} null", max(first_pick(d, 0) for d in draws)))
     if not claims:
-        claims.append(Claim("fig3a_persistence", "3a", text, "4 levels", None, None, None, rule, NOT_EVALUATED,
+        claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
                             f"no null model was run at T = {persistence_t:g} (config nulls.models.glass); the previous "
                             f"rule without a null gives depth {legacy}"))
     return claims

@@ -9,6 +9,7 @@ import pandas as pd
 
 from rgcoarse.config.conditions import find_temperature
 from rgcoarse.config.constants import ISING_CRITICAL_TEMPERATURE
+from rgcoarse.config.paper_values import paper_value
 from rgcoarse.paper.claims import (
     EQ29_EXPONENT,
     EQ29_READINGS,
@@ -76,9 +77,10 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
     """
     claims = []
     t, m2_level0 = _level_curve(m2_by_t, lambda f: level_m2(f, 0) * OCCUPATION_VARIANCE_FACTOR)
-    deviation = float(np.max(np.abs(m2_level0 - 0.25)))
-    claims.append(Claim("fig2a_level0", "2a", "Level-0 mean variance of occupation variables is 0.25 at every T",
-                        "0.25", deviation, None, None, "max over T of |M2 - 0.25| <= 0.01",
+    level0 = paper_value("ising_level0_m2")
+    deviation = float(np.max(np.abs(m2_level0 - level0)))
+    claims.append(Claim("fig2a_level0", "2a", f"Level-0 mean variance of occupation variables is {level0:g} at every T",
+                        f"{level0:g}", deviation, None, None, f"max over T of |M2 - {level0:g}| <= 0.01",
                         verdict(deviation <= 0.01), "reproduced value is the largest deviation from 0.25"))
 
     deep = deepest_level_at_most(next(iter(m2_by_t.values())), level_deep)
@@ -91,10 +93,11 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
                         verdict(bool(np.isfinite(ratio) and ratio >= 10)) if np.isfinite(ratio) else NOT_EVALUATED,
                         "needs temperatures on both sides of Tc"))
 
-    claims += exponent_readings("fig2c_exponent", "2c", "M2 exponent at T = 9.5 is about 1.05", 1.05,
-                                exponents, "ising", 9.5, method, tolerance=0.05)
+    high_t, high_t_exponent = paper_value("ising_high_t_temperature"), paper_value("ising_high_t_exponent")
+    claims += exponent_readings("fig2c_exponent", "2c", f"M2 exponent at T = {high_t:g} is about {high_t_exponent:g}",
+                                high_t_exponent, exponents, "ising", high_t, method, tolerance=0.05)
     claims.append(exponent_claim("fig2d_exponent", "2d", f"M2 exponent below Tc (T = {below_tc_temperature:g}) is close to 2",
-                                 2.0, fit_row(exponents, "ising", below_tc_temperature, method), tolerance=0.1))
+                                 paper_value("ising_low_t_exponent"), fit_row(exponents, "ising", below_tc_temperature, method), tolerance=0.1))
     cold_fits = {float(x): fit_row(exponents, "ising", float(x), method) for x in t[t < ISING_CRITICAL_TEMPERATURE]}
     claim = every_temperature_claim(
         lambda fit, note: lower_bound_claim("fig2d_all_below_tc", "2c-d", "M2 exponent is close to 2 at every T below Tc",
@@ -108,7 +111,7 @@ def figure2_claims(exponents, m2_by_t, cod_by_t, method, below_tc_temperature, l
             continue
         claim = every_temperature_claim(
             lambda fit, note: with_null(exponent_claim("fig2c_high_t", "2c", "M2 exponent is almost 1 at every T >= 5",
-                                                       1.0, fit, tolerance=0.1, note=note), fit),
+                                                       paper_value("ising_high_t_almost_1"), fit, tolerance=0.1, note=note), fit),
             hot_fits, lambda usable: max(usable.items(), key=lambda item: abs(item[1]["exponent"] - 1.0)))
         if claim is not None:
             reading = f"{rule_name} fit (fit range rule)" if rule_name == method else "random fit (no selection)"
@@ -150,7 +153,7 @@ def uniform_high_t_claims(cod_by_t: dict, null_cods: dict) -> list[Claim]:
     return claims
 
 
-TREND_WINDOW = (2.3, 2.4)  # the paper's Fig. 2e: "changes substantially between T = 2.3 and 2.4"
+TREND_WINDOW = paper_value("ising_cod_trend_window")  # Fig. 2e: "changes substantially between T = 2.3 and 2.4"
 
 
 def trend_change_claims(cod_by_t: dict, window=TREND_WINDOW) -> list[Claim]:
