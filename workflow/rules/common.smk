@@ -4,7 +4,6 @@
 
 from pathlib import Path
 
-from rgcoarse.glass import REFERENCE_KEYS as GLASS_REFERENCE_KEYS
 from rgcoarse.coarse.pairing_rules import wildcard_pattern
 from rgcoarse.datasets.nulls import null_model_names, persistence_null
 from rgcoarse.datasets.planted import structure_names

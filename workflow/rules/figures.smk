@@ -37,8 +37,8 @@ rule paper_figure:
 rule supp_pairing_rules:
     """Supplementary: M2 exponent against T for every pairing rule run on the Ising and glass data, and pair locality."""
     input:
-        fits=[plan.fit_path("ising", c, m) for c in plan.ising_conditions() for m in plan.methods_for("ising", c)],
-        pairs=[plan.observable_path("ising", c, "pairs", m) for c in plan.ising_conditions() for m in plan.methods_for("ising", c)],
+        fits=plan.every_rule_paths("ising", "fit"),
+        pairs=plan.every_rule_paths("ising", "pairs"),
         exponents="results/exponents.parquet",
     output:
         pdf="figures/supp_pairing_rules.pdf",
@@ -68,11 +68,11 @@ rule claims:
     input:
         exponents="results/exponents.parquet",
         gaussian_cod=plan.observable_path("gaussian", "default", "cod"),
-        ising_m2=[plan.observable_path("ising", c, "m2") for c in plan.ising_conditions()],
-        ising_cod=[plan.observable_path("ising", c, "cod") for c in plan.ising_conditions()],
+        ising_m2=plan.figure_observable_paths("ising", "m2"),
+        ising_cod=plan.figure_observable_paths("ising", "cod"),
         ising_null_cod=plan.null_observable_paths("ising", "cod"),
-        glass_cod=[plan.observable_path("glass", c, "cod") for c in plan.glass_figure_conditions()],
-        glass_m2=[plan.observable_path("glass", c, "m2") for c in plan.glass_figure_conditions()],
+        glass_cod=plan.figure_observable_paths("glass", "cod"),
+        glass_m2=plan.figure_observable_paths("glass", "m2"),
         glass_null_cod=plan.null_observable_paths("glass", "cod"),
         glass_null_m2=plan.null_observable_paths("glass", "m2", models=[persistence_null()]),
     output:
@@ -104,8 +104,8 @@ rule claims:
 rule planted_benchmark:
     """What each pairing rule recovers on the planted structures: results/planted_benchmark.csv and a figure."""
     input:
-        data=[f"results/data/planted/{s}.parquet" for s in plan.planted_structures()],
-        levels=[f"results/coarse/planted/{s}/{m}.parquet" for s in plan.planted_structures() for m in plan.methods_for("planted", s)],
+        data=plan.planted_data_paths(),
+        levels=plan.every_rule_paths("planted", "coarse"),
         exponents="results/exponents.parquet",
     output:
         csv=report("results/planted_benchmark.csv", caption="../report/planted_benchmark.rst", category=REPORT_TABLES,

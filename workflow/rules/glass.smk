@@ -120,8 +120,8 @@ rule glass_dynamics:
 rule glass_validation:
     """U/N, pressure, T_kin, tau_alpha and D per run, and the equation-of-state check."""
     input:
-        summaries=[f"results/glass/{c}/summary.json" for c in plan.glass_validation_conditions()],
-        dynamics=[f"results/glass/{c}/dynamics.json" for c in plan.glass_validation_conditions()],
+        summaries=plan.glass_validation_files("summary.json"),
+        dynamics=plan.glass_validation_files("dynamics.json"),
     output:
         report(
             "results/glass/validation.csv",
@@ -130,7 +130,7 @@ rule glass_validation:
             labels={"table": "glass validation"},
         ),
     params:
-        reference={key: plan.glass["validation"][key] for key in GLASS_REFERENCE_KEYS},
+        reference=plan.glass_validation_reference(),
     log:
         "logs/glass/validation.log",
     conda:
@@ -147,7 +147,7 @@ rule glass_validation_figure:
     """Supplementary figure: equation of state, F_s(q, t), MSD(t), tau_alpha(T), D(T)."""
     input:
         table="results/glass/validation.csv",
-        dynamics=[f"results/glass/{c}/dynamics.parquet" for c in plan.glass_validation_conditions()],
+        dynamics=plan.glass_validation_files("dynamics.parquet"),
     output:
         pdf="figures/supp_glass_validation.pdf",
         png=report(

@@ -17,7 +17,7 @@ from rgcoarse.config.constants import TEMPERATURE_DECIMALS
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
 from rgcoarse.datasets.kinds import seed_name
-from rgcoarse.glass import equilibration_time, steps, tau_alpha_estimate
+from rgcoarse.glass import REFERENCE_KEYS, equilibration_time, steps, tau_alpha_estimate
 
 GLASS_RUN = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
 GLASS_STUDY_DIR = "study"  # study runs: results/glass/study/<variant>/<run>
@@ -260,6 +260,14 @@ class GlassPlan:
     def glass_data_targets(self):
         """The p_hop data matrices, one per temperature and replica (for `rule all`)."""
         return [f"results/data/glass/{c}.parquet" for c in self.glass_run_conditions()]
+
+    def glass_validation_files(self, name):
+        """One file (``summary.json``, ``dynamics.json``, ...) of every run the validation table reads."""
+        return [f"results/glass/{c}/{name}" for c in self.glass_validation_conditions()]
+
+    def glass_validation_reference(self):
+        """The equation-of-state reference values the validation compares with."""
+        return {key: self.glass["validation"][key] for key in REFERENCE_KEYS}
 
     def glass_validation_targets(self):
         """The validation table (for `rule all`; its supplementary figure: figure_targets)."""

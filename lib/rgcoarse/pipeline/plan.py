@@ -273,6 +273,22 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         figures = list(PANELS) + [name for name, figure in SUPPLEMENTARY_FIGURES.items() if figure.in_run(self.config)]
         return [f"figures/{name}.{ext}" for name in figures for ext in ("pdf", "png")]
 
+    def figure_observable_paths(self, dataset, name):
+        """One observable table of the figures' rule on every figure condition of ``dataset``."""
+        return [self.observable_path(dataset, c, name) for c in self.figure_conditions(dataset)]
+
+    def every_rule_paths(self, dataset, table):
+        """``fit``, ``coarse`` or an observable table of every rule run on every condition of a dataset."""
+        conditions = self.planted_structures() if dataset == "planted" else self.figure_conditions(dataset)
+        paths = {
+            "fit": lambda c, m: self.fit_path(dataset, c, m),
+            "coarse": lambda c, m: f"results/coarse/{dataset}/{c}/{m}.parquet",
+        }.get(table, lambda c, m: self.observable_path(dataset, c, table, m))
+        return [paths(c, m) for c in conditions for m in self.methods_for(dataset, c)]
+
+    def planted_data_paths(self):
+        return [f"results/data/planted/{s}.parquet" for s in self.planted_structures()]
+
     def supplementary_inputs(self, wildcards):
         """The tables a supplementary figure of the generic rule reads (its registry entry names them)."""
         return supplementary_figure(wildcards.figure).inputs(self)
