@@ -31,14 +31,14 @@ Null datasets are named ``<source>-<model>`` (e.g. ``glass-shift``) and their co
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from rgcoarse.datasets.kinds import NULL_SEPARATOR
 from rgcoarse.coarse.selection import as_value_matrix
+from rgcoarse.datasets.kinds import NULL_SEPARATOR
+from rgcoarse.registry import add_to_registry
 
 DRAW_SEPARATOR = "_n"
 
@@ -100,12 +100,7 @@ NULL_MODELS: dict[str, NullModel] = {}
 
 def register(model: NullModel) -> NullModel:
     """Add a null model to the registry (the one list the schema, wildcards and checks read)."""
-    if not re.fullmatch(r"[a-z][a-z0-9]*", model.name):
-        raise ValueError(f"null model {model.name!r}: a name is lower-case letters and digits (it is a path part)")
-    if model.name in NULL_MODELS:
-        raise ValueError(f"null model {model.name!r} is already registered")
-    NULL_MODELS[model.name] = model
-    return model
+    return add_to_registry(NULL_MODELS, model, what="null model")
 
 
 register(NullModel("permute", permute_samples, "each feature's marginal; no cross-feature dependence", False,

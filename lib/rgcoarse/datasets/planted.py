@@ -28,12 +28,14 @@ position for the field, -1 elsewhere).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+
+from rgcoarse.registry import add_to_registry
+
 
 @dataclass(frozen=True)
 class PlantedStructure:
@@ -61,12 +63,7 @@ PLANTED_STRUCTURES: dict[str, PlantedStructure] = {}
 
 def register(structure: PlantedStructure) -> PlantedStructure:
     """Add a planted structure to the registry (the one list the schema, wildcards and figures read)."""
-    if not re.fullmatch(r"[a-z][a-z0-9]*", structure.name):
-        raise ValueError(f"planted structure {structure.name!r}: a name is lower-case letters and digits")
-    if structure.name in PLANTED_STRUCTURES:
-        raise ValueError(f"planted structure {structure.name!r} is already registered")
-    PLANTED_STRUCTURES[structure.name] = structure
-    return structure
+    return add_to_registry(PLANTED_STRUCTURES, structure, what="planted structure")
 
 
 def structure_names() -> tuple[str, ...]:

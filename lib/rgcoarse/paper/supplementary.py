@@ -9,7 +9,6 @@ validation) names the rule that makes it in ``made_by``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +16,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from rgcoarse.paper.plotting import STYLE, legend, new_figure
+from rgcoarse.registry import add_to_registry
 
 __all__ = ["SupplementaryFigure", "SUPPLEMENTARY_FIGURES", "register", "supplementary_figure", "drawn_figure_names"]
 
@@ -45,14 +45,9 @@ SUPPLEMENTARY_FIGURES: dict[str, SupplementaryFigure] = {}
 
 
 def register(figure: SupplementaryFigure) -> SupplementaryFigure:
-    if not re.fullmatch(r"supp_[a-z0-9_]+", figure.name):
-        raise ValueError(f"supplementary figure {figure.name!r}: a name is supp_ then lower-case letters, digits, _")
-    if figure.name in SUPPLEMENTARY_FIGURES:
-        raise ValueError(f"supplementary figure {figure.name!r} is already registered")
     if (figure.draw is None) != (figure.made_by != GENERIC_RULE) or (figure.draw is None) != (figure.inputs is None):
         raise ValueError(f"supplementary figure {figure.name!r}: give draw and inputs, or the rule that makes it")
-    SUPPLEMENTARY_FIGURES[figure.name] = figure
-    return figure
+    return add_to_registry(SUPPLEMENTARY_FIGURES, figure, what="supplementary figure", pattern=r"supp_[a-z0-9_]+")
 
 
 def supplementary_figure(name: str) -> SupplementaryFigure:
