@@ -17,7 +17,7 @@ from conftest import dry_run, load_config, save_config
 TRIGGERS = ("--rerun-triggers", "mtime", "params", "input", "software-env", "code")
 
 # Rules downstream of the exponent fits (besides fit_exponents itself and `all`).
-FIT_CONSUMERS = {"exponents_table", "claims", "paper_figure", "supp_pairing_rules", "planted_benchmark"}
+FIT_CONSUMERS = {"exponents_table", "claims", "paper_figure", "supp_pairing_rules", "planted_benchmark", "supplementary_figure"}
 
 
 def planned(directory):

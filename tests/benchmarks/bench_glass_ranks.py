@@ -8,7 +8,7 @@ Nose–Hoover run at T = 1.0 with frames every 100 steps (as the pipeline's prod
 1 and with 2 ranks, alternating, in the same process. Steps/s come from LAMMPS' own
 "Loop time" line of the MD run (start-up excluded). Prints steps/s, atom-steps/s, the 2-rank /
 1-rank ratio and the core-seconds per 1000 tau (dt = 0.005) at each N, with the load average.
-It is what sizes the sensitivity study (README, "Glass sensitivity study").
+It is what sizes the sensitivity study (docs/glass_study.md).
 """
 
 import argparse

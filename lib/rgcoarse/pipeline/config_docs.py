@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from rgcoarse.io.atomic import write_text
+
 __all__ = ["ConfigKey", "config_keys", "header_comment", "section_comment", "render", "undocumented_keys", "main"]
 
 PAGE = Path("docs") / "configuration.md"
@@ -311,7 +313,7 @@ def main(argv=None) -> int:
             return 1
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page)
+    write_text(target, page)
     print(f"wrote {target}")
     return 0
 

@@ -46,6 +46,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rgcoarse.io.atomic import write_text
+
 __all__ = ["Number", "SPAN", "TABLES", "load_tables", "glass_study_numbers", "fill", "pages", "rewrite", "main"]
 
 # <!-- num:NAME -->TEXT<!-- /num -->, NAME optionally ending in /DIGITS
@@ -193,7 +195,9 @@ def _run_numbers(runs: pd.DataFrame) -> dict[str, Number]:
 
 
 def _claim_numbers(exponents: pd.DataFrame) -> dict[str, Number]:
-    from rgcoarse.glass.study_tables import claim_rows  # the study's own rule for its claims
+    from rgcoarse.glass.study_tables import (
+        claim_rows,  # the study's own rule for its claims
+    )
 
     numbers = {}
     slugs = {estimate: slug for slug, estimate in ESTIMATES.items()}
@@ -248,7 +252,7 @@ def rewrite(root: Path, check: bool = False) -> list[Path]:
         if new != text:
             changed.append(path)
             if not check:
-                path.write_text(new)
+                write_text(path, new)
     return changed
 
 

@@ -34,7 +34,7 @@ def level_m2(m2: pd.DataFrame, level: int) -> float:
 
 
 def largest_normalised_cod(cod: pd.DataFrame, level: int) -> float:
-    """max over ranks of ΔCOD(r)/N_level at one level (the README's definition)."""
+    """max over ranks of ΔCOD(r)/N_level at one level (docs/method.md's definition)."""
     return float(cod.loc[cod["level"] == level, "norm_cod_increment"].max())
 
 
