@@ -1,6 +1,6 @@
 """The claims table: every number or statement the paper makes, against what we reproduce.
 
-Each claim is decided by one explicit agreement rule, stated in the table, so a reader can
+Each claim is decided by one explicit claim check, stated in the table, so a reader can
 re-check the verdict. A claim the paper words in more than one defensible way (caption against
 text, which ranks a "sum" runs over, which range of K an exponent is fitted over) has one row per
 reading, and every row carries the claim's overall verdict across its readings
@@ -43,14 +43,14 @@ class Claim:
     reproduced: float | None
     ci_low: float | None
     ci_high: float | None
-    rule: str
+    check: str  # the claim check: how the verdict is decided (not a Snakemake rule, not a pairing rule)
     verdict: str
     note: str = ""
     reading: str = "as stated"
     null_value: float | None = None
 
 
-# ----- agreement rules (pure; unit-tested on constructed inputs) -----------------------------
+# ----- claim checks (pure; unit-tested on constructed inputs) -----------------------------
 
 
 def close_to(value: float, target: float, ci_low: float, ci_high: float, tolerance: float) -> bool:
@@ -230,7 +230,7 @@ def every_temperature_claim(build, fits: dict, worst) -> Claim | None:
 
 
 FRAME_COLUMNS = ("claim_id", "reading", "figure", "claim", "paper_value", "reproduced", "ci_low", "ci_high",
-                 "null_value", "rule", "verdict", "overall", "note")
+                 "null_value", "check", "verdict", "overall", "note")
 
 
 def claims_frame(claims: list[Claim]) -> pd.DataFrame:
@@ -252,7 +252,7 @@ def claims_markdown(frame: pd.DataFrame) -> str:
     def cell(text):
         return str(text).replace("|", "\\|")  # a bare | would split the Markdown cell
 
-    header = "| id | reading | figure | claim | paper | reproduced | 95% CI | null | rule | verdict | overall |"
+    header = "| id | reading | figure | claim | paper | reproduced | 95% CI | null | check | verdict | overall |"
     lines = [header, "|" + "---|" * 11]
     def interval(low, high):
         # Enough significant digits that a non-zero interval never prints as [1.06, 1.06].
@@ -267,7 +267,7 @@ def claims_markdown(frame: pd.DataFrame) -> str:
         null = fmt(None if pd.isna(row.null_value) else float(row.null_value))
         lines.append(
             f"| {row.claim_id} | {cell(row.reading)} | {row.figure} | {cell(row.claim)} | {cell(row.paper_value)} | "
-            f"{fmt(row.reproduced)} | {ci} | {null} | {cell(row.rule)} | **{row.verdict}** | {cell(row.overall)} |"
+            f"{fmt(row.reproduced)} | {ci} | {null} | {cell(row.check)} | **{row.verdict}** | {cell(row.overall)} |"
         )
     return "\n".join(lines) + "\n"
 
