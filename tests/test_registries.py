@@ -122,6 +122,7 @@ NAMED = {
     "dataset kinds": lambda: set(DATASET_KINDS),
     "figure panels": lambda: set(PANELS),
     "supplementary figures": lambda: set(supplementary.SUPPLEMENTARY_FIGURES),
+    "claim groups": lambda: set(__import__("rgcoarse.paper.claim_groups", fromlist=["x"]).CLAIM_GROUPS),
 }
 
 
@@ -214,3 +215,17 @@ def test_no_source_lists_a_registrys_names_by_hand(registry):
     texts = [REPO / "Snakefile", SCHEMA_PATH, *sorted((REPO / "workflow" / "rules").glob("*.smk"))]
     found += [f"{path.relative_to(REPO)}:{line}" for path in texts for line in text_name_lists(path.read_text(), names)]
     assert not found, f"{registry} listed by hand at: {found}"
+
+
+def test_the_claims_rule_reads_what_the_claim_groups_name():
+    from rgcoarse.paper import claim_groups
+
+    plan = Plan(yaml.safe_load((REPO / "config.yaml").read_text()))
+    inputs = plan.claims_inputs(None)
+    named = {key for group in claim_groups.CLAIM_GROUPS.values() for key in group.inputs(plan)}
+    assert set(inputs) == named and {"gaussian_cod", "glass_null_m2"} <= named
+    assert set(plan.claims_settings()) == set(claim_groups.CLAIM_GROUPS)
+    rules = (REPO / "workflow" / "rules" / "figures.smk").read_text()
+    assert "unpack(plan.claims_inputs)" in rules and "settings=plan.claims_settings()" in rules
+    with pytest.raises(ValueError, match="already registered"):
+        claim_groups.register(claim_groups.CLAIM_GROUPS["fig1"])

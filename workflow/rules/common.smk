@@ -5,7 +5,7 @@
 from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import wildcard_pattern
-from rgcoarse.datasets.nulls import null_model_names, persistence_null
+from rgcoarse.datasets.nulls import null_model_names
 from rgcoarse.datasets.planted import structure_names
 from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GLASS_PROGRESS_SECONDS, GLASS_RUN

@@ -64,17 +64,9 @@ rule supp_pairing_rules:
 
 
 rule claims:
-    """The claims table: every claim of Figs. 1-3 with the reproduced value and verdict."""
+    """The claims table: every claim of Figs. 1-3 with the reproduced value and verdict (rgcoarse.paper.claim_groups)."""
     input:
-        exponents="results/exponents.parquet",
-        gaussian_cod=plan.observable_path("gaussian", "default", "cod"),
-        ising_m2=plan.figure_observable_paths("ising", "m2"),
-        ising_cod=plan.figure_observable_paths("ising", "cod"),
-        ising_null_cod=plan.null_observable_paths("ising", "cod"),
-        glass_cod=plan.figure_observable_paths("glass", "cod"),
-        glass_m2=plan.figure_observable_paths("glass", "m2"),
-        glass_null_cod=plan.null_observable_paths("glass", "cod"),
-        glass_null_m2=plan.null_observable_paths("glass", "m2", models=[persistence_null()]),
+        unpack(plan.claims_inputs),
     output:
         csv=report(
             "results/claims.csv",
@@ -84,11 +76,7 @@ rule claims:
         ),
         md="results/claims.md",
     params:
-        method=config["figures"]["method"],
-        below_tc_temperature=config["figures"]["fig2d"]["temperature"],
-        glass_temperatures=[config["figures"]["fig3b"]["temperature"], config["figures"]["fig3c"]["temperature"]],
-        fig1_levels=config["figures"]["fig1"]["levels"],
-        cod_rank_range=config["fits"]["cod_rank_range"],
+        settings=plan.claims_settings(),
     log:
         "logs/claims.log",
     conda:

@@ -18,6 +18,7 @@ from rgcoarse.config.validation import ConfigError
 from rgcoarse.datasets.kinds import kind_of_dataset, seed_name, source_dataset
 from rgcoarse.io.user_files import user_file_options
 from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, split_null_dataset
+from rgcoarse.paper.claim_groups import claims_inputs, claims_settings
 from rgcoarse.paper.panels import PANELS, panel_named, report_caption
 from rgcoarse.paper.supplementary import SUPPLEMENTARY_FIGURES, supplementary_figure
 from rgcoarse.pipeline.glass_plan import GlassPlan
@@ -288,6 +289,13 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
 
     def planted_data_paths(self):
         return [f"results/data/planted/{s}.parquet" for s in self.planted_structures()]
+
+    def claims_inputs(self, wildcards):
+        """Every table the claims table reads (its registry, rgcoarse.paper.claim_groups, names them)."""
+        return claims_inputs(self)
+
+    def claims_settings(self):
+        return claims_settings(self.config)
 
     def supplementary_inputs(self, wildcards):
         """The tables a supplementary figure of the generic rule reads (its registry entry names them)."""

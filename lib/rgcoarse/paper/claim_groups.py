@@ -1,0 +1,117 @@
+"""The registry of the claims table: one entry per group of claims (a figure, an equation).
+
+Each group names the tables it reads (``inputs(plan)``: name -> path or list of paths), the
+settings it needs from the config (``settings(config)``) and the builder that turns them into
+claim rows (``build(tables, settings)``; the claims rule reads each table once and hands the
+builder ``{name: table or list of tables}``). The claims rule's inputs and parameters and the
+order of the table's rows come from this registry; adding a group touches its builder, one
+:func:`register` call and its tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from rgcoarse.datasets.nulls import persistence_null
+from rgcoarse.io.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature
+from rgcoarse.paper.claims_glass import figure3_claims
+from rgcoarse.paper.claims_ising import eq29_claims, figure1_claims, figure2_claims
+from rgcoarse.registry import add_to_registry
+
+__all__ = ["ClaimGroup", "CLAIM_GROUPS", "register", "claims_inputs", "claims_settings", "all_claims"]
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    name: str
+    inputs: Callable  # inputs(plan) -> {table name: path or [paths]}
+    settings: Callable  # settings(config) -> dict
+    build: Callable  # build(paths: {table name: path or [paths]}, settings) -> list[Claim]
+
+
+CLAIM_GROUPS: dict[str, ClaimGroup] = {}
+
+
+def register(group: ClaimGroup) -> ClaimGroup:
+    return add_to_registry(CLAIM_GROUPS, group, what="claim group", pattern=r"[a-z][a-z0-9_]*")
+
+
+def claims_inputs(plan) -> dict:
+    """Every table the claims table reads (a name read by two groups is the same table)."""
+    inputs = {}
+    for group in CLAIM_GROUPS.values():
+        for key, paths in group.inputs(plan).items():
+            if key in inputs and inputs[key] != paths:
+                raise ValueError(f"claim group {group.name!r}: input {key!r} differs from another group's")
+            inputs[key] = paths
+    return inputs
+
+
+def claims_settings(config) -> dict:
+    return {name: group.settings(config) for name, group in CLAIM_GROUPS.items()}
+
+
+def all_claims(paths: dict, settings: dict) -> list:
+    """Every group's claims, in registration order."""
+    return [claim for name, group in CLAIM_GROUPS.items() for claim in group.build(paths, settings[name])]
+
+
+def _fig1(paths, s):
+    return figure1_claims(read_table(paths["gaussian_cod"])[0], s["levels"])
+
+
+def _fig2(paths, s):
+    return figure2_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["ising_m2"]),
+                          read_tables_by_temperature(paths["ising_cod"]), s["method"], s["below_tc_temperature"],
+                          null_cods=read_null_tables_by_temperature(paths["ising_null_cod"]))
+
+
+def _eq29(paths, s):
+    return eq29_claims(read_tables_by_temperature(paths["ising_cod"]), s["cod_rank_range"])
+
+
+def _fig3(paths, s):
+    if not len(paths["glass_cod"]):
+        return []
+    high_t, low_t = s["temperatures"]
+    null_m2 = read_null_tables_by_temperature(paths["glass_null_m2"]).get(persistence_null(), {})
+    return figure3_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["glass_cod"]), s["method"],
+                          high_t, low_t, m2_by_t=read_tables_by_temperature(paths["glass_m2"]), null_m2_by_t=null_m2,
+                          null_cods=read_null_tables_by_temperature(paths["glass_null_cod"]))
+
+
+register(ClaimGroup(
+    "fig1",
+    inputs=lambda plan: {"gaussian_cod": plan.observable_path("gaussian", "default", "cod")},
+    settings=lambda config: {"levels": config["figures"]["fig1"]["levels"]},
+    build=_fig1,
+))
+register(ClaimGroup(
+    "fig2",
+    inputs=lambda plan: {"exponents": "results/exponents.parquet",
+                         "ising_m2": plan.figure_observable_paths("ising", "m2"),
+                         "ising_cod": plan.figure_observable_paths("ising", "cod"),
+                         "ising_null_cod": plan.null_observable_paths("ising", "cod")},
+    settings=lambda config: {"method": config["figures"]["method"],
+                             "below_tc_temperature": config["figures"]["fig2d"]["temperature"]},
+    build=_fig2,
+))
+register(ClaimGroup(
+    "eq29",
+    inputs=lambda plan: {"ising_cod": plan.figure_observable_paths("ising", "cod")},
+    settings=lambda config: {"cod_rank_range": config["fits"]["cod_rank_range"]},
+    build=_eq29,
+))
+register(ClaimGroup(
+    "fig3",
+    inputs=lambda plan: {"exponents": "results/exponents.parquet",
+                         "glass_cod": plan.figure_observable_paths("glass", "cod"),
+                         "glass_m2": plan.figure_observable_paths("glass", "m2"),
+                         "glass_null_cod": plan.null_observable_paths("glass", "cod"),
+                         "glass_null_m2": plan.null_observable_paths("glass", "m2", models=[persistence_null()])},
+    settings=lambda config: {"method": config["figures"]["method"],
+                             "temperatures": [config["figures"]["fig3b"]["temperature"],
+                                              config["figures"]["fig3c"]["temperature"]]},
+    build=_fig3,
+))
