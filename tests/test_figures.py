@@ -144,8 +144,10 @@ def test_claims_script_on_fixture(tmp_path, fixture_tables):
                                       "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": [], "ising_null_cod": [],
                                       "glass_m2": [], "glass_null_cod": [], "glass_null_m2": []},
                      output={"csv": csv, "md": md},
-                     params={"method": "projection", "below_tc_temperature": 2.0, "glass_temperatures": [1.0, 0.4],
-                             "fig1_levels": [0], "cod_rank_range": [1, 8]})
+                     params={"settings": {"fig1": {"levels": [0]},
+                                          "fig2": {"method": "projection", "below_tc_temperature": 2.0},
+                                          "eq29": {"cod_rank_range": [1, 8]},
+                                          "fig3": {"method": "projection", "temperatures": [1.0, 0.4]}}})
     run_workflow_script("claims.py", job)
     table = pd.read_csv(csv)
     claims = table.drop_duplicates("claim_id").set_index("claim_id")
