@@ -72,16 +72,19 @@ def draw_ising_exponents(tables):
             group = group.sort_values("temperature")
             t, value = group["temperature"].to_numpy(float), group["exponent"].to_numpy(float)
             err = [value - group["ci_low"].to_numpy(float), group["ci_high"].to_numpy(float) - value]
-            ax.errorbar(t, value, yerr=err, marker="o", ms=3, capsize=2, label=method)
+            sparse = len(group) <= 3  # a rule run at a few temperatures only: no line implied between them
+            ax.errorbar(t, value, yerr=err, marker="o", ms=3, capsize=2, ls=":" if sparse else "-", lw=1, label=method)
             nulls = group[group["null_draws"] > 0]
             if len(nulls):
-                ax.vlines(nulls["temperature"], nulls["null_min"], nulls["null_max"], color="0.5", lw=4, alpha=0.5,
-                          label=f"{method}: null range" if observable == "m2" else None)
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(ScalarFormatter())
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_xticks([t for t in (1.5, 2, 3, 5, 10) if rows["temperature"].min() <= t <= rows["temperature"].max()]
-                      or sorted(set(rows["temperature"])))
+                ax.errorbar(nulls["temperature"], nulls["null_median"],
+                            yerr=[nulls["null_median"] - nulls["null_min"], nulls["null_max"] - nulls["null_median"]],
+                            fmt="x", color="0.4", ms=5, capsize=3, label=f"{method}: null draws" if observable == "m2" else None)
+        if len(rows):  # an observable without a usable fit leaves its panel empty
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(ScalarFormatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            low, high = rows["temperature"].min(), rows["temperature"].max()
+            ax.set_xticks(sorted({t for t in (1.5, 2, 3, 5) if low <= t <= high} | {low, high}))
         ax.set_xlabel(r"temperature $T$ ($J/k_B$)")
         ax.set_ylabel(ylabel)
     legend(axes[0], fontsize=STYLE["legend.fontsize"])
@@ -89,8 +92,9 @@ def draw_ising_exponents(tables):
     caption = (
         f"Supplementary: the Ising exponents of M2(K) (left) and P0(K) (right) against temperature, "
         f"{len(temperatures)} temperatures from T = {temperatures.min():g} to {temperatures.max():g} when fitted, "
-        "each with its 95% bootstrap interval, per pairing rule; grey bars: the range of the exponents of the "
-        "null draws at the temperatures that have them (each spin's samples permuted: no structure)."
+        "each with its 95% bootstrap interval, per pairing rule (dotted: a rule run at a few temperatures only); "
+        "grey crosses: the median and range of the exponents of the null draws at the temperatures that have "
+        "them (each spin's samples permuted: no structure)."
         if len(temperatures) else "Supplementary: no Ising exponent was fitted in this run."
     )
     return fig, caption
