@@ -229,3 +229,18 @@ def test_the_claims_rule_reads_what_the_claim_groups_name():
     assert "unpack(plan.claims_inputs)" in rules and "settings=plan.claims_settings()" in rules
     with pytest.raises(ValueError, match="already registered"):
         claim_groups.register(claim_groups.CLAIM_GROUPS["fig1"])
+
+
+def test_every_dataset_kind_names_its_generator_rule_and_its_conditions():
+    from rgcoarse.datasets.kinds import condition_pattern
+
+    rules_text = "".join(p.read_text() for p in (REPO / "workflow" / "rules").glob("*.smk"))
+    for kind in DATASET_KINDS.values():
+        assert re.search(rf"^rule {kind.generator}:", rules_text, re.M), kind.name
+    plan = Plan(yaml.safe_load((REPO / "config.yaml").read_text()))
+    by_kind = {}
+    for dataset, condition in plan.data_dataset_conditions():
+        by_kind.setdefault(kind_of_dataset(dataset).name, []).append(condition)
+    for name in ("ising", "glass", "gaussian"):
+        assert all(re.fullmatch(condition_pattern(name), c) for c in by_kind[name]), name
+    assert by_kind["planted"] == list(plan.config["planted"]["structures"])

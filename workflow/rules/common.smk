@@ -5,6 +5,7 @@
 from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import wildcard_pattern
+from rgcoarse.datasets.kinds import condition_pattern
 from rgcoarse.datasets.nulls import null_model_names
 from rgcoarse.datasets.planted import structure_names
 from rgcoarse.paper.panels import PANELS

@@ -12,7 +12,7 @@ rule ising_chain:
     benchmark:
         "benchmarks/data/ising/{condition}.tsv"
     wildcard_constraints:
-        condition=r"T[0-9]+\.[0-9]{3}",
+        condition=condition_pattern("ising"),
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1

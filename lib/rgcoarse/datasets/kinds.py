@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rgcoarse.config.constants import TEMPERATURE_DECIMALS
+
 
 @dataclass(frozen=True)
 class DatasetKind:
@@ -33,6 +35,11 @@ class DatasetKind:
     temperatures : bool
         Whether its config section runs a list of ``temperatures`` (one condition each; nulls may
         select some of them in ``nulls.temperatures``).
+    generator : str
+        The Snakemake rule that writes its data matrices (``results/data/<dataset>/<condition>.parquet``).
+    conditions : str
+        How its conditions are named: ``temperature`` (``T2.300``), ``run`` (temperature x replica,
+        ``T0.400_r0``), ``structure`` (a planted structure's name) or ``default`` (one matrix).
     seed_name : str, optional
         The name its jobs' seeds are derived from (default: the dataset name). The glass arm keeps
         its former name ``ka`` here, so that renaming the arm changed no seed and no number.
@@ -44,6 +51,8 @@ class DatasetKind:
     time_series: bool = False
     builtin: bool = True
     temperatures: bool = False
+    generator: str = ""
+    conditions: str = "default"
     seed_name: str | None = None
 
 
@@ -67,6 +76,13 @@ def dataset_kind_names() -> tuple[str, ...]:
 def temperature_kinds() -> tuple[str, ...]:
     """Kinds whose config section runs a list of temperatures."""
     return tuple(name for name, kind in DATASET_KINDS.items() if kind.temperatures)
+
+
+def condition_pattern(kind: str) -> str:
+    """The wildcard constraint of a kind's temperature or run conditions (``T2.300``, ``T0.400_r0``)."""
+    temperature = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}"
+    patterns = {"temperature": temperature, "run": rf"{temperature}_r[0-9]+", "default": "default"}
+    return patterns[DATASET_KINDS[kind].conditions]
 
 
 def builtin_dataset_names() -> tuple[str, ...]:
@@ -95,9 +111,11 @@ def kind_of_dataset(dataset: str) -> DatasetKind:
 GLASS_SEED_NAMESPACE = "ka"
 
 register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True,
-                     temperatures=True))
-register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)"))
+                     temperatures=True, generator="ising_chain", conditions="temperature"))
+register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)", generator="gaussian_matrix"))
 register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
-                     temperatures=True, seed_name=GLASS_SEED_NAMESPACE))
-register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)"))
-register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False))
+                     temperatures=True, generator="glass_phop", conditions="run", seed_name=GLASS_SEED_NAMESPACE))
+register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)",
+                     generator="planted_dataset", conditions="structure"))
+register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False,
+                     generator="user_dataset"))

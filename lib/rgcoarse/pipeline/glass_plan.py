@@ -13,13 +13,12 @@ import math
 from pathlib import PurePosixPath
 
 from rgcoarse.config.conditions import find_temperature, replica_condition, with_override
-from rgcoarse.config.constants import TEMPERATURE_DECIMALS
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
-from rgcoarse.datasets.kinds import seed_name
+from rgcoarse.datasets.kinds import condition_pattern, seed_name
 from rgcoarse.glass import REFERENCE_KEYS, equilibration_time, steps, tau_alpha_estimate
 
-GLASS_RUN = rf"T[0-9]+\.[0-9]{{{TEMPERATURE_DECIMALS}}}_r[0-9]+"
+GLASS_RUN = condition_pattern("glass")
 GLASS_STUDY_DIR = "study"  # study runs: results/glass/study/<variant>/<run>
 GLASS_CONDITION = rf"(?:{GLASS_STUDY_DIR}/[A-Za-z0-9_]+/)?{GLASS_RUN}"
 GLASS_BASE_VARIANT = "base"  # the study's name for the glass arm itself (conditions without a prefix)

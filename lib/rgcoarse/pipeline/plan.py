@@ -15,7 +15,7 @@ from rgcoarse.coarse.pairing_rules import PAIRING_RULES
 from rgcoarse.config.conditions import replica_condition, same_temperature, temperature_condition, with_override
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
-from rgcoarse.datasets.kinds import kind_of_dataset, seed_name, source_dataset
+from rgcoarse.datasets.kinds import DATASET_KINDS, kind_of_dataset, seed_name, source_dataset
 from rgcoarse.io.user_files import user_file_options
 from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, split_null_dataset
 from rgcoarse.paper.claim_groups import claims_inputs, claims_settings
@@ -76,12 +76,13 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return kind_of_dataset(dataset).name
 
     def data_dataset_conditions(self):
-        """Every (dataset, condition) pair of data (not nulls) the run produces."""
-        pairs = [("ising", c) for c in self.ising_conditions()]
-        pairs.append(("gaussian", "default"))
-        pairs += [(name, "default") for name in self.config.get("user_datasets", {})]
-        pairs += [("glass", c) for c in self.glass_conditions()]
-        pairs += [("planted", s) for s in self.planted_structures()]
+        """Every (dataset, condition) pair of data (not nulls) the run produces, kind by kind."""
+        conditions = {"temperature": self.ising_conditions, "run": self.glass_conditions,
+                      "structure": self.planted_structures, "default": lambda: ["default"]}
+        pairs = []
+        for name, kind in DATASET_KINDS.items():
+            datasets = [name] if kind.builtin else list(self.config.get("user_datasets", {}))
+            pairs += [(dataset, c) for dataset in datasets for c in conditions[kind.conditions]()]
         return pairs
 
     def planted_structures(self):
