@@ -73,7 +73,7 @@ def test_bad_config_fails_dry_run(workflow_copy, description, key, value, expect
     assert not (workflow_copy / "results").exists(), "a job ran despite the bad config"
 
 
-@pytest.mark.parametrize("index", [0, 8, 29])  # schema, rule registry, a config_checks message
+@pytest.mark.parametrize("index", [0, 8, 29])  # schema, rule registry, a plan_checks message
 def test_the_cli_prints_the_same_refusal(workflow_copy, index):
     """The in-process dry-run above is what the CLI does: same refusal, non-zero exit."""
     description, key, value, expected = BAD_CONFIGS[index]

@@ -1,4 +1,4 @@
-# Kob-Andersen glass arm: the rules (helpers in glass_common.smk).
+# Kob-Andersen glass arm: the rules (helpers in rgcoarse.pipeline.glass_plan).
 
 
 rule glass_prepare:

@@ -9,7 +9,7 @@
 #   figures/supp_glass_study_{local_exponent,rho}.{pdf,png,caption.txt}
 #
 # Variants are glass configs (glass_study.variants); runs are shared with the glass arm
-# where they are the same (glass_preparation_owner, glass_data_owner in glass_common.smk).
+# where they are the same (glass_preparation_owner, glass_data_owner in rgcoarse.pipeline.glass_plan).
 
 
 rule glass_study:

@@ -18,7 +18,6 @@ Regenerate the page after changing config.yaml::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import textwrap
@@ -28,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from rgcoarse.io.atomic import write_text
+from rgcoarse.pipeline.docs_command import docs_arguments
 
 __all__ = ["ConfigKey", "config_keys", "header_comment", "section_comment", "render", "undocumented_keys", "main"]
 
@@ -291,22 +291,12 @@ def _anchor(name: str) -> str:
 # --- Command line -----------------------------------------------------------------------------
 
 
-def _default_root() -> Path:
-    """The repository holding this package (lib/rgcoarse/pipeline/ is three levels down), else the
-    current directory."""
-    repository = Path(__file__).resolve().parents[3]
-    return repository if (repository / SOURCE).is_file() else Path.cwd()
-
-
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None, help="repository root (default: the one holding this package)")
-    parser.add_argument("--check", action="store_true", help="only check that the page is up to date (exit 1 if not)")
-    args = parser.parse_args(argv)
-    root = args.root or _default_root()
+    root, check = docs_arguments(__doc__.splitlines()[0], "only check that the page is up to date (exit 1 if not)",
+                                 SOURCE, argv)
     page = render((root / SOURCE).read_text(), source=str(SOURCE))
     target = root / PAGE
-    if args.check:
+    if check:
         current = target.read_text() if target.is_file() else None
         if current != page:
             print(f"{PAGE} is stale: run `python -m rgcoarse.pipeline.config_docs`", file=sys.stderr)

@@ -37,7 +37,6 @@ results/glass_study/). The names (:func:`glass_study_numbers`):
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from rgcoarse.io.atomic import write_text
+from rgcoarse.pipeline.docs_command import docs_arguments
 
 __all__ = ["Number", "SPAN", "TABLES", "load_tables", "glass_study_numbers", "fill", "pages", "rewrite", "main"]
 
@@ -256,21 +256,13 @@ def rewrite(root: Path, check: bool = False) -> list[Path]:
     return changed
 
 
-def _default_root() -> Path:
-    repository = Path(__file__).resolve().parents[3]  # lib/rgcoarse/pipeline/ is three levels down
-    return repository if (repository / TABLES["exponents"]).is_file() else Path.cwd()
-
-
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None, help="repository root (default: the one holding this package)")
-    parser.add_argument("--check", action="store_true", help="only check that every number is up to date (exit 1 if not)")
-    args = parser.parse_args(argv)
-    root = args.root or _default_root()
-    changed = rewrite(root, check=args.check)
+    root, check = docs_arguments(__doc__.splitlines()[0], "only check that every number is up to date (exit 1 if not)",
+                                 TABLES["exponents"], argv)
+    changed = rewrite(root, check=check)
     for path in changed:
-        print(f"{'stale' if args.check else 'rewrote'}: {path.relative_to(root)}")
-    return 1 if args.check and changed else 0
+        print(f"{'stale' if check else 'rewrote'}: {path.relative_to(root)}")
+    return 1 if check and changed else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,11 @@ from __future__ import annotations
 import math
 from pathlib import PurePosixPath
 
-from rgcoarse.config.conditions import find_temperature, replica_condition, with_override
+from rgcoarse.config.conditions import (
+    find_temperature,
+    replica_condition,
+    with_override,
+)
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
 from rgcoarse.datasets.kinds import condition_pattern, seed_name

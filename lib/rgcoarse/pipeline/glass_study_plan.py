@@ -5,7 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import PurePosixPath
 
-from rgcoarse.config.conditions import find_temperature, replica_condition, same_temperature
+from rgcoarse.config.conditions import (
+    find_temperature,
+    replica_condition,
+    same_temperature,
+)
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
 from rgcoarse.pipeline.glass_plan import (
@@ -31,7 +35,7 @@ class GlassStudyPlan:
         return parts[1] if len(parts) == 3 and parts[0] == GLASS_STUDY_DIR else GLASS_BASE_VARIANT
 
     def _variant_config(self, variant):
-        """The glass self.config with a study variant's keys replaced (its overrides merged per temperature)."""
+        """The glass config with a study variant's keys replaced (its overrides merged per temperature)."""
         if variant == GLASS_BASE_VARIANT:
             return self.glass
         try:

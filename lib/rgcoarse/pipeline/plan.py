@@ -12,12 +12,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES
-from rgcoarse.config.conditions import replica_condition, same_temperature, temperature_condition, with_override
+from rgcoarse.config.conditions import (
+    replica_condition,
+    same_temperature,
+    temperature_condition,
+    with_override,
+)
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
-from rgcoarse.datasets.kinds import DATASET_KINDS, kind_of_dataset, seed_name, source_dataset
+from rgcoarse.datasets.kinds import (
+    DATASET_KINDS,
+    kind_of_dataset,
+    seed_name,
+    source_dataset,
+)
+from rgcoarse.datasets.nulls import (
+    NULL_MODELS,
+    null_condition,
+    null_dataset_name,
+    split_null_dataset,
+)
 from rgcoarse.io.user_files import user_file_options
-from rgcoarse.datasets.nulls import NULL_MODELS, null_condition, null_dataset_name, split_null_dataset
 from rgcoarse.paper.claim_groups import claims_inputs, claims_settings
 from rgcoarse.paper.panels import PANELS, panel_named, report_caption
 from rgcoarse.paper.supplementary import SUPPLEMENTARY_FIGURES, supplementary_figure
@@ -72,7 +87,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return settings
 
     def dataset_kind(self, dataset):
-        """The dataset kind (a key of the per-kind self.config maps) of a dataset."""
+        """The dataset kind (a key of the per-kind config maps) of a dataset."""
         return kind_of_dataset(dataset).name
 
     def data_dataset_conditions(self):
@@ -127,7 +142,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
 
     def glass_conditions(self):
         """Glass conditions (temperature x replica) whose p_hop matrices enter the coarse-graining."""
-        return [Path(p).stem for p in self.glass_data_targets()]  # glass_common.smk
+        return [Path(p).stem for p in self.glass_data_targets()]
 
     def _kind_setting(self, section, key, dataset):
         """A per-kind setting of a dataset: a user dataset's own entry first, then its kind's value.
@@ -152,7 +167,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return methods
 
     def pairing_options(self, method):
-        """The self.config values of a pairing rule's options (e.g. the projection rule's order)."""
+        """The config values of a pairing rule's options (e.g. the projection rule's order)."""
         section = self.config["coarse_graining"]
         return {option: section[key] for option, key in PAIRING_RULES[method].options.items()}
 

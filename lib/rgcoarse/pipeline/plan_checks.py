@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES, pairing_rule_names
 from rgcoarse.config.conditions import same_temperature, temperature_condition
 from rgcoarse.config.constants import TEMPERATURE_DECIMALS
@@ -19,15 +18,20 @@ from rgcoarse.config.validation import (
     strict_schema_errors,
     temperature_decimals_errors,
 )
+from rgcoarse.datasets.kinds import (
+    builtin_dataset_names,
+    dataset_kind_names,
+    kind_of_dataset,
+    temperature_kinds,
+)
 from rgcoarse.datasets.planted import settings_problem
-from rgcoarse.datasets.kinds import builtin_dataset_names, dataset_kind_names, kind_of_dataset, temperature_kinds
 from rgcoarse.glass import KobAndersenModel
 from rgcoarse.glass.command import command_placeholders
 from rgcoarse.io.datamatrix import DataMatrixError
 from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.paper.panels import PANELS
-from rgcoarse.pipeline.schema import config_schema
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
+from rgcoarse.pipeline.schema import config_schema
 
 
 class PlanChecks:
@@ -99,7 +103,7 @@ class PlanChecks:
                 raise ConfigError(f"config key user_datasets.{name}.{exc.option or 'path'}: {exc}") from None
 
     def _check_kind_map(self, key, mapping):
-        """A per-kind self.config map must name every registered dataset kind, and nothing else."""
+        """A per-kind config map must name every registered dataset kind, and nothing else."""
         kinds = set(dataset_kind_names())
         unknown, missing = set(mapping) - kinds, kinds - set(mapping)
         if unknown:

@@ -54,10 +54,23 @@ def script_job(rule: str, *, input=None, output=None, params=None, wildcards=Non
     Used by tests to run a script on fixture files without a workflow around them.
     """
     try:  # Snakemake >= 9
-        from snakemake.iocontainers import InputFiles, Log, OutputFiles, Params, Wildcards
+        from snakemake.iocontainers import (
+            InputFiles,
+            Log,
+            OutputFiles,
+            Params,
+            Wildcards,
+        )
         from snakemake.iocontainers import ResourceList as Resources
     except ImportError:  # Snakemake 8
-        from snakemake.io import InputFiles, Log, OutputFiles, Params, Resources, Wildcards
+        from snakemake.io import (
+            InputFiles,
+            Log,
+            OutputFiles,
+            Params,
+            Resources,
+            Wildcards,
+        )
     from snakemake.script import Snakemake
 
     return Snakemake(
@@ -90,7 +103,12 @@ def job_for_target(target, *, snakefile="Snakefile", configfiles=(), workdir=Non
     """
     from snakemake.api import SnakemakeApi
     from snakemake.script import Snakemake
-    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+    from snakemake.settings.types import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+    )
 
     workdir = Path(workdir or Path.cwd()).resolve()
     target = str(target)
