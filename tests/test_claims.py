@@ -36,7 +36,9 @@ def test_coefficient_of_variation():
 
 def test_exponent_claim_verdicts_and_missing_fit():
     fit = {"status": "ok", "exponent": 1.04, "ci_low": 1.01, "ci_high": 1.07, "fit_min": 1, "fit_max": 256}
-    assert cl.exponent_claim("a", "2c", "x", 1.05, fit, 0.05).verdict == cl.AGREES
+    assert cl.exponent_claim("a", "2c", "x", 1.05, fit, 0.05).verdict == cl.AGREES  # [1.01, 1.07] within 1.05 +- 0.05
+    wide = dict(fit, ci_low=0.9, ci_high=1.2)
+    assert cl.exponent_claim("a", "2c", "x", 1.05, wide, 0.05).verdict == cl.BORDERLINE  # a wide interval never agrees
     far = dict(fit, exponent=1.5, ci_low=1.45, ci_high=1.55)
     assert cl.exponent_claim("a", "2c", "x", 1.05, far, 0.05).verdict == cl.DISAGREES
     missing = cl.exponent_claim("a", "2c", "x", 1.05, None, 0.05)
@@ -60,22 +62,14 @@ def test_markdown_has_one_row_per_claim():
     ])
     text = cl.claims_markdown(frame)
     assert text.count("\n| a |") == 1 and text.count("\n| b |") == 1
-    assert "**not evaluated**" in text
-
-
-def test_nonlinear_depth_counts_leading_nonlinear_levels():
-    rows = []
-    for level, first in enumerate([10.0, 8.0, 5.0, 3.0, 1.1, 6.0]):  # level 5 is past the break
-        delta = np.r_[first, np.ones(9)]
-        rows.append(pd.DataFrame({"level": level, "rank": np.arange(1, 11), "cod_increment": delta}))
-    assert claims_glass.nonlinear_depth(pd.concat(rows)) == 4
+    assert "**not testable**" in text
 
 
 def test_markdown_escapes_pipes_inside_cells():
     frame = cl.claims_frame([cl.Claim("a", "1", "c", "1", 1.0, None, None, "|x - 1| <= 0.1", cl.AGREES)])
     row = cl.claims_markdown(frame).splitlines()[-1]
     assert "\\|x - 1\\|" in row
-    assert row.replace("\\|", "").count("|") == 12  # 11 cells
+    assert row.replace("\\|", "").count("|") == 14  # 13 cells
 
 
 # ----- failed fits: "not evaluated" with the status, never a number ---------------------------
@@ -107,8 +101,14 @@ def test_ok_status_with_unusable_numbers_is_not_evaluated():
 
 
 def test_lower_bound_claim_verdicts():
-    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", dict(OK_FIT, exponent=1.9), 1.8).verdict == cl.AGREES
-    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", dict(OK_FIT, exponent=1.7), 1.8).verdict == cl.DISAGREES
+    """The whole interval decides: above the bound agrees, below disagrees, across it is borderline."""
+    def fit(low, high):
+        return dict(OK_FIT, exponent=(low + high) / 2, ci_low=low, ci_high=high)
+
+    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", fit(1.85, 1.95), 1.8).verdict == cl.AGREES
+    assert cl.lower_bound_claim("b", "2d", "x", "close to 2", fit(1.6, 1.75), 1.8).verdict == cl.DISAGREES
+    straddling = cl.lower_bound_claim("b", "2d", "x", "close to 2", fit(1.75, 1.95), 1.8)
+    assert straddling.verdict == cl.BORDERLINE and straddling.margin == pytest.approx(0.5)
 
 
 def _ising_tables(temperatures):
@@ -190,7 +190,8 @@ def test_per_unit_slope_and_curve_shape_disagree_with_the_old_uneven_grid_rule()
                 for temp, value in zip(t, v)}
     claims = claims_ising.trend_change_claims(cod_by_t)
     assert [c.reading for c in claims] == ["steepest slope per unit T", "curve shape: half-way crossing"]
-    assert all(c.verdict == cl.AGREES for c in claims)
+    # [2.3, 2.35] lies inside the window [2.3, 2.4]; the crossing at 2.4 sits on its edge: borderline.
+    assert [c.verdict for c in claims] == [cl.AGREES, cl.BORDERLINE]
     logistic = 1 / (1 + np.exp((np.linspace(2.0, 3.0, 41) - 2.62) / 0.03))
     assert cl.half_crossing(np.linspace(2.0, 3.0, 41), logistic) == pytest.approx(2.62, abs=0.01)
 
@@ -202,7 +203,9 @@ def test_overall_verdict_across_readings():
     assert cl.overall_verdict({"a": cl.AGREES, "b": cl.DISAGREES}) == "reproduced under some (1 of 2): a"
     three = {"a": cl.AGREES, "b": cl.AGREES, "c": cl.DISAGREES}
     assert cl.overall_verdict(three) == "reproduced under some (2 of 3); not under: c"
-    assert cl.overall_verdict({"a": cl.DISAGREES, "b": cl.NOT_EVALUATED}) == "reproduced under none of the evaluated readings"
+    assert cl.overall_verdict({"a": cl.DISAGREES, "b": cl.NOT_EVALUATED}) == "reproduced under none of the tested readings"
+    assert cl.overall_verdict({"a": cl.BORDERLINE}) == cl.BORDERLINE
+    assert cl.overall_verdict({"a": cl.AGREES, "b": cl.BORDERLINE}) == "reproduced under some (1 of 2; 1 borderline): a"
     assert cl.overall_verdict({"a": cl.NOT_EVALUATED}) == cl.NOT_EVALUATED
     frame = cl.claims_frame([cl.Claim("x", "1", "c", "1", 1.0, None, None, "r", cl.AGREES, reading="one"),
                              cl.Claim("x", "1", "c", "1", 2.0, None, None, "r", cl.DISAGREES, reading="two")])
@@ -216,29 +219,48 @@ def _cod_with_first_picks(first_picks, n_ranks=10):
                       for level, first in enumerate(first_picks)], ignore_index=True)
 
 
-def test_depth_against_a_null_and_where_the_old_rule_disagrees():
-    data = _cod_with_first_picks([0.5, 0.4, 0.3, 0.05])
-    null = [_cod_with_first_picks([0.1, 0.12, 0.1, 0.1]), _cod_with_first_picks([0.08, 0.1, 0.14, 0.1])]
-    assert claims_glass.depth_against_null(data, null, factor=2.0) == 3  # 0.3 >= 2 x 0.14 but 0.05 < 0.2
-    # A null as "nonlinear" as the data: the old rule (first pick vs the median pick, no null)
-    # still finds 4 levels, the null rule finds none.
-    assert claims_glass.nonlinear_depth(data) == 4
-    assert claims_glass.depth_against_null(data, [data], factor=2.0) == 0
-    claims = claims_glass.persistence_claims({0.47: data}, {"shift": {0.47: null}})
+def _first_pick_nulls(means, sd, draws=19, model="shift", seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame([{"dataset": "glass", "temperature": 0.47, "model": model, "method": "projection",
+                          "statistic": "first_pick", "level": level, "draw": d,
+                          "value": mean + sd * rng.standard_normal()}
+                         for level, mean in enumerate(means) for d in range(draws)])
+
+
+def test_depth_is_the_run_of_levels_the_holm_corrected_test_passes():
+    data = _cod_with_first_picks([0.5, 0.4, 0.3, 0.105, 0.4])  # level 3 is within the null's spread
+    nulls = _first_pick_nulls([0.1, 0.1, 0.1, 0.1, 0.1], 0.01)
+    tests = claims_glass.level_tests(data, {lev: nulls.query("level == @lev")["value"].to_numpy() for lev in range(5)})
+    assert list(tests["p_holm"] >= tests["p_value"]) == [True] * 5
+    assert claims_glass.tested_depth(tests) == 3  # level 4 beats the null again, but the run ended at level 3
+    claims = claims_glass.persistence_claims({0.47: data}, nulls, "projection", persistence_t=0.47)
     assert len(claims) == 1 and claims[0].reproduced == 3.0 and claims[0].verdict == cl.AGREES
-    assert claims[0].null_value == pytest.approx(0.1) and claims[0].reading == "against the shift null"
-    missing = claims_glass.persistence_claims({0.47: data}, {})
-    assert missing[0].verdict == cl.NOT_EVALUATED and "depth 4" in missing[0].note
+    assert claims[0].null_draws == 19 and claims[0].null_model == "shift" and "L3" in claims[0].note
+    # Too few draws: not testable, naming the config key.
+    few = claims_glass.persistence_claims({0.47: data}, _first_pick_nulls([0.1] * 5, 0.01, draws=5), "projection",
+                                          persistence_t=0.47)
+    assert few[0].verdict == cl.NOT_EVALUATED and "nulls.draws" in few[0].note
+    missing = claims_glass.persistence_claims({0.47: data}, None, "projection", persistence_t=0.47)
+    assert missing[0].verdict == cl.NOT_EVALUATED and "nulls.models" in missing[0].note
+
+
+def test_a_covariance_keeping_null_gives_an_identity_check_not_a_depth():
+    data = _cod_with_first_picks([0.5, 0.4])
+    same = _first_pick_nulls([0.5, 0.4], 0.02, model="covgauss")
+    claims = claims_glass.persistence_claims({0.47: data}, same, "projection", persistence_t=0.47)
+    assert [c.reading for c in claims] == ["identity check: the covgauss null"] and claims[0].verdict == cl.AGREES
+    broken = _first_pick_nulls([0.2, 0.4], 0.02, model="covgauss")
+    assert claims_glass.persistence_claims({0.47: data}, broken, "projection", persistence_t=0.47)[0].verdict == cl.DISAGREES
 
 
 def test_m2_slope_readings_on_exact_and_bending_power_laws():
     k = 2.0 ** np.arange(8)
     exact = pd.DataFrame({"level": np.arange(8), "cluster_size": k, "n_clusters": 256 / k, "m2": k**1.5})
-    assert cl.m2_slopes(exact) == pytest.approx({"all levels": 1.5, "local slope at the largest K": 1.5})
+    assert cl.m2_slopes(exact) == pytest.approx({"m2_slope_all_levels": 1.5, "m2_local_slope": 1.5})
     rho = 0.02  # a weak common mode: M2 = K (1 + (K - 1) rho) bends from K^1 towards K^2
     bending = exact.assign(m2=k * (1 + (k - 1) * rho))
     slopes = cl.m2_slopes(bending)
-    assert slopes["local slope at the largest K"] > slopes["all levels"] > 1.0
+    assert slopes["m2_local_slope"] > slopes["m2_slope_all_levels"] > 1.0
 
 
 def test_eq29_slope_of_an_exact_power_law_agrees():
@@ -249,28 +271,43 @@ def test_eq29_slope_of_an_exact_power_law_agrees():
     printed = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": by_remaining, "norm_cod_increment": by_remaining / n})
     flat = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": np.full(64, 0.01), "norm_cod_increment": 0.0001})
     claims = claims_ising.eq29_claims({2.25: cod, 2.3: printed, 5.0: flat}, (1, 32))
-    assert [c.reading for c in claims] == [
-        "T = 2.25, a power of rank r (the decay the text describes)", "T = 2.25, a power of N - r (eq. 29 as printed)",
-        "T = 2.3, a power of rank r (the decay the text describes)", "T = 2.3, a power of N - r (eq. 29 as printed)"]
-    assert [c.verdict for c in claims] == [cl.AGREES, cl.DISAGREES, cl.DISAGREES, cl.AGREES]
-    assert claims[0].reproduced == pytest.approx(-0.875) and claims[3].reproduced == pytest.approx(-0.875)
+    by_reading = {c.reading: c for c in claims}
+    assert by_reading["T = 2.25, a power of rank r (the decay the text describes), ranks 1-32"].verdict == cl.AGREES
+    assert by_reading["T = 2.25, a power of rank r (the decay the text describes), ranks 2-64"].verdict == cl.AGREES
+    assert by_reading["T = 2.25, a power of N - r (eq. 29 as printed), ranks 1-32"].verdict == cl.DISAGREES
+    assert by_reading["T = 2.3, a power of N - r (eq. 29 as printed), ranks 1-32"].verdict == cl.AGREES
+    assert by_reading["T = 2.3, a power of rank r (the decay the text describes), ranks 1-32"].verdict == cl.DISAGREES
+    assert by_reading["T = 2.25, a power of rank r (the decay the text describes), ranks 1-32"].reproduced == pytest.approx(-0.875)
+    # Only T = 2.25 (near Tc) agrees: Tc is singled out. With the power law at T = 5 as well, it is not.
+    assert by_reading["Tc singled out, ranks 1-32"].verdict == cl.AGREES
+    everywhere = {c.reading: c for c in claims_ising.eq29_claims({2.25: cod, 5.0: cod}, (1, 32))}
+    assert everywhere["Tc singled out, ranks 1-32"].verdict == cl.DISAGREES
     far = claims_ising.eq29_claims({2.3: flat}, (1, 32), n_nearest=1)
     assert far[0].verdict == cl.DISAGREES
 
 
-def test_exponent_readings_carry_the_null_and_the_random_rule():
-    def row(method, exponent, **controls):
+def test_exponent_readings_carry_the_null_test_and_the_random_rule():
+    def row(method, exponent):
         return {"dataset": "glass", "method": method, "observable": "m2", "temperature": 1.0, "status": "ok",
                 "exponent": exponent, "ci_low": exponent - 0.02, "ci_high": exponent + 0.02, "fit_min": 1,
-                "fit_max": 32, "prefactor": 1.0, **controls}
-    exponents = pd.DataFrame([
-        row("projection", 1.11, null_model="shift", null_draws=3, null_median=1.08, null_min=1.07, null_max=1.09),
-        row("random", 1.01),
-    ])
-    claims = cl.exponent_readings("fig3b_exponent", "3b", "near 1", 1.0, exponents, "glass", 1.0, "projection", 0.1)
-    assert [c.reading for c in claims] == ["projection fit (fit range rule)", "random fit (no selection)"]
-    assert claims[0].null_value == 1.08 and "shift null (3 draws)" in claims[0].note
-    assert claims[1].reproduced == 1.01 and claims[1].verdict == cl.AGREES
+                "fit_max": 32, "prefactor": 1.0}
+    exponents = pd.DataFrame([row("projection", 1.11), row("random", 1.01)])
+    rng = np.random.default_rng(3)
+    nulls = pd.DataFrame({"dataset": "glass", "temperature": 1.0, "model": "shift", "method": "projection",
+                          "statistic": "m2_exponent", "level": -1, "draw": np.arange(19),
+                          "value": 1.08 + 0.005 * rng.standard_normal(19)})
+    claims = cl.exponent_readings("fig3b_exponent", "3b", "near 1", 1.0, exponents, "glass", 1.0, "projection", 0.1,
+                                  nulls=nulls, null_model="shift")
+    assert [c.reading for c in claims] == ["projection fit (fit range rule)", "projection fit exceeds the shift null",
+                                           "random fit (no selection)"]
+    assert claims[0].verdict == cl.BORDERLINE  # [1.09, 1.13] straddles 1.1
+    test = claims[1]
+    assert test.null_draws == 19 and test.z > 4 and test.p_value < 1e-3 and test.verdict == cl.AGREES
+    assert test.null_value == pytest.approx(np.median(nulls["value"]))
+    assert claims[2].reproduced == 1.01 and claims[2].verdict == cl.AGREES
+    like = cl.exponent_readings("fig3b_exponent", "3b", "near 1", 1.0, exponents, "glass", 1.0, "projection", 0.1,
+                                nulls=nulls, null_model="shift", expect_difference=False)
+    assert like[1].reading == "projection fit is like the shift null" and like[1].verdict == cl.DISAGREES
 
 
 def test_figure1_has_caption_and_text_readings_per_level():
@@ -287,13 +324,17 @@ def test_high_t_uniformity_is_judged_against_the_null_too():
         return pd.DataFrame({"level": 0, "rank": np.arange(1, delta.size + 1), "norm_cod_increment": delta})
 
     rng = np.random.default_rng(1)
-    null = [cod(1 + 0.2 * rng.standard_normal(64)) for _ in range(3)]  # CV about 0.2
-    data = cod(1 + 0.22 * rng.standard_normal(64))
-    claims = claims_ising.uniform_high_t_claims({9.5: data}, {"permute": {9.5: null}})
+    null_cv = 0.2 + 0.01 * rng.standard_normal(19)
+    nulls = pd.DataFrame({"dataset": "ising", "temperature": 9.5, "model": "permute", "method": "projection",
+                          "statistic": "increment_cv", "level": 0, "draw": np.arange(19), "value": null_cv})
+    data = cod(1 + 0.2 * rng.standard_normal(256))
+    claims = claims_ising.uniform_high_t_claims({9.5: data}, nulls, "permute", "projection")
     assert [c.reading for c in claims] == ["uniform: absolute bound", "like the permute null"]
-    assert claims[1].verdict == cl.AGREES and 0.15 < claims[1].null_value < 0.25
+    assert claims[1].verdict == cl.AGREES and 0.15 < claims[1].null_value < 0.25 and claims[1].null_draws == 19
     structured = cod(np.geomspace(5, 0.2, 64))
-    assert claims_ising.uniform_high_t_claims({9.5: structured}, {"permute": {9.5: null}})[1].verdict == cl.DISAGREES
+    assert claims_ising.uniform_high_t_claims({9.5: structured}, nulls, "permute", "projection")[1].verdict == cl.DISAGREES
+    missing = claims_ising.uniform_high_t_claims({9.5: data}, None, "permute", "projection")[1]
+    assert missing.verdict == cl.NOT_EVALUATED and "nulls.temperatures" in missing.note
 
 
 def test_paper_values_are_stated_once_with_their_source():

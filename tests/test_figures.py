@@ -124,9 +124,11 @@ def test_supplementary_pairing_figure_renders(tmp_path, fixture_tables):
     fits = pd.concat([read_table(p)[0] for p in fixture_tables["fit"].values()], ignore_index=True)
     m2 = fits[fits["observable"] == "m2"]
     # One draw of the permute null per temperature, 0.03 below the data: the band is drawn beside each point.
-    nulls = m2.assign(dataset="ising-permute", condition=m2["condition"] + "_n0", exponent=m2["exponent"] - 0.03)
+    nulls = pd.DataFrame({"dataset": m2["dataset"], "condition": m2["condition"], "temperature": m2["temperature"],
+                          "model": "permute", "method": m2["method"], "draw": 0, "statistic": "m2_exponent",
+                          "level": -1, "value": m2["exponent"] - 0.03})
     exponents = tmp_path / "exponents.parquet"
-    write_table(exponents, with_controls(pd.concat([fits, nulls], ignore_index=True)), {})
+    write_table(exponents, with_controls(fits, nulls), {})
     job = script_job("supp_pairing_rules", input={"fits": list(fixture_tables["fit"].values()),
                                                   "pairs": fixture_tables["pairs"], "exponents": exponents},
                      output=figure_outputs(tmp_path, "supp_pairing_rules"), params={"dpi": 80})
@@ -141,13 +143,14 @@ def test_claims_script_on_fixture(tmp_path, fixture_tables):
     csv, md = tmp_path / "claims.csv", tmp_path / "claims.md"
     job = script_job("claims", input={"exponents": exponents, "gaussian_cod": fixture_tables["gaussian_cod"],
                                       "ising_m2": list(fixture_tables["m2"].values()),
-                                      "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": [], "ising_null_cod": [],
-                                      "glass_m2": [], "glass_null_cod": [], "glass_null_m2": []},
+                                      "ising_cod": list(fixture_tables["cod"].values()), "glass_cod": [], "ising_nulls": [],
+                                      "glass_m2": [], "glass_nulls": []},
                      output={"csv": csv, "md": md},
                      params={"settings": {"fig1": {"levels": [0]},
                                           "fig2": {"method": "projection", "below_tc_temperature": 2.0},
                                           "eq29": {"cod_rank_range": [1, 8]},
-                                          "fig3": {"method": "projection", "temperatures": [1.0, 0.4]}}})
+                                          "fig3": {"method": "projection", "temperatures": [1.0, 0.4],
+                                                   "other_methods": []}}})
     run_workflow_script("claims.py", job)
     table = pd.read_csv(csv)
     claims = table.drop_duplicates("claim_id").set_index("claim_id")
@@ -283,9 +286,12 @@ def test_fig2e_temperatures_near_tc_are_distinguishable():
 
 def test_a_registered_supplementary_figure_renders_through_the_generic_script(tmp_path, fixture_tables):
     fits = pd.concat([read_table(p)[0] for p in fixture_tables["fit"].values()], ignore_index=True)
-    nulls = fits.assign(dataset="ising-permute", condition=fits["condition"] + "_n0", exponent=fits["exponent"] - 0.03)
+    m2 = fits[fits["observable"] == "m2"]
+    nulls = pd.DataFrame({"dataset": m2["dataset"], "condition": m2["condition"], "temperature": m2["temperature"],
+                          "model": "permute", "method": m2["method"], "draw": 0, "statistic": "m2_exponent",
+                          "level": -1, "value": m2["exponent"] - 0.03})
     exponents = tmp_path / "exponents.parquet"
-    write_table(exponents, with_controls(pd.concat([fits, nulls], ignore_index=True)), {})
+    write_table(exponents, with_controls(fits, nulls), {})
     job = script_job("supplementary_figure", input={"exponents": exponents}, wildcards={"figure": "supp_ising_exponents"},
                      output=figure_outputs(tmp_path, "supp_ising_exponents"), params={"dpi": 80})
     run_workflow_script("supplementary_figure.py", job)

@@ -146,7 +146,7 @@ def test_the_generated_schema_enums_equal_the_registries():
 def test_the_wildcard_constraints_are_the_registries():
     rules = {p.name: p.read_text() for p in (REPO / "workflow" / "rules").glob("*.smk")}
     assert "structure=registry_pattern(structure_names())" in rules["data.smk"]
-    assert "model=registry_pattern(null_model_names())" in rules["data.smk"]
+    assert "model=registry_pattern(null_model_names())" in rules["coarse_graining.smk"]
     assert "figure=registry_pattern(drawn_figure_names())" in rules["figures.smk"]
     for names in (nulls.null_model_names(), planted.structure_names(), supplementary.drawn_figure_names()):
         pattern = re.compile(f"^(?:{registry_pattern(names)})$")
@@ -223,7 +223,7 @@ def test_the_claims_rule_reads_what_the_claim_groups_name():
     plan = Plan(yaml.safe_load((REPO / "config.yaml").read_text()))
     inputs = plan.claims_inputs(None)
     named = {key for group in claim_groups.CLAIM_GROUPS.values() for key in group.inputs(plan)}
-    assert set(inputs) == named and {"gaussian_cod", "glass_null_m2"} <= named
+    assert set(inputs) == named and {"gaussian_cod", "glass_nulls"} <= named
     assert set(plan.claims_settings()) == set(claim_groups.CLAIM_GROUPS)
     rules = (REPO / "workflow" / "rules" / "figures.smk").read_text()
     assert "unpack(plan.claims_inputs)" in rules and "settings=plan.claims_settings()" in rules

@@ -5,6 +5,11 @@ as it has threads, so the run uses one BLAS thread. The recorded fingerprints
 (``tests/fixtures/tiny_fingerprints.json``) were made from a run at commit time by
 ``python tests/tiny_fingerprint.py RUN_DIR``; ``tiny_fingerprint.PATH_RENAMES`` and
 ``COLUMN_RENAMES`` state the map from the recorded names to today's.
+
+Re-recorded for issue 24, when the null draws moved into one batched job per (condition, model,
+rule): the per-draw null datasets, coarse-grainings, observables and fits left the run, the
+``results/nulls`` tables came in, and the exponents table lost its null rows. Every table of the
+data itself was unchanged at that re-recording (checked against the previous fingerprints).
 """
 
 import json

@@ -85,10 +85,43 @@ rule fit_exponents:
         "../scripts/fit_exponents.py"
 
 
+rule null_statistics:
+    """Every draw of one null model of one data matrix, coarse-grained by one rule, kept as the claims' statistics."""
+    input:
+        "results/data/{dataset}/{condition}.parquet",
+    output:
+        "results/nulls/{dataset}/{condition}/{model}/{method}.parquet",
+    params:
+        draws=config["nulls"]["draws"],
+        omega=config["coarse_graining"]["omega"],
+        min_variables=config["coarse_graining"]["min_variables"],
+        options=lambda w: plan.pairing_options(w.method),
+        silence_threshold=lambda w: plan.silence_threshold(w.dataset),
+        cod_max_rank=lambda w: plan.cod_max_rank(w.dataset),
+        fits=config["fits"],
+        seed=plan.null_seed,
+    log:
+        "logs/nulls/{dataset}/{condition}/{model}/{method}.log",
+    benchmark:
+        "benchmarks/nulls/{dataset}/{condition}/{model}/{method}.tsv"
+    wildcard_constraints:
+        model=registry_pattern(null_model_names()),
+        method=wildcard_pattern(),
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../scripts/null_statistics.py"
+
+
 rule exponents_table:
     """Every fitted exponent in one table: results/exponents.{parquet,csv}."""
     input:
-        plan.fit_files(),
+        fits=plan.fit_files(),
+        nulls=plan.null_statistics_files(),
     output:
         parquet="results/exponents.parquet",
         csv=report(

@@ -88,30 +88,3 @@ rule planted_dataset:
         runtime=5,
     script:
         "../scripts/planted_dataset.py"
-
-
-rule null_dataset:
-    """One draw of a null model of a data matrix (rgcoarse.datasets.nulls): results/data/<source>-<model>/."""
-    input:
-        "results/data/{source}/{condition}.parquet",
-    output:
-        "results/data/{source}-{model}/{condition}_n{draw}.parquet",
-    params:
-        seed=plan.null_seed,
-    log:
-        "logs/data/{source}-{model}/{condition}_n{draw}.log",
-    benchmark:
-        "benchmarks/data/{source}-{model}/{condition}_n{draw}.tsv"
-    wildcard_constraints:
-        source=r"[a-z][a-z0-9_]*",
-        model=registry_pattern(null_model_names()),
-        condition=r"[^/]+",
-        draw=r"[0-9]+",
-    conda:
-        "../../envs/rgcoarse.yaml"
-    threads: 1
-    resources:
-        mem_mb=3000,
-        runtime=10,
-    script:
-        "../scripts/null_dataset.py"

@@ -5,7 +5,7 @@ The merge rule, for an overlay laid over what is below it:
 - a map merges key by key (an overlay lists only the keys it changes);
 - a list or a scalar replaces the value below it;
 - the maps a user means to replace whole (:data:`REPLACED_WHOLE`: per-temperature ``overrides``,
-  the study's ``variants``, ``user_datasets``, the per-method comparison temperatures) replace the map below, so an overlay can remove a
+  the study's ``variants``, ``user_datasets``, the per-method comparison and null temperatures) replace the map below, so an overlay can remove a
   default entry (``overrides: {}`` runs no temperature differently).
 
 A key that was renamed (:data:`RENAMED_KEYS`) is an error naming the new key, in any layer.
@@ -25,7 +25,7 @@ __all__ = ["REPLACED_WHOLE", "RENAMED_KEYS", "merge", "renamed_key_errors", "lay
 # Dotted keys whose value an overlay replaces whole instead of merging into.
 REPLACED_WHOLE = frozenset(
     {"ising.overrides", "glass.overrides", "glass_study.variants", "user_datasets",
-     "coarse_graining.comparison_temperatures_per_method"}
+     "coarse_graining.comparison_temperatures_per_method", "nulls.per_method"}
 )
 
 # Old dotted key -> new dotted key. An old key anywhere is refused with the new name.

@@ -93,6 +93,7 @@ class NullModel:
     keeps: str
     time_ordered: bool
     selection_bias_preference: int | None = None
+    keeps_covariance: bool = False  # every pair covariance kept: linear statistics are the data's (an identity)
 
 
 NULL_MODELS: dict[str, NullModel] = {}
@@ -107,7 +108,8 @@ register(NullModel("permute", permute_samples, "each feature's marginal; no cros
                    selection_bias_preference=1))
 register(NullModel("shift", shift_series, "each feature's marginal and autocorrelation; no alignment in time", True,
                    selection_bias_preference=0))
-register(NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False))
+register(NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False,
+                   keeps_covariance=True))
 register(NullModel("phase", phase_randomised, "each feature's mean and periodogram; no alignment in time", True))
 
 
@@ -125,6 +127,16 @@ def selection_bias_nulls() -> tuple[str, ...]:
     ranked = [(m.selection_bias_preference, name) for name, m in NULL_MODELS.items()
               if m.selection_bias_preference is not None]
     return tuple(name for _, name in sorted(ranked))
+
+
+def independent_samples_null() -> str:
+    """The selection-bias null of independent samples (the preferred one that does not keep time order)."""
+    return next(name for name in selection_bias_nulls() if not NULL_MODELS[name].time_ordered)
+
+
+def covariance_nulls() -> tuple[str, ...]:
+    """Nulls that keep every pair covariance: a linear statistic cannot tell them from the data."""
+    return tuple(name for name, model in NULL_MODELS.items() if model.keeps_covariance)
 
 
 def null_dataset_name(source: str, model: str) -> str:

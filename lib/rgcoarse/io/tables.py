@@ -60,12 +60,7 @@ def read_tables_by_temperature(paths) -> dict[float, pd.DataFrame]:
     return result
 
 
-def read_null_tables_by_temperature(paths) -> dict[str, dict[float, list[pd.DataFrame]]]:
-    """{null model: {temperature: [one frame per draw]}} of observable tables of null datasets."""
-    result: dict[str, dict[float, list[pd.DataFrame]]] = {}
-    for path in paths:
-        frame, metadata = read_table(path)
-        dataset = metadata["dataset_metadata"]
-        by_t = result.setdefault(dataset["null_model"], {})
-        by_t.setdefault(float(dataset["temperature"]), []).append(frame)
-    return result
+def read_null_statistics(paths) -> pd.DataFrame | None:
+    """The null-statistics tables (rgcoarse.stats.null_draws) stacked into one frame; ``None`` when there are none."""
+    frames = [read_table(path)[0] for path in paths]
+    return pd.concat(frames, ignore_index=True) if frames else None

@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from rgcoarse.datasets.nulls import persistence_null
-from rgcoarse.io.tables import read_null_tables_by_temperature, read_table, read_tables_by_temperature
+from rgcoarse.io.tables import (
+    read_null_statistics,
+    read_table,
+    read_tables_by_temperature,
+)
 from rgcoarse.paper.claims_glass import figure3_claims
 from rgcoarse.paper.claims_ising import eq29_claims, figure1_claims, figure2_claims
 from rgcoarse.registry import add_to_registry
@@ -64,7 +67,7 @@ def _fig1(paths, s):
 def _fig2(paths, s):
     return figure2_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["ising_m2"]),
                           read_tables_by_temperature(paths["ising_cod"]), s["method"], s["below_tc_temperature"],
-                          null_cods=read_null_tables_by_temperature(paths["ising_null_cod"]))
+                          nulls=read_null_statistics(paths["ising_nulls"]))
 
 
 def _eq29(paths, s):
@@ -75,10 +78,10 @@ def _fig3(paths, s):
     if not len(paths["glass_cod"]):
         return []
     high_t, low_t = s["temperatures"]
-    null_m2 = read_null_tables_by_temperature(paths["glass_null_m2"]).get(persistence_null(), {})
     return figure3_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["glass_cod"]), s["method"],
-                          high_t, low_t, m2_by_t=read_tables_by_temperature(paths["glass_m2"]), null_m2_by_t=null_m2,
-                          null_cods=read_null_tables_by_temperature(paths["glass_null_cod"]))
+                          high_t, low_t, m2_by_t=read_tables_by_temperature(paths["glass_m2"]),
+                          nulls=read_null_statistics(paths["glass_nulls"]),
+                          other_methods=s["other_methods"])
 
 
 register(ClaimGroup(
@@ -92,7 +95,7 @@ register(ClaimGroup(
     inputs=lambda plan: {"exponents": "results/exponents.parquet",
                          "ising_m2": plan.figure_observable_paths("ising", "m2"),
                          "ising_cod": plan.figure_observable_paths("ising", "cod"),
-                         "ising_null_cod": plan.null_observable_paths("ising", "cod")},
+                         "ising_nulls": plan.figure_null_statistics_paths("ising")},
     settings=lambda config: {"method": config["figures"]["method"],
                              "below_tc_temperature": config["figures"]["fig2d"]["temperature"]},
     build=_fig2,
@@ -108,9 +111,11 @@ register(ClaimGroup(
     inputs=lambda plan: {"exponents": "results/exponents.parquet",
                          "glass_cod": plan.figure_observable_paths("glass", "cod"),
                          "glass_m2": plan.figure_observable_paths("glass", "m2"),
-                         "glass_null_cod": plan.null_observable_paths("glass", "cod"),
-                         "glass_null_m2": plan.null_observable_paths("glass", "m2", models=[persistence_null()])},
+                         "glass_nulls": plan.null_statistics_files("glass")},
     settings=lambda config: {"method": config["figures"]["method"],
+                             # every other rule with glass nulls gets its own exponent rows (the paper's information rule)
+                             "other_methods": [m for m in config["nulls"]["methods"]["glass"]
+                                               if m != config["figures"]["method"]],
                              "temperatures": [config["figures"]["fig3b"]["temperature"],
                                               config["figures"]["fig3c"]["temperature"]]},
     build=_fig3,

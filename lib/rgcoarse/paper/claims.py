@@ -25,13 +25,23 @@ import pandas as pd
 
 from rgcoarse.config.constants import TEMPERATURE_TOLERANCE
 from rgcoarse.config.paper_values import paper_value
-from rgcoarse.stats.fits import fit_problem
-from rgcoarse.stats.linefit import fit_line
-from rgcoarse.stats.summaries import (
-    dominant_rows,
+from rgcoarse.paper.verdicts import (
+    AGREES,
+    BORDERLINE,
+    DISAGREES,
+    NOT_TESTABLE,
+    Judgement,
+    at_least_interval,
+    from_p_value,
+    null_test,
+    point_within_tolerance,
+    too_few_draws,
+    within_tolerance,
 )
+from rgcoarse.stats.fits import fit_problem
+from rgcoarse.stats.null_draws import m2_slopes
 
-AGREES, DISAGREES, NOT_EVALUATED = "agrees", "disagrees", "not evaluated"
+NOT_EVALUATED = NOT_TESTABLE  # the one word for a row whose inputs are missing or too few
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,45 @@ class Claim:
     note: str = ""
     reading: str = "as stated"
     null_value: float | None = None
+    statistic: str = ""  # what ``reproduced`` is
+    null_model: str = ""
+    null_draws: int = 0
+    p_value: float | None = None
+    z: float | None = None
+    margin: float | None = None  # distance to the decision's boundary, in margin_unit (positive: agrees' side)
+    margin_unit: str = ""
+
+
+def judged(claim: Claim, judgement: Judgement, **changes) -> Claim:
+    """``claim`` with the status and margin of ``judgement`` (and any other fields changed)."""
+    return Claim(**{**asdict(claim), "verdict": judgement.status, "margin": judgement.margin,
+                    "margin_unit": judgement.margin_unit, **changes})
+
+
+def null_test_claim(claim: Claim, value: float, null_values, model: str, alternative: str = "greater",
+                    expect_difference: bool = True) -> Claim:
+    """``claim`` judged by a test of ``value`` against ``null_values`` (draws of the same statistic on ``model``).
+
+    ``expect_difference``: the claim is that the data differ from the null (structure); otherwise
+    that they do not ("like random data": agrees when p > 2 alpha, disagrees at p <= alpha).
+    """
+    test = null_test(value, null_values, alternative)
+    base = dict(null_model=model, null_draws=test.draws,
+                null_value=float(np.median(null_values)) if test.draws else None)
+    problem = too_few_draws(test.draws)
+    if problem is not None:
+        return judged(claim, Judgement(NOT_TESTABLE, None), **base,
+                      note="; ".join(filter(None, [claim.note, problem])))
+    judgement = from_p_value(test.p_value, test.z)
+    if not expect_difference:
+        flipped = {AGREES: DISAGREES, DISAGREES: AGREES}.get(judgement.status, judgement.status)
+        margin = None if judgement.margin is None else -judgement.margin
+        judgement = Judgement(flipped, margin, judgement.margin_unit)
+    check = f"{claim.check}: {test.describe(alternative)}, p <= {ALPHA_TEXT}"
+    return judged(claim, judgement, **base, p_value=test.p_value, z=test.z, check=check)
+
+
+ALPHA_TEXT = "0.05 (borderline up to 0.1)"
 
 
 # ----- claim checks (pure; unit-tested on constructed inputs) -----------------------------
@@ -113,26 +162,28 @@ def cold_side_width(temperatures, values, edge: float = 0.1) -> float:
 
 
 def overall_verdict(verdicts: dict) -> str:
-    """One claim's verdict across its readings (``{reading: verdict}``).
+    """One claim's verdict across its readings (``{reading: status}``).
 
-    One reading: ``reproduced`` / ``not reproduced`` / ``not evaluated``. Several: reproduced
-    under every reading, under some (the shorter list is named: the readings that agree, or
-    those that do not), or under none (of those evaluated).
+    One reading: ``reproduced`` / ``not reproduced`` / ``borderline`` / ``not testable``. Several:
+    reproduced under every reading, under some (the shorter list is named: the readings that
+    agree, or those that do not), or under none (of those tested); borderline readings are counted.
     """
     agreeing = [r for r, v in verdicts.items() if v == AGREES]
-    evaluated = [r for r, v in verdicts.items() if v != NOT_EVALUATED]
-    if not evaluated:
-        return NOT_EVALUATED
+    borderline = [r for r, v in verdicts.items() if v == BORDERLINE]
+    tested = [r for r, v in verdicts.items() if v != NOT_TESTABLE]
+    if not tested:
+        return NOT_TESTABLE
     if len(verdicts) == 1:
-        return "reproduced" if agreeing else "not reproduced"
+        return "reproduced" if agreeing else BORDERLINE if borderline else "not reproduced"
+    close = f"; {len(borderline)} borderline" if borderline else ""
     if len(agreeing) == len(verdicts):
         return "reproduced under every reading"
     if agreeing:
         others = [r for r in verdicts if r not in agreeing]
         if len(agreeing) <= len(others):
-            return f"reproduced under some ({len(agreeing)} of {len(verdicts)}): " + "; ".join(agreeing)
-        return f"reproduced under some ({len(agreeing)} of {len(verdicts)}); not under: " + "; ".join(others)
-    return "reproduced under none" + ("" if len(evaluated) == len(verdicts) else " of the evaluated readings")
+            return f"reproduced under some ({len(agreeing)} of {len(verdicts)}{close}): " + "; ".join(agreeing)
+        return f"reproduced under some ({len(agreeing)} of {len(verdicts)}{close}); not under: " + "; ".join(others)
+    return ("reproduced under none" + ("" if len(tested) == len(verdicts) else " of the tested readings") + close)
 
 
 def transition_width(temperatures, values, low: float = 0.1, high: float = 0.9) -> float:
@@ -181,25 +232,29 @@ def no_fit_note(fit) -> str | None:
 
 
 def exponent_claim(claim_id, figure, text, paper_value, fit, tolerance, note=""):
-    """A quoted exponent: agree when the CI contains it or the estimate is within ``tolerance``."""
-    rule = f"95% CI contains {paper_value} or |exponent - {paper_value}| <= {tolerance}"
+    """A quoted exponent: agrees when the whole 95% interval lies within ``tolerance`` of it
+    (:func:`rgcoarse.paper.verdicts.within_tolerance`)."""
+    rule = f"the 95% interval lies within {paper_value} +- {tolerance}"
     problem = no_fit_note(fit)
     if problem is not None:
-        return Claim(claim_id, figure, text, str(paper_value), None, None, None, rule, NOT_EVALUATED, problem)
-    ok = close_to(fit["exponent"], paper_value, fit["ci_low"], fit["ci_high"], tolerance)
+        return Claim(claim_id, figure, text, str(paper_value), None, None, None, rule, NOT_EVALUATED, problem,
+                     statistic="fitted exponent")
     note = "; ".join(filter(None, [f"fit over K in [{fit['fit_min']:g}, {fit['fit_max']:g}]", note]))
-    return Claim(claim_id, figure, text, str(paper_value), float(fit["exponent"]), float(fit["ci_low"]),
-                 float(fit["ci_high"]), rule, verdict(ok), note)
+    claim = Claim(claim_id, figure, text, str(paper_value), float(fit["exponent"]), float(fit["ci_low"]),
+                  float(fit["ci_high"]), rule, NOT_EVALUATED, note, statistic="fitted exponent")
+    return judged(claim, within_tolerance(fit["ci_low"], fit["ci_high"], paper_value, tolerance, fit["exponent"]))
 
 
 def lower_bound_claim(claim_id, figure, text, paper_value, fit, bound, note=""):
-    """An exponent bound: agree when the estimate is at least ``bound``."""
-    rule = f"exponent >= {bound}"
+    """An exponent bound: agrees when the whole 95% interval is at least ``bound``."""
+    rule = f"the 95% interval lies at or above {bound}"
     problem = no_fit_note(fit)
     if problem is not None:
-        return Claim(claim_id, figure, text, paper_value, None, None, None, rule, NOT_EVALUATED, problem)
-    return Claim(claim_id, figure, text, paper_value, float(fit["exponent"]), float(fit["ci_low"]),
-                 float(fit["ci_high"]), rule, verdict(at_least(fit["exponent"], bound)), note)
+        return Claim(claim_id, figure, text, paper_value, None, None, None, rule, NOT_EVALUATED, problem,
+                     statistic="fitted exponent")
+    claim = Claim(claim_id, figure, text, paper_value, float(fit["exponent"]), float(fit["ci_low"]),
+                  float(fit["ci_high"]), rule, NOT_EVALUATED, note, statistic="fitted exponent")
+    return judged(claim, at_least_interval(fit["ci_low"], fit["ci_high"], bound, fit["exponent"]))
 
 
 def every_temperature_claim(build, fits: dict, worst) -> Claim | None:
@@ -229,8 +284,9 @@ def every_temperature_claim(build, fits: dict, worst) -> Claim | None:
     return claim
 
 
-FRAME_COLUMNS = ("claim_id", "reading", "figure", "claim", "paper_value", "reproduced", "ci_low", "ci_high",
-                 "null_value", "check", "verdict", "overall", "note")
+FRAME_COLUMNS = ("claim_id", "reading", "figure", "claim", "paper_value", "statistic", "reproduced", "ci_low",
+                 "ci_high", "null_model", "null_draws", "null_value", "p_value", "z", "margin", "margin_unit", "check",
+                 "verdict", "overall", "note")
 
 
 def claims_frame(claims: list[Claim]) -> pd.DataFrame:
@@ -252,8 +308,9 @@ def claims_markdown(frame: pd.DataFrame) -> str:
     def cell(text):
         return str(text).replace("|", "\\|")  # a bare | would split the Markdown cell
 
-    header = "| id | reading | figure | claim | paper | reproduced | 95% CI | null | check | verdict | overall |"
-    lines = [header, "|" + "---|" * 11]
+    header = ("| id | reading | figure | claim | paper | reproduced | 95% CI | null (draws): median | p | margin | "
+              "check | verdict | overall |")
+    lines = [header, "|" + "---|" * 13]
     def interval(low, high):
         # Enough significant digits that a non-zero interval never prints as [1.06, 1.06].
         for digits in range(3, 7):
@@ -265,9 +322,14 @@ def claims_markdown(frame: pd.DataFrame) -> str:
     for row in frame.itertuples(index=False):
         ci = "–" if row.ci_low is None or pd.isna(row.ci_low) else interval(row.ci_low, row.ci_high)
         null = fmt(None if pd.isna(row.null_value) else float(row.null_value))
+        if isinstance(row.null_model, str) and row.null_model:
+            null = f"{row.null_model} ({int(row.null_draws)}): {null}"
+        p = fmt(None if pd.isna(row.p_value) else float(row.p_value))
+        margin = "–" if pd.isna(row.margin) else f"{float(row.margin):+.2g} {row.margin_unit}"
         lines.append(
             f"| {row.claim_id} | {cell(row.reading)} | {row.figure} | {cell(row.claim)} | {cell(row.paper_value)} | "
-            f"{fmt(row.reproduced)} | {ci} | {null} | {cell(row.check)} | **{row.verdict}** | {cell(row.overall)} |"
+            f"{fmt(row.reproduced)} | {ci} | {null} | {p} | {cell(margin)} | {cell(row.check)} | **{row.verdict}** | "
+            f"{cell(row.overall)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -299,53 +361,67 @@ def fit_row(exponents: pd.DataFrame, dataset, temperature, method, observable="m
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
-def with_null(claim: Claim, fit) -> Claim:
-    """``claim`` with the selection-bias null's median exponent (from the fit's control columns)."""
-    if not fit or not fit.get("null_draws"):
-        return claim
-    note = (f"the same rule on the {fit['null_model']} null ({int(fit['null_draws'])} draws): "
-            f"{fit['null_min']:.3g}-{fit['null_max']:.3g}")
-    return Claim(**{**asdict(claim), "null_value": float(fit["null_median"]),
-                    "note": "; ".join(filter(None, [claim.note, note]))})
+def null_exponent_claim(claim: Claim, nulls, dataset, temperature, method, model, expect_difference=True,
+                        statistic="m2_exponent") -> Claim:
+    """The data's exponent against the same rule's exponent on draws of ``model``. ``expect_difference``:
+    the claim is structure beyond what selection bias and the kept structure give (data > null);
+    otherwise that the data behave like the null (two-sided). ``claim`` carries the data's estimate."""
+    reading = f"{method} fit {'exceeds' if expect_difference else 'is like'} the {model} null"
+    check = f"{statistic} of the data {'>' if expect_difference else '='} its {model} null draws"
+    base = Claim(**{**asdict(claim), "reading": reading, "check": check, "ci_low": claim.ci_low, "ci_high": claim.ci_high})
+    if claim.reproduced is None:
+        return base
+    draws = null_values(nulls, dataset, temperature, method, model, statistic)
+    if draws is None:
+        return judged(base, Judgement(NOT_TESTABLE, None), note=f"no {model} null of rule {method} at T = "
+                      f"{temperature:g} (config keys nulls.methods, nulls.temperatures, nulls.temperatures_per_method)")
+    return null_test_claim(base, claim.reproduced, draws, model,
+                           alternative="greater" if expect_difference else "two-sided",
+                           expect_difference=expect_difference)
+
+
+def null_values(nulls, dataset, temperature, method, model, statistic, level=-1):
+    """One statistic's null draws at one temperature (``None`` when that null was not run)."""
+    if nulls is None or not len(nulls):
+        return None
+    rows = nulls[(nulls["dataset"] == dataset) & (nulls["method"] == method) & (nulls["model"] == model)
+                 & (nulls["statistic"] == statistic) & (nulls["level"] == level)
+                 & np.isclose(nulls["temperature"].astype(float), temperature, atol=TEMPERATURE_TOLERANCE)]
+    if rows.empty:
+        return None
+    values = rows["value"].to_numpy(dtype=float)
+    return values[np.isfinite(values)]
 
 
 def exponent_readings(claim_id, figure, text, paper_value, exponents, dataset, temperature, method, tolerance,
-                      m2=None, null_m2s=(), null_model="") -> list[Claim]:
+                      m2=None, nulls=None, null_model="", expect_difference=True, with_random=True) -> list[Claim]:
     """An exponent claim under every reading we can make of it.
 
-    - the pipeline's fit (bootstrap interval), with the same rule's exponent on the selection-bias
-      null as ``null_value``;
+    - the pipeline's fit (bootstrap interval) against the paper's value;
+    - the same fit against the same rule on ``null_model``'s draws (a test: data > null);
     - the ``random`` rule's fit on the same data (no selection bias), where it was run;
     - with the M2 table: the slope over all levels and the local slope at the largest K
-      (:func:`m2_slopes`, point estimates), each with the null draws' median of the same.
+      (:func:`m2_slopes`, point estimates), with the null draws' median of the same.
     """
     fit = fit_row(exponents, dataset, temperature, method)
-    main = with_null(exponent_claim(claim_id, figure, text, paper_value, fit, tolerance), fit)
+    main = exponent_claim(claim_id, figure, text, paper_value, fit, tolerance)
     claims = [Claim(**{**asdict(main), "reading": f"{method} fit (fit range rule)"})]
+    if null_model:
+        claims.append(null_exponent_claim(main, nulls, dataset, temperature, method, null_model, expect_difference))
     random_fit = fit_row(exponents, dataset, temperature, "random")
-    if random_fit is not None and method != "random":
+    if with_random and random_fit is not None and method != "random":
         claim = exponent_claim(claim_id, figure, text, paper_value, random_fit, tolerance,
                                note="random pairing: no selection bias")
         claims.append(Claim(**{**asdict(claim), "reading": "random fit (no selection)"}))
     if m2 is not None:
-        null_slopes = [m2_slopes(n) for n in null_m2s]
-        for reading, value in m2_slopes(m2).items():
-            nulls = [s[reading] for s in null_slopes if np.isfinite(s[reading])]
-            claims.append(Claim(claim_id, figure, text, str(paper_value), value if np.isfinite(value) else None,
-                                None, None, f"|slope - {paper_value}| <= {tolerance} (a point estimate)",
-                                verdict(abs(value - paper_value) <= tolerance) if np.isfinite(value) else NOT_EVALUATED,
-                                f"{method} rule; dominant cluster size of every level" +
-                                (f"; {null_model} null median of {len(nulls)} draws" if nulls else ""),
-                                f"{method}: {reading}", float(np.median(nulls)) if nulls else None))
+        for statistic, value in m2_slopes(m2).items():
+            reading = {"m2_slope_all_levels": "all levels", "m2_local_slope": "local slope at the largest K"}[statistic]
+            draws = null_values(nulls, dataset, temperature, method, null_model, statistic) if null_model else None
+            claim = Claim(claim_id, figure, text, str(paper_value), value if np.isfinite(value) else None, None, None,
+                          f"|slope - {paper_value}| <= {tolerance} (a point estimate)", NOT_EVALUATED,
+                          f"{method} rule; dominant cluster size of every level" +
+                          (f"; {null_model} null median of {len(draws)} draws" if draws is not None and len(draws) else ""),
+                          f"{method}: {reading}", float(np.median(draws)) if draws is not None and len(draws) else None,
+                          statistic=f"log-log slope of M2 ({reading})")
+            claims.append(judged(claim, point_within_tolerance(value, paper_value, tolerance)))
     return claims
-
-
-def m2_slopes(m2: pd.DataFrame) -> dict:
-    """Two model-free readings of the M2 exponent from the dominant row of every level: the
-    log-log slope over all levels, and the local slope between the two largest K."""
-    rows = dominant_rows(m2).sort_values("cluster_size")
-    rows = rows[rows["m2"] > 0]
-    if len(rows) < 2:
-        return {"all levels": float("nan"), "local slope at the largest K": float("nan")}
-    k, y = np.log(rows["cluster_size"].to_numpy(float)), np.log(rows["m2"].to_numpy(float))
-    return {"all levels": fit_line(k, y).slope, "local slope at the largest K": float((y[-1] - y[-2]) / (k[-1] - k[-2]))}

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from rgcoarse.config.conditions import find_temperature
 from rgcoarse.config.paper_values import paper_value
-from rgcoarse.datasets.nulls import persistence_null
-from rgcoarse.paper.claims import NOT_EVALUATED, Claim, exponent_readings, verdict
-from rgcoarse.stats.summaries import (
-    first_pick_excess,
+from rgcoarse.datasets.nulls import NULL_MODELS, persistence_null
+from rgcoarse.paper.claims import (
+    NOT_EVALUATED,
+    Claim,
+    exponent_readings,
+    judged,
+    null_test_claim,
+    null_values,
+)
+from rgcoarse.paper.verdicts import (
+    AGREES,
+    ALPHA,
+    DISAGREES,
+    MIN_DRAWS,
+    Judgement,
+    holm,
+    null_test,
 )
 
 PERSISTENCE_TEMPERATURE = paper_value("glass_persistence_temperature")
 PERSISTENCE_DEPTH = paper_value("glass_persistence_depth")
 NONLINEAR_EXCESS = 2.0  # the previous rule's "nonlinear" COD: the first pick explains >= 2x a median pick
-
-
-NULL_EXCESS = 2.0  # "nonlinear" against a null: ΔCOD(1)/N >= this x the null draws' largest
-
-
-def nonlinear_depth(cod: pd.DataFrame, threshold: float = NONLINEAR_EXCESS) -> int:
-    """Number of consecutive levels, from level 0, whose COD is "nonlinear" (no null: the previous rule).
-
-    A level is nonlinear when ΔCOD(1) is at least ``threshold`` times the median increment of
-    its computed ranks (see :func:`rgcoarse.stats.summaries.first_pick_excess`). Data without any
-    cross-feature structure pass this rule too; :func:`depth_against_null` replaces it.
-    """
-    depth = 0
-    for level in sorted(cod["level"].unique()):
-        if cod.loc[cod["level"] == level, "rank"].size < 3 or first_pick_excess(cod, level) < threshold:
-            break
-        depth += 1
-    return depth
 
 
 def first_pick(cod: pd.DataFrame, level: int) -> float:
@@ -41,71 +37,122 @@ def first_pick(cod: pd.DataFrame, level: int) -> float:
     return float(rows.loc[rows["rank"].idxmin(), "norm_cod_increment"]) if len(rows) else float("nan")
 
 
-def depth_against_null(cod: pd.DataFrame, null_cods: list, factor: float = NULL_EXCESS) -> int:
-    """Consecutive levels from level 0 where the data's ΔCOD(1)/N is at least ``factor`` times the
-    largest ΔCOD(1)/N of the null draws at that level (a level no null draw reached ends the count)."""
-    depth = 0
+def level_tests(cod: pd.DataFrame, null_draws_by_level: dict) -> pd.DataFrame:
+    """Per level: the data's ΔCOD(1)/N against the null's draws (one-sided, data > null), Holm-corrected
+    across the levels tested. ``null_draws_by_level``: level -> array of the null's values."""
+    rows = []
     for level in sorted(cod["level"].unique()):
-        null_values = [first_pick(n, level) for n in null_cods if level in set(n["level"])]
-        if not null_values or first_pick(cod, level) < factor * max(null_values):
+        draws = null_draws_by_level.get(int(level))
+        if draws is None or len(draws) == 0:
+            break  # a level no null draw reached ends the curve
+        value = first_pick(cod, level)
+        test = null_test(value, draws, "greater")
+        rows.append({"level": int(level), "data": value, "null_mean": test.null_mean, "null_sd": test.null_sd,
+                     "z": test.z, "p_value": test.p_value, "test": test.method, "draws": test.draws})
+    frame = pd.DataFrame(rows, columns=["level", "data", "null_mean", "null_sd", "z", "p_value", "test", "draws"])
+    frame["p_holm"] = holm(frame["p_value"].to_numpy()) if len(frame) else []
+    return frame
+
+
+def tested_depth(levels: pd.DataFrame, alpha: float = ALPHA) -> int:
+    """Consecutive levels from level 0 whose Holm-adjusted p-value is at most ``alpha``."""
+    depth = 0
+    for p in levels["p_holm"]:
+        if not p <= alpha:
             break
         depth += 1
     return depth
 
 
 def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t: float, low_t: float,
-                   persistence_t: float = PERSISTENCE_TEMPERATURE, m2_by_t=None, null_m2_by_t=None, null_cods=None,
-                   tolerance: float = 0.1) -> list[Claim]:
+                   persistence_t: float = PERSISTENCE_TEMPERATURE, m2_by_t=None, nulls=None,
+                   tolerance: float = 0.1, other_methods=()) -> list[Claim]:
     """Figs. 3a-c: the glass claims (replica 0 of each temperature).
 
-    ``m2_by_t`` / ``null_m2_by_t`` (temperature -> table, or -> list of the shift null's draws)
-    add the fit-range readings of Figs. 3b-c; ``null_cods`` (model -> temperature -> list of
-    COD tables) the null comparisons of Fig. 3a.
+    ``m2_by_t`` (temperature -> table) adds the model-free slope readings of Figs. 3b-c; ``nulls``
+    (the stacked null-statistics tables) the tests against the persistence null and Fig. 3a's
+    depth. ``other_methods`` (rules with glass nulls besides ``method``, e.g. the paper's
+    information rule) get exponent rows of their own, with their nulls.
     """
-    m2_by_t, null_m2_by_t, null_cods = m2_by_t or {}, null_m2_by_t or {}, null_cods or {}
-
-    def readings(claim_id, figure, text, paper_value, t):
-        m2 = m2_by_t.get(find_temperature(t, m2_by_t)) if m2_by_t else None
-        nulls = null_m2_by_t.get(find_temperature(t, null_m2_by_t), []) if null_m2_by_t else []
-        return exponent_readings(claim_id, figure, text, paper_value, exponents, "glass", t, method, tolerance,
-                                 m2=m2, null_m2s=nulls, null_model=persistence_null())
-
+    m2_by_t = m2_by_t or {}
     high, low = paper_value("glass_high_t_exponent"), paper_value("glass_low_t_exponent")
-    claims = readings("fig3b_exponent", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near {high:g}", high, high_t)
-    claims += readings("fig3c_exponent", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about {low:g} "
-                       f"(paper: T = {paper_value('glass_low_t_temperature'):g})", low, low_t)
-    claims += persistence_claims(cod_by_t, null_cods, persistence_t)
+
+    def readings(claim_id, figure, text, value, t, rule, expect_difference):
+        m2 = m2_by_t.get(find_temperature(t, m2_by_t)) if m2_by_t and rule == method else None
+        return exponent_readings(claim_id, figure, text, value, exponents, "glass", t, rule, tolerance,
+                                 m2=m2, nulls=nulls, null_model=persistence_null(), expect_difference=expect_difference,
+                                 with_random=rule == method)
+
+    claims = []
+    for rule in dict.fromkeys([method, *other_methods]):
+        suffix = "" if rule == method else f"_{rule}"
+        claims += readings(f"fig3b_exponent{suffix}", "3b", f"M2 exponent of p_hop at T = {high_t:g} is near {high:g}"
+                           + ("" if rule == method else f" ({rule} rule)"), high, high_t, rule, False)
+        claims += readings(f"fig3c_exponent{suffix}", "3c", f"M2 exponent of p_hop at T = {low_t:g} is about {low:g} "
+                           f"(paper: T = {paper_value('glass_low_t_temperature'):g})"
+                           + ("" if rule == method else f" ({rule} rule)"), low, low_t, rule, True)
+    claims += persistence_claims(cod_by_t, nulls, method, persistence_t)
     return claims
 
 
-def persistence_claims(cod_by_t: dict, null_cods: dict, persistence_t: float = PERSISTENCE_TEMPERATURE) -> list[Claim]:
-    """Fig. 3a, one reading per null model: the depth of nonlinear COD against that null."""
+def persistence_claims(cod_by_t: dict, nulls, method: str, persistence_t: float = PERSISTENCE_TEMPERATURE) -> list[Claim]:
+    """Fig. 3a, one reading per null model.
+
+    Against a null that destroys cross-feature structure (``shift``): the depth, the number of
+    consecutive levels from level 0 whose ΔCOD(1)/N exceeds the null's draws (one-sided test per
+    level, Holm-corrected across levels; no free factor). Against a null that keeps every pair
+    covariance (``covgauss``): ΔCOD(1)/N of a linear selection depends only on the covariance, so
+    data and null must coincide; that row is an identity check (two-sided, agrees when they do not
+    differ), not a test of the claim.
+    """
     text = f"Nonlinear COD persists for about {PERSISTENCE_DEPTH} levels at T = {persistence_t:g}"
-    rule = (f"number of consecutive levels from level 0 with DeltaCOD(1)/N >= {NULL_EXCESS:g} x the null draws' "
-            "largest is 3, 4 or 5")
+    rule = (f"Holm-corrected one-sided tests of DeltaCOD(1)/N against the null, level by level at {ALPHA:g}: "
+            f"depth (consecutive levels from 0) is {PERSISTENCE_DEPTH} +- 1")
     match = find_temperature(persistence_t, cod_by_t)
+    statistic = "depth: levels from 0 where DeltaCOD(1)/N beats the null"
     if match is None:
         return [Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
-                      f"T = {persistence_t:g} not simulated")]
+                      f"T = {persistence_t:g} not simulated", statistic=statistic)]
     cod = cod_by_t[match]
-    legacy = nonlinear_depth(cod)
+    models = [] if nulls is None or not len(nulls) else sorted(set(nulls["model"]))
     claims = []
-    for model, by_t in sorted(null_cods.items()):
-        draws = by_t.get(find_temperature(persistence_t, by_t), []) if by_t else []
-        if not draws:
-            claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
-                                f"no {model} null at T = {persistence_t:g}", f"against the {model} null"))
+    for model in models:
+        by_level = {lev: null_values(nulls, "glass", persistence_t, method, model, "first_pick", level=lev)
+                    for lev in sorted(int(x) for x in cod["level"].unique())}
+        by_level = {lev: v for lev, v in by_level.items() if v is not None and len(v)}
+        if not by_level:
             continue
-        depth = depth_against_null(cod, draws)
-        null_legacy = max(nonlinear_depth(d) for d in draws)
-        claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", float(depth), None, None, rule,
-                            verdict(PERSISTENCE_DEPTH - 1 <= depth <= PERSISTENCE_DEPTH + 1),
-                            f"reproduced value is the depth; {len(draws)} null draws; null_value is their largest "
-                            f"DeltaCOD(1)/N at level 0 (data: {first_pick(cod, 0):.3g}). The previous rule (DeltaCOD(1) >= {NONLINEAR_EXCESS:g} x median, "
-                            f"no null) gives depth {legacy} on the data and up to {null_legacy} on this null",
-                            f"against the {model} null", max(first_pick(d, 0) for d in draws)))
+        if NULL_MODELS[model].keeps_covariance:
+            claims.append(identity_check(cod, by_level, model, text))
+            continue
+        tests = level_tests(cod, by_level)
+        depth = tested_depth(tests)
+        draws = int(tests["draws"].min()) if len(tests) else 0
+        curve = "; ".join(f"L{int(r.level)}: {r.data:.3g} vs {r.null_mean:.3g}+-{r.null_sd:.2g} (p_Holm {r.p_holm:.2g})"
+                          for r in tests.itertuples())
+        claim = Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", float(depth), None, None, rule,
+                      NOT_EVALUATED, f"per level, data vs null mean+-sd: {curve}", f"against the {model} null",
+                      statistic=statistic, null_model=model, null_draws=draws,
+                      p_value=float(tests["p_holm"].iloc[0]) if len(tests) else None)
+        if draws < MIN_DRAWS:
+            claims.append(judged(claim, Judgement(NOT_EVALUATED, None),
+                                 note=f"{claim.note}; only {draws} null draws (config key nulls.draws; at least {MIN_DRAWS})"))
+            continue
+        margin = 1 - abs(depth - PERSISTENCE_DEPTH)  # an integer: 3, 4 and 5 levels agree, nothing is in between
+        claims.append(judged(claim, Judgement(AGREES if margin >= 0 else DISAGREES, float(margin), "levels")))
     if not claims:
-        claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule, NOT_EVALUATED,
-                            f"no null model was run at T = {persistence_t:g} (config nulls.models.glass); the previous "
-                            f"rule without a null gives depth {legacy}"))
+        claims.append(Claim("fig3a_persistence", "3a", text, f"{PERSISTENCE_DEPTH} levels", None, None, None, rule,
+                            NOT_EVALUATED, f"no null model was run at T = {persistence_t:g} (config keys nulls.models, "
+                            "nulls.temperatures)", statistic=statistic))
     return claims
+
+
+def identity_check(cod: pd.DataFrame, by_level: dict, model: str, text: str) -> Claim:
+    """ΔCOD(1)/N at level 0 on a covariance-keeping null equals the data's up to sampling (an identity)."""
+    value = first_pick(cod, 0)
+    draws = by_level.get(0, np.array([]))
+    claim = Claim("fig3a_persistence", "3a", text, "(identity check)", value, None, None,
+                  f"DeltaCOD(1)/N at level 0 equals the {model} null's (linear COD depends only on the covariance)",
+                  NOT_EVALUATED, "an identity check of the machinery, not a test of the claim",
+                  f"identity check: the {model} null", statistic="DeltaCOD(1)/N at level 0")
+    return null_test_claim(claim, value, draws, model, alternative="two-sided", expect_difference=False)

@@ -112,3 +112,16 @@ register(SupplementaryFigure("supp_glass_study_rho", "glass study: rho", in_run=
                              made_by="glass_study_figures"))
 register(SupplementaryFigure("supp_ising_exponents", "Ising exponents against T", in_run=lambda config: True,
                              draw=draw_ising_exponents, inputs=lambda plan: {"exponents": "results/exponents.parquet"}))
+
+
+def _draw_glass_depth(tables):
+    from rgcoarse.paper.depth_figure import draw_glass_depth  # imports the claims module only when drawn
+
+    return draw_glass_depth(tables)
+
+
+register(SupplementaryFigure("supp_glass_depth", "glass: Fig. 3a depth against the nulls",
+                             in_run=lambda config: bool(config["nulls"]["models"]["glass"]),
+                             draw=_draw_glass_depth,
+                             inputs=lambda plan: {"cod": plan.figure_observable_paths("glass", "cod"),
+                                                  "nulls": plan.figure_null_statistics_paths("glass")}))

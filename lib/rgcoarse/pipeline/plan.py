@@ -26,12 +26,7 @@ from rgcoarse.datasets.kinds import (
     seed_name,
     source_dataset,
 )
-from rgcoarse.datasets.nulls import (
-    NULL_MODELS,
-    null_condition,
-    null_dataset_name,
-    split_null_dataset,
-)
+from rgcoarse.datasets.nulls import NULL_MODELS
 from rgcoarse.io.user_files import user_file_options
 from rgcoarse.paper.claim_groups import claims_inputs, claims_settings
 from rgcoarse.paper.panels import PANELS, panel_named, report_caption
@@ -109,36 +104,54 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
             return []
         return ["results/planted_benchmark.csv"]
 
-    def _null_temperature_selected(self, dataset, condition):
-        """Whether the config's nulls.temperatures selects this condition of a dataset."""
-        selection = self.config["nulls"].get("temperatures", {}).get(dataset, "all")
+    def _null_setting(self, method, key):
+        """nulls.<key> (models or temperatures), or nulls.per_method.<method>.<key> where that is given."""
+        nulls = self.config["nulls"]
+        return nulls.get("per_method", {}).get(method, {}).get(key, nulls.get(key, {}))
+
+    def _null_temperature_selected(self, dataset, condition, method):
+        """Whether the null temperatures of ``method`` select this condition."""
+        selection = self._null_setting(method, "temperatures").get(dataset, "all")
         if selection == "all" or condition == "default":
             return True
         temperature = float(condition.split("_")[0].lstrip("T"))
         return any(same_temperature(temperature, t) for t in selection)
 
-    def null_models_for(self, dataset):
-        """Null models run on a data dataset (its kind's list; a shift null only on time series)."""
+    def null_models_for(self, dataset, method=None):
+        """Null models of one rule on a data dataset (its kind's list; a time-ordered null only on time series)."""
         if "nulls" not in self.config:
             return []
-        models = self.config["nulls"]["models"][self.dataset_kind(dataset)]
+        models = self._null_setting(method, "models").get(self.dataset_kind(dataset),
+                                                          self.config["nulls"]["models"][self.dataset_kind(dataset)])
         return [m for m in models if not NULL_MODELS[m].time_ordered or self.is_time_series(dataset)]
 
-    def null_dataset_conditions(self):
-        """Every (null dataset, condition) pair: models x selected conditions x draws."""
+    def null_runs(self):
+        """Every (dataset, condition, model, method) with null draws (one batched job each)."""
         if "nulls" not in self.config:
             return []
         return [
-            (null_dataset_name(d, model), null_condition(c, draw))
+            (d, c, model, method)
             for d, c in self.data_dataset_conditions()
-            if self._null_temperature_selected(d, c)
-            for model in self.null_models_for(d)
-            for draw in range(self.config["nulls"]["draws"])
+            for method in self.config["nulls"]["methods"][self.dataset_kind(d)]
+            if method in self.methods_for(d, c) and self._null_temperature_selected(d, c, method)
+            for model in self.null_models_for(d, method)
+        ]
+
+    def null_statistics_path(self, dataset, condition, model, method):
+        return f"results/nulls/{dataset}/{condition}/{model}/{method}.parquet"
+
+    def null_statistics_files(self, dataset=None, method=None, conditions=None):
+        """Null-statistics tables, optionally of one dataset, one pairing rule and some conditions."""
+        return [
+            self.null_statistics_path(d, c, model, m)
+            for d, c, model, m in self.null_runs()
+            if (dataset is None or d == dataset) and (method is None or m == method)
+            and (conditions is None or c in conditions)
         ]
 
     def dataset_conditions(self):
-        """Every (dataset, condition) pair the run produces: the data, then their nulls."""
-        return self.data_dataset_conditions() + self.null_dataset_conditions()
+        """Every (dataset, condition) pair of data the run produces (nulls live in their own tables)."""
+        return self.data_dataset_conditions()
 
     def glass_conditions(self):
         """Glass conditions (temperature x replica) whose p_hop matrices enter the coarse-graining."""
@@ -154,9 +167,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return entry.get(key, self.config[section][key][self.dataset_kind(dataset)])
 
     def methods_for(self, dataset, condition=None):
-        """Pairing rules run on one dataset (and, for Ising, one temperature condition); nulls: nulls.methods."""
-        if source_dataset(dataset) != dataset:
-            return list(self.config["nulls"]["methods"])
+        """Pairing rules run on one dataset (and, for Ising, one temperature condition)."""
         methods = list(self._kind_setting("coarse_graining", "methods", dataset))
         if self.dataset_kind(dataset) == "ising" and condition in self.comparison_conditions():
             limited = self.config["coarse_graining"].get("comparison_temperatures_per_method", {})
@@ -180,13 +191,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         return self._kind_setting("observables", "silence_threshold", dataset)
 
     def is_time_series(self, dataset):
-        """Whether a dataset's rows are consecutive times of one run (block bootstrap, time-shift null).
-
-        A null is a time series when its source is and its model keeps the time order (``shift``).
-        """
-        null = split_null_dataset(dataset)
-        if null is not None and not NULL_MODELS[null[1]].time_ordered:
-            return False
+        """Whether a dataset's rows are consecutive times of one run (block bootstrap, time-shift null)."""
         source = source_dataset(dataset)
         if self.dataset_kind(source) == "user":
             return bool(self.config.get("user_datasets", {}).get(source, {}).get("time_series", False))
@@ -268,18 +273,10 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
     def panel_report_caption(self, wildcards):
         return report_caption(wildcards.panel, self.panel_settings(wildcards.panel), self.config["figures"]["method"])
 
-    def null_observable_paths(self, source, name, models=None):
-        """Observable tables of the figures' pairing rule on every null draw of ``source``'s figure conditions."""
-        method = self.config["figures"]["method"]
-        figure = set(self.figure_conditions(source))
-        return [
-            self.observable_path(d, c, name)
-            for d, c in self.null_dataset_conditions()
-            if source_dataset(d) == source
-            and (models is None or split_null_dataset(d)[1] in models)
-            and c.rsplit("_n", 1)[0] in figure
-            and method in self.methods_for(d, c)
-        ]
+    def figure_null_statistics_paths(self, source, method=None):
+        """Null-statistics tables of a pairing rule (default: the figures' rule) on ``source``'s figure conditions."""
+        return self.null_statistics_files(source, method or self.config["figures"]["method"],
+                                          set(self.figure_conditions(source)))
 
     def glass_figure_conditions(self):
         """Replica 0 of every glass temperature: the runs Fig. 3 and its claims are drawn from."""
@@ -341,7 +338,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
 
     def null_seed(self, wildcards):
         w = wildcards
-        return derive_seed(self.config["seed"], "null", seed_name(w.source), w.model, w.condition, w.draw)
+        return derive_seed(self.config["seed"], "null", seed_name(w.dataset), w.model, w.condition, w.method)
 
     def coarse_seed(self, wildcards):
         w = wildcards

@@ -133,7 +133,18 @@ class PlanChecks:
             self._check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
         if "nulls" in self.config:
             self._check_kind_map("nulls.models", self.config["nulls"]["models"])
-            self._check_methods("nulls.methods", self.config["nulls"]["methods"], kind_of_dataset("gaussian"))
+            self._check_kind_map("nulls.methods", self.config["nulls"]["methods"])
+            for kind_name, methods in self.config["nulls"]["methods"].items():
+                self._check_methods(f"nulls.methods.{kind_name}", methods, kind_of_dataset(kind_name))
+            per_method = self.config["nulls"].get("per_method", {})
+            unknown = set(per_method) - set(PAIRING_RULES)
+            if unknown:
+                raise ConfigError(f"config key nulls.per_method: {sorted(unknown)} are not pairing rules; "
+                                  f"registered: {', '.join(pairing_rule_names())}")
+            for rule, entry in per_method.items():
+                kinds = set(entry.get("models", {})) - set(dataset_kind_names())
+                if kinds:
+                    raise ConfigError(f"config key nulls.per_method.{rule}.models: unknown dataset kind(s) {sorted(kinds)}")
         self._check_kind_map("observables.silence_threshold", self.config["observables"]["silence_threshold"])
         self._check_kind_map("observables.cod_max_rank", self.config["observables"]["cod_max_rank"])
 
@@ -167,10 +178,15 @@ class PlanChecks:
 
     def _check_null_temperatures(self):
         arms = {kind: self.config[kind]["temperatures"] for kind in temperature_kinds()}
-        for arm, selection in self.config.get("nulls", {}).get("temperatures", {}).items():
+        nulls = self.config.get("nulls", {})
+        selections = [(f"nulls.temperatures.{arm}", arm, sel) for arm, sel in nulls.get("temperatures", {}).items()]
+        selections += [(f"nulls.per_method.{rule}.temperatures.{arm}", arm, sel)
+                       for rule, entry in nulls.get("per_method", {}).items()
+                       for arm, sel in entry.get("temperatures", {}).items()]
+        for key, arm, selection in selections:
             for t in [] if selection == "all" else selection:
                 if not any(same_temperature(t, known) for known in arms[arm]):
-                    raise ConfigError(f"config key nulls.temperatures.{arm}: {t} is not one of {arm}.temperatures")
+                    raise ConfigError(f"config key {key}: {t} is not one of {arm}.temperatures")
 
     def _check_figure_settings(self):
         """Every panel section names a registered panel and holds the settings that panel needs."""
