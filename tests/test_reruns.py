@@ -65,7 +65,8 @@ def test_fit_range_change_reruns_only_fits_and_what_reads_them(tiny_run_copy, ke
 
     jobs = planned(tiny_run_copy)
 
-    unexpected = rules_of(jobs) - FIT_CONSUMERS - {"fit_exponents", "all"}
+    # The null draws keep fitted statistics too (the fit range rule, the COD-increment ranks), so they re-run.
+    unexpected = rules_of(jobs) - FIT_CONSUMERS - {"fit_exponents", "null_statistics", "all"}
     assert not unexpected, f"changing fits.{key} must not re-run {sorted(unexpected)}; planned:\n{describe(jobs)}"
     fits = [job for job in jobs if job.rule == "fit_exponents"]
     n_fits = len(list((tiny_run_copy / "results" / "fits").rglob("*.parquet")))
@@ -74,6 +75,15 @@ def test_fit_range_change_reruns_only_fits_and_what_reads_them(tiny_run_copy, ke
     assert {"fig2c", "fig2d"} <= from_fits, f"fig2c and fig2d are drawn with their fits; found {from_fits}"
     assert panels(jobs) == from_fits, f"only the panels drawn from fits ({from_fits}) should be redrawn:\n{describe(jobs)}"
     assert {"exponents_table", "claims"} <= rules_of(jobs), f"the tables read the fits:\n{describe(jobs)}"
+
+
+def test_a_bootstrap_setting_reruns_the_fits_but_not_the_null_draws(tiny_run_copy):
+    """The null draws keep point estimates only: the bootstrap's resamples and interval do not touch them."""
+    config = load_config(tiny_run_copy)
+    config["fits"]["n_bootstrap"] += 10
+    save_config(tiny_run_copy, config)
+    jobs = planned(tiny_run_copy)
+    assert "fit_exponents" in rules_of(jobs) and "null_statistics" not in rules_of(jobs), describe(jobs)
 
 
 def test_one_temperature_override_reruns_only_that_temperature(tiny_run_copy):

@@ -3,12 +3,15 @@ draws they read (rgcoarse.stats.null_draws), against exact answers and the pipel
 
 import numpy as np
 import pytest
-
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.datasets.nulls import null_matrix
 from rgcoarse.paper import verdicts as v
 from rgcoarse.stats.bootstrap import bootstrap_exponent
-from rgcoarse.stats.null_draws import coarse_graining_statistics, null_statistics, statistic_values
+from rgcoarse.stats.null_draws import (
+    coarse_graining_statistics,
+    null_statistics,
+    statistic_values,
+)
 from rgcoarse.stats.observables import cod_table
 
 

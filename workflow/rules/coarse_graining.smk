@@ -23,7 +23,7 @@ rule coarse_grain:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=config["resources"]["analysis_mem_mb"],
         runtime=30,
     script:
         "../scripts/coarse_grain.py"
@@ -52,7 +52,7 @@ rule observables:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=config["resources"]["analysis_mem_mb"],
         runtime=30,
     script:
         "../scripts/observables.py"
@@ -79,7 +79,7 @@ rule fit_exponents:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=config["resources"]["analysis_mem_mb"],
         runtime=20,
     script:
         "../scripts/fit_exponents.py"
@@ -98,7 +98,7 @@ rule null_statistics:
         options=lambda w: plan.pairing_options(w.method),
         silence_threshold=lambda w: plan.silence_threshold(w.dataset),
         cod_max_rank=lambda w: plan.cod_max_rank(w.dataset),
-        fits=config["fits"],
+        fit_range=plan.null_fit_range(),
         seed=plan.null_seed,
     log:
         "logs/nulls/{dataset}/{condition}/{model}/{method}.log",
@@ -111,7 +111,7 @@ rule null_statistics:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=config["resources"]["analysis_mem_mb"],
         runtime=60,
     script:
         "../scripts/null_statistics.py"

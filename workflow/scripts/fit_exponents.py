@@ -30,11 +30,14 @@ def main(job, logger):
     for observable, observed in (("m2", data), ("p0", binarise(data, p.silence_threshold))):
         estimate = bootstrap_exponent(observed, levels, observable, seed=p.seed, **rule)
         row = estimate.as_dict()
-        row["ci_method"] = f"{resampling}, {estimate.n_resamples} resamples, percentile"
+        interval = (f"t interval with {data.shape[0] // block_length - 1} degrees of freedom" if p.time_series
+                    else "percentile")
+        row["ci_method"] = f"{resampling}, {estimate.n_resamples} resamples, {interval}"
         row.update(tau_int=tau_int, block_length=block_length)
         rows.append(row)
         logger.info("%s: %s", observable, row)
-    rows.append({**cod_increment_row(read_table(job.input.cod)[0], fits["cod_rank_range"]),
+    rows.append({**cod_increment_row(read_table(job.input.cod)[0], fits["cod_rank_range"], matrix.n_samples,
+                                     fits["confidence"]),
                  "tau_int": tau_int, "block_length": block_length})
     identity = {
         "dataset": matrix.metadata.get("dataset", "unknown"),

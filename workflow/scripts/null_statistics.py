@@ -11,8 +11,7 @@ def main(job, logger):
     w, p = job.wildcards, job.params
     matrix = read_data_matrix(job.input[0])
     lattice_shape = matrix.metadata.get("lattice_shape")
-    statistics = dict(silence_threshold=p.silence_threshold, k_min=p.fits["k_min"], min_clusters=p.fits["min_clusters"],
-                      cod_max_rank=p.cod_max_rank or 0, cod_rank_range=tuple(p.fits["cod_rank_range"]))
+    statistics = dict(silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank or 0, **p.fit_range)
     logger.info("%s: %d draws of the %s null, rule %s", job.input[0], p.draws, w.model, w.method)
     table = null_statistics(matrix.values, w.model, w.method, n_draws=p.draws, seed=p.seed,
                             coarse=dict(omega=p.omega, min_variables=p.min_variables, **p.options),

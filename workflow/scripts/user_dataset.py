@@ -11,6 +11,9 @@ def main(job, logger):
     # raises DataMatrixError naming the file and the problem.
     matrix = read_user_matrix(source, dict(job.params.options))
     matrix.metadata["dataset"] = job.wildcards.dataset
+    for note in ("dropped_id_columns", "dropped_constant_columns"):
+        if note in matrix.metadata:
+            logger.warning("%s: %s %s", source, note.replace("_", " "), matrix.metadata[note])
     write_data_matrix(output, matrix)
     logger.info("wrote %s: %d samples x %d features from %s", output, matrix.n_samples, matrix.n_features, source)
 

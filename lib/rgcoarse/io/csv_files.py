@@ -118,6 +118,8 @@ def _parse_csv(source, path: Path, skiprows: int) -> pd.DataFrame:
 
 
 def _name_columns(frame: pd.DataFrame, names: list[str], path: Path, header) -> pd.DataFrame:
+    if frame.shape[1] == 0:
+        raise DataMatrixError(f"{path}: no data rows after the header row; a data matrix needs at least 2 samples")
     if frame.shape[1] and frame.shape[1] != len(names):
         if header is not False and frame.shape[1] == len(names) + 1:
             raise DataMatrixError(

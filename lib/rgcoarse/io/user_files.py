@@ -30,11 +30,14 @@ from rgcoarse.io.datamatrix import (
     _table_to_array,
     validate_values,
 )
+from rgcoarse.io.user_content import checked_columns
 
 USER_FORMATS = (".parquet", ".csv", ".npy")
 
 
-USER_FILE_OPTIONS = ("header",)  # per-dataset options of a user file (config.yaml user_datasets entries)
+# Per-dataset options of a user file (config.yaml user_datasets entries): how to read it, and the
+# content checks of rgcoarse.io.user_content.
+USER_FILE_OPTIONS = ("header", "id_columns", "drop_constant_columns", "allow_duplicate_rows")
 
 
 def user_file_options(entry) -> dict:
@@ -111,7 +114,9 @@ def read_user_matrix(path, options=None) -> DataMatrix:
         ) from None
     if not values.dtype.isnative:
         values = values.astype(values.dtype.newbyteorder("="))
-    metadata = {"source_file": str(path), "generator": "user"}
+    names = list(names) if names is not None else [f"f{j}" for j in range(values.shape[1])]
+    values, names, notes = checked_columns(values, names, str(path), options)
+    metadata = {"source_file": str(path), "generator": "user", **notes}
     return DataMatrix(values, metadata, names)
 
 

@@ -32,7 +32,8 @@ def metropolis_acceptance_thresholds(beta: float) -> np.ndarray:
     beta = check_real(beta, "beta", minimum=0.0)
     local_products = np.arange(-4, 5, 2)
     return np.array(
-        [_probability_threshold(min(1.0, math.exp(-2.0 * beta * sh))) for sh in local_products],
+        # min(0, .) first: a move that lowers the energy is always accepted, and exp never overflows at low T.
+        [_probability_threshold(math.exp(min(0.0, -2.0 * beta * sh))) for sh in local_products],
         dtype=np.uint64,
     )
 

@@ -298,6 +298,28 @@ def claims_frame(claims: list[Claim]) -> pd.DataFrame:
     return frame[list(FRAME_COLUMNS)]
 
 
+def claims_summary(frame: pd.DataFrame) -> str:
+    """The honest count: statuses over every reading, and how many null tests would pass by chance.
+
+    A test against a null at level alpha "agrees" (finds structure) by chance with probability
+    about alpha when the data have none, so among k such tests about alpha x k agree by chance
+    (rank tests: at most 1/(n+1) each); a reading against a paper's value has no such rate.
+    """
+    counts = frame["verdict"].value_counts()
+    claims = frame["claim_id"].nunique()
+    reproduced = frame.groupby("claim_id")["overall"].first()
+    every = int(reproduced.str.startswith("reproduced").sum() - reproduced.str.startswith("reproduced under none").sum())
+    tests = frame[(frame["null_draws"] > 0) & frame["p_value"].notna()]
+    structure = tests[~tests["check"].str.contains(" = its ", regex=False)]
+    found = int((structure["verdict"] == AGREES).sum())
+    by_chance = 0.05 * len(structure)
+    parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in (AGREES, BORDERLINE, DISAGREES, NOT_TESTABLE))
+    return (f"{len(frame)} readings of {claims} claims: {parts}. {every} of {claims} claims are reproduced under at "
+            f"least one reading. {len(tests)} readings are tests against a null; of the {len(structure)} that look "
+            f"for structure beyond the null, {found} find it, where about {by_chance:.1f} would by chance at the 5% "
+            "level if the data had none.\n")
+
+
 def claims_markdown(frame: pd.DataFrame) -> str:
     """A Markdown rendering of the claims table."""
     def fmt(x):

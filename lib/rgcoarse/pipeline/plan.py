@@ -54,6 +54,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         self.configfiles = list(configfiles)
         self.schema_path = Path(schema_path)
         self._glass_configs = {}
+        self.user_file_shapes = {}  # user dataset -> (n_samples or None, n_features), from the parse-time check
         if check:
             self.check()
 
@@ -136,6 +137,12 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
             if method in self.methods_for(d, c) and self._null_temperature_selected(d, c, method)
             for model in self.null_models_for(d, method)
         ]
+
+    def null_fit_range(self):
+        """The fit settings the null draws' point estimates use (not the bootstrap's: they have no interval)."""
+        fits = self.config["fits"]
+        return {"k_min": fits["k_min"], "min_clusters": fits["min_clusters"],
+                "cod_rank_range": list(fits["cod_rank_range"])}
 
     def null_statistics_path(self, dataset, condition, model, method):
         return f"results/nulls/{dataset}/{condition}/{model}/{method}.parquet"

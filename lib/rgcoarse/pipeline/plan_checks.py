@@ -24,12 +24,14 @@ from rgcoarse.datasets.kinds import (
     kind_of_dataset,
     temperature_kinds,
 )
+from rgcoarse.datasets.nulls import NULL_MODELS
 from rgcoarse.datasets.planted import settings_problem
 from rgcoarse.glass import KobAndersenModel
 from rgcoarse.glass.command import command_placeholders
 from rgcoarse.io.datamatrix import DataMatrixError
 from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.paper.panels import PANELS
+from rgcoarse.pipeline import costs
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
 from rgcoarse.pipeline.schema import config_schema
 
@@ -50,6 +52,7 @@ class PlanChecks:
         self._check_lattice_rules()
         self._check_figure_settings()
         self._check_glass_config()
+        self._check_sizes()
 
     def _check_config_files_and_values(self):
         """Duplicate YAML keys, NaN/inf, fractional integers, temperatures their wildcards would change."""
@@ -98,9 +101,65 @@ class PlanChecks:
             try:
                 # Header, names, dtype and shape only, in bounded time and memory (the values are
                 # checked by the user_dataset job): malformed files stop here, before any job runs.
-                check_user_file(path, user_file_options(entry))
+                self.user_file_shapes[name] = check_user_file(path, user_file_options(entry))
             except DataMatrixError as exc:
                 raise ConfigError(f"config key user_datasets.{name}.{exc.option or 'path'}: {exc}") from None
+
+    def dataset_sizes(self) -> dict:
+        """``{dataset: (n_samples or None, n_features, the config keys that set them)}`` of every dataset."""
+        ising, gaussian, planted = self.config["ising"], self.config["gaussian"], self.config["planted"]
+        samples = max([ising["n_samples"]] + [o.get("n_samples", 0) for o in ising.get("overrides", {}).values()])
+        sizes = {
+            "ising": (samples, ising["lattice_size"] ** 2, "ising.lattice_size / ising.n_samples"),
+            "gaussian": (gaussian["n_samples"], gaussian["n_features"], "gaussian.n_features / gaussian.n_samples"),
+            "glass": (None, self.config["glass"]["n_particles"], "glass.n_particles"),
+        }
+        if planted["structures"]:
+            sizes["planted"] = (planted["n_samples"], planted["n_features"], "planted.n_features / planted.n_samples")
+        for name, (n_samples, n_features) in getattr(self, "user_file_shapes", {}).items():
+            sizes[name] = (n_samples, n_features, f"user_datasets.{name}.path")
+        return sizes
+
+    def _check_sizes(self):
+        """Memory of the analysis jobs (rgcoarse.pipeline.costs), fittable levels and figure levels."""
+        budget_mb = self.config["resources"]["analysis_mem_mb"]
+        section, fits = self.config["coarse_graining"], self.config["fits"]
+        min_variables = section["min_variables"]
+        for dataset, (n_samples, n_features, keys) in self.dataset_sizes().items():
+            if n_samples is not None and costs.analysis_bytes(n_samples, n_features) > budget_mb * 2**20:
+                need = costs.analysis_bytes(n_samples, n_features) / 2**20
+                raise ConfigError(
+                    f"config keys {keys}: {n_samples} samples x {n_features} features needs about {need:,.0f} MB per "
+                    f"analysis job (cost model 8 bytes x (4 m N + 4 N^2), rgcoarse.pipeline.costs), more than the "
+                    f"{budget_mb} MB the jobs declare (resources.analysis_mem_mb); reduce the size or raise "
+                    "resources.analysis_mem_mb on a machine with that memory")
+            if n_features <= min_variables:
+                raise ConfigError(f"config key coarse_graining.min_variables: {min_variables} leaves no level to "
+                                  f"coarse-grain in {dataset} ({n_features} features, set by {keys}); use fewer")
+            fittable = costs.fittable_levels(n_features, min_variables, fits["k_min"], fits["min_clusters"])
+            if fittable < costs.MIN_FITTABLE_LEVELS:
+                raise ConfigError(
+                    f"config keys fits.min_clusters / fits.k_min: {dataset} ({n_features} features) has {fittable} "
+                    f"level(s) with clusters of at least k_min = {fits['k_min']} features and at least "
+                    f"min_clusters = {fits['min_clusters']} of them; an exponent needs {costs.MIN_FITTABLE_LEVELS} "
+                    f"(lower fits.min_clusters, for example to {max(1, n_features // 2**(costs.MIN_FITTABLE_LEVELS + 1))})")
+            cod_max_rank = self._kind_setting("observables", "cod_max_rank", dataset)
+            high = fits["cod_rank_range"][1]
+            if cod_max_rank and high > cod_max_rank:
+                raise ConfigError(f"config keys fits.cod_rank_range / observables.cod_max_rank: ranks up to {high} are "
+                                  f"fitted but only {cod_max_rank} are computed for {dataset}")
+        for name, panel in PANELS.items():
+            settings = self.panel_settings(name)
+            levels = [settings["level"]] if "level" in settings else list(settings.get("levels", []))
+            for spec in panel.inputs.values():
+                if spec.dataset not in self.dataset_sizes():
+                    continue
+                deepest = costs.deepest_level(self.dataset_sizes()[spec.dataset][1], min_variables)
+                too_deep = [lev for lev in levels if lev > deepest]
+                if too_deep:
+                    raise ConfigError(f"config key figures.{name}: level(s) {too_deep} are deeper than the deepest "
+                                      f"level of {spec.dataset}, {deepest} (with coarse_graining.min_variables = "
+                                      f"{min_variables})")
 
     def _check_kind_map(self, key, mapping):
         """A per-kind config map must name every registered dataset kind, and nothing else."""
@@ -128,11 +187,30 @@ class PlanChecks:
             self._check_methods(f"coarse_graining.methods.{kind_name}", methods, kind_of_dataset(kind_name))
         self._check_methods("coarse_graining.comparison_methods", self.config["coarse_graining"].get("comparison_methods", []),
                        kind_of_dataset("ising"))
-        self._check_methods("figures.method", [self.config["figures"]["method"]], kind_of_dataset("ising"))
+        for kind in ("ising", "glass"):  # the figures' rule is drawn on both arms
+            self._check_methods("figures.method", [self.config["figures"]["method"]], kind_of_dataset(kind))
+        per_method = self.config["coarse_graining"].get("comparison_temperatures_per_method", {})
+        comparison = self.config["coarse_graining"].get("comparison_methods", [])
+        for rule, temperatures in per_method.items():
+            if rule not in comparison:
+                raise ConfigError(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {rule!r} is "
+                                  f"not one of coarse_graining.comparison_methods {comparison}")
+            known = self.config["coarse_graining"].get("comparison_temperatures", [])
+            for t in temperatures:
+                if not any(same_temperature(t, k) for k in known):
+                    raise ConfigError(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {t} is "
+                                      f"not one of coarse_graining.comparison_temperatures {known}")
         for name, entry in self.config.get("user_datasets", {}).items():
             self._check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
         if "nulls" in self.config:
             self._check_kind_map("nulls.models", self.config["nulls"]["models"])
+            for kind_name, models in self.config["nulls"]["models"].items():
+                kind = kind_of_dataset(kind_name) if kind_name != "user" else None
+                for model in models:
+                    if kind is not None and NULL_MODELS[model].time_ordered and not kind.time_series:
+                        raise ConfigError(f"config key nulls.models.{kind_name}: {model!r} keeps the time order of a "
+                                          f"series, and {kind_name} data are not a time series; use "
+                                          f"{[m for m, n in NULL_MODELS.items() if not n.time_ordered]}")
             self._check_kind_map("nulls.methods", self.config["nulls"]["methods"])
             for kind_name, methods in self.config["nulls"]["methods"].items():
                 self._check_methods(f"nulls.methods.{kind_name}", methods, kind_of_dataset(kind_name))

@@ -23,8 +23,8 @@ Statuses. Every fit carries a ``status``; only ``"ok"`` fits carry numbers:
     95%). One sample has no variance at all; two samples have a single non-degenerate
     resample (each once), so their "interval" would be the point estimate.
 ``too_few_blocks``
-    A block bootstrap (time series) with fewer than ``min_bootstrap_samples(confidence)``
-    whole blocks in the data: the series is too short for its autocorrelation time.
+    A block bootstrap (time series) with fewer than ``MIN_BLOCKS`` (3) whole blocks in the
+    data (:mod:`rgcoarse.stats.bootstrap`): the series is too short for its autocorrelation time.
 ``too_few_points``
     Fewer than two (level, K) rows with distinct K in the fit range (e.g. ``k_min`` beyond
     the largest cluster, or too few levels with ``min_clusters`` clusters).
@@ -35,14 +35,19 @@ Statuses. Every fit carries a ``status``; only ``"ok"`` fits carry numbers:
     ``n_resamples = 1``), so the interval would have zero width without measuring any
     sampling noise.
 
-A fit that is not ``ok`` has NaN in ``exponent``, ``prefactor``, ``ci_low`` and
+A fit that is not ``ok`` (except ``curved``, whose line stays for reading) has NaN in ``exponent``, ``prefactor``, ``ci_low`` and
 ``ci_high`` (empty cells in the CSV exponents table): there is no number to read, and a
 placeholder such as 0 would read as an exponent. ``fit_min``/``fit_max`` are the K range of
 the rows in the fit range (NaN when there are none) and ``n_points`` their number, so the
 table still says what was there. :func:`fit_problem` gives the reason a fit row cannot be
 used (``None`` for a usable one); figures and claims use it rather than reading the numbers.
-The COD-increment fit (:func:`fit_cod_increment`, :func:`cod_increment_row`) is a point
-estimate: its rows have an exponent but empty ``ci_low``/``ci_high`` (``ci_method`` says so).
+The COD-increment fit (:func:`fit_cod_increment`, :func:`cod_increment_row`) needs at least
+:data:`MIN_RANK_POINTS` ranks with an increment, below the sample count (beyond rank m - 1 the
+increments are zero by construction), and is tested for curvature: a quadratic term in log-log
+whose t-test gives p < :data:`CURVATURE_P` makes it ``curved`` (the line does not describe the
+points; its numbers stay in the row, for reading, but no claim or figure uses it). Its interval is
+the regression's (ranks treated as independent, which they are not, so it is a lower bound on the
+uncertainty; ``ci_method`` says so).
 """
 
 from __future__ import annotations
@@ -66,7 +71,11 @@ STATUSES = {
     "too_few_points": "fewer than two cluster sizes in the fit range",
     "no_valid_resamples": "no bootstrap resample keeps every fitted point defined",
     "degenerate_interval": "the bootstrap resamples are all identical, so the interval has no width",
+    "curved": "the points curve in log-log (quadratic term significant): not a power law",
+    "no_silence_variation": "the silence threshold silences every value or none, so P0(K) is 1 or 0 at every K",
 }
+MIN_RANK_POINTS = 3  # a COD-increment power law from two ranks has no test of its shape
+CURVATURE_P = 0.01  # quadratic term in log-log below this p-value: the power law does not describe the points
 
 
 class PowerLaw(NamedTuple):
@@ -118,6 +127,7 @@ class RankFit:
     fit_max: float
     n_points: int
     status: str
+    slope_stderr: float = float("nan")  # the regression's (ranks treated as independent)
 
     def as_dict(self) -> dict:
         """Plain dict."""
@@ -251,10 +261,12 @@ def fit_cod_increment(rank, cod_increment, *, r_min: float = 1, r_max: float | N
     keep = (rank >= r_min) & (rank > 0) & (delta > min_increment)
     if r_max is not None:
         keep &= rank <= r_max
-    if np.count_nonzero(keep) < 2 or np.ptp(rank[keep]) == 0:
+    if np.count_nonzero(keep) < MIN_RANK_POINTS or np.ptp(rank[keep]) == 0:
         bounds = (float(rank[keep].min()), float(rank[keep].max())) if np.any(keep) else (np.nan, np.nan)
         return RankFit(np.nan, np.nan, np.nan, *bounds, int(np.count_nonzero(keep)), "too_few_points")
-    line = fit_line(np.log(rank[keep]), np.log(delta[keep]))
+    x, y = np.log(rank[keep]), np.log(delta[keep])
+    line = fit_line(x, y)
+    status = "curved" if curvature_p_value(x, y) < CURVATURE_P else OK
     return RankFit(
         line.slope,
         float(np.exp(line.intercept)),
@@ -262,26 +274,53 @@ def fit_cod_increment(rank, cod_increment, *, r_min: float = 1, r_max: float | N
         float(rank[keep].min()),
         float(rank[keep].max()),
         int(np.count_nonzero(keep)),
-        "ok",
+        status,
+        line.slope_stderr,
     )
 
 
-def cod_increment_row(cod, rank_range) -> dict:
+def curvature_p_value(x, y) -> float:
+    """Two-sided p-value of the quadratic term of a least-squares parabola through (x, y) (1 with < 4 points)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.size < 4:
+        return 1.0
+    from scipy import stats
+
+    centred = x - x.mean()
+    design = np.column_stack([np.ones_like(x), centred, centred**2])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ coef
+    dof = x.size - 3
+    sigma2 = float(residual @ residual) / dof
+    if sigma2 <= 1e-20 * max(float(np.var(y)), 1e-300):  # an exact curve: no noise to test against
+        return 0.0 if abs(coef[2]) > 1e-8 * max(abs(coef[1]), 1.0) else 1.0
+    covariance = sigma2 * np.linalg.inv(design.T @ design)
+    t = coef[2] / np.sqrt(covariance[2, 2])
+    return float(2 * stats.t.sf(abs(t), dof))
+
+
+def cod_increment_row(cod, rank_range, n_samples: int | None = None, confidence: float = 0.95) -> dict:
     """Exponents-table row of the level-0 COD increment's power law against rank.
 
-    A point estimate: ``ci_low``/``ci_high`` are NaN (no interval is computed, and a
-    zero-width one would read as a measured interval).
+    Ranks at or beyond ``n_samples - 1`` are left out (their increments are zero or fitted noise
+    once the samples are exhausted). The interval is the regression's (module docstring).
     """
+    from scipy import stats
+
     level0 = cod[cod["level"] == 0]
-    fit = fit_cod_increment(level0["rank"], level0["cod_increment"], r_min=rank_range[0], r_max=rank_range[1])
+    high = rank_range[1] if n_samples is None else min(rank_range[1], n_samples - 2)
+    fit = fit_cod_increment(level0["rank"], level0["cod_increment"], r_min=rank_range[0], r_max=high)
+    fitted = fit.status in (OK, "curved")
+    half = float(stats.t.ppf(0.5 + confidence / 2, fit.n_points - 2)) * fit.slope_stderr if fitted else np.nan
     return {
         "observable": "cod_increment",
         "exponent": fit.exponent,
         "prefactor": fit.prefactor,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "ci_method": (f"none (point estimate; log-log r^2 = {fit.r_squared:.3f})" if fit.status == OK
-                      else "none (no fit)"),
+        "ci_low": fit.exponent - half if fit.status == OK else np.nan,
+        "ci_high": fit.exponent + half if fit.status == OK else np.nan,
+        "ci_method": (f"the regression's t interval (ranks treated as independent: a lower bound); log-log r^2 = "
+                      f"{fit.r_squared:.3f}" + ("; curved in log-log" if fit.status == "curved" else "")
+                      if fitted else "none (no fit)"),
         "fit_min": fit.fit_min,
         "fit_max": fit.fit_max,
         "n_points": fit.n_points,

@@ -95,7 +95,7 @@ def coarse_graining_statistics(values, levels, *, silence_threshold: float, k_mi
             increments = cod["norm_cod_increment"].to_numpy(float)
             rows.append(("increment_cv", 0, float(increments.std() / abs(increments.mean()))))
             fit = fit_cod_increment(cod["rank"], cod["cod_increment"], r_min=cod_rank_range[0],
-                                    r_max=cod_rank_range[1])
+                                    r_max=min(cod_rank_range[1], data.shape[0] - 2))  # as cod_increment_row
             rows.append(("cod_increment_exponent", WHOLE, fit.exponent))
     return [{"statistic": s, "level": int(lev), "value": float(v)} for s, lev, v in rows]
 

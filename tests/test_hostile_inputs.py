@@ -1,0 +1,174 @@
+"""Hostile input (issue 24, point 8): every case is rejected before any job starts, naming the key
+or file and what is allowed, or answered correctly ("not fitted" with the reason, never a number)."""
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO
+from rgcoarse.config.validation import ConfigError
+from rgcoarse.io.datamatrix import DataMatrixError
+from rgcoarse.io.user_files import check_user_file, read_user_matrix
+from rgcoarse.ising.metropolis import metropolis_acceptance_thresholds
+from rgcoarse.pipeline import costs
+from rgcoarse.pipeline.plan import Plan
+from rgcoarse.stats.bootstrap import bootstrap_exponent
+from rgcoarse.stats.fits import cod_increment_row, fit_cod_increment
+
+DEFAULTS = yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+def plan_with(change):
+    config = copy.deepcopy(DEFAULTS)
+    change(config)
+    return Plan(config)
+
+
+def setter(path, value):
+    def change(config):
+        *parents, last = path.split(".")
+        node = config
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return change
+
+
+REJECTED = [
+    ("ising.temperatures", [2.0, 1e6], "ising.temperatures"),  # beyond 100: independent coins, not the model
+    ("ising.lattice_size", 65536, "resources.analysis_mem_mb"),
+    ("gaussian.n_samples", 10**10, "gaussian.n_features / gaussian.n_samples"),
+    ("gaussian.n_samples", 1e10, "gaussian.n_samples"),  # a float where a count belongs
+    ("gaussian.n_features", 10**8, "resources.analysis_mem_mb"),
+    ("figures.method", "lattice", "figures.method: rule 'lattice' needs lattice data, which glass data is not"),
+    ("coarse_graining.comparison_temperatures_per_method", {"nosuch": [2.3]},
+     "comparison_temperatures_per_method.nosuch"),
+    ("coarse_graining.comparison_temperatures_per_method", {"information": [4.0]},
+     "4.0 is not one of coarse_graining.comparison_temperatures"),
+    ("nulls.models", {**DEFAULTS["nulls"]["models"], "ising": ["shift"]}, "nulls.models.ising: 'shift' keeps the time order"),
+    ("fits.cod_rank_range", [1, 1000], "fits.cod_rank_range / observables.cod_max_rank"),
+    ("fits.k_min", 100000, "fits.min_clusters / fits.k_min"),
+    ("fits.min_clusters", 100000, "fits.min_clusters / fits.k_min"),
+    ("coarse_graining.min_variables", 100000, "coarse_graining.min_variables"),
+    ("figures.fig2a", {"level": 99}, "figures.fig2a: level(s) [99] are deeper than the deepest level of ising"),
+    ("figures.fig3a", {"levels": [0, 2, 40]}, "figures.fig3a: level(s) [40]"),
+]
+
+
+@pytest.mark.parametrize("path, value, message", REJECTED, ids=[f"{p}={v}"[:60] for p, v, _ in REJECTED])
+def test_a_hostile_config_is_rejected_before_any_job_naming_the_key(path, value, message):
+    with pytest.raises(ConfigError, match=None) as raised:
+        plan_with(setter(path, value))
+    assert message in str(raised.value)
+
+
+def test_a_bigger_memory_budget_lets_the_same_size_through():
+    """The bound is the memory the jobs declare, so a cluster with bigger nodes goes further."""
+    big = lambda c: (c["gaussian"].update(n_features=20000), c["fits"].update(min_clusters=16))  # noqa: E731
+    with pytest.raises(ConfigError, match="resources.analysis_mem_mb"):
+        plan_with(big)
+    plan_with(lambda c: (big(c), c["resources"].update(analysis_mem_mb=64000)))
+    assert costs.analysis_bytes(4000, 4096) / 2**20 < DEFAULTS["resources"]["analysis_mem_mb"]  # the default fits
+
+
+def test_empty_null_rules_plan_no_null_jobs():
+    plan = plan_with(lambda c: c["nulls"]["methods"].update(ising=[], glass=[]))
+    assert plan.null_runs() == []
+
+
+def test_very_low_ising_temperatures_give_acceptance_tables_not_overflow():
+    for beta in (1.0 / 0.001, 1.0 / 0.011):
+        thresholds = metropolis_acceptance_thresholds(beta)
+        # Moves that lower the energy always accepted (2^53), raising it never at this beta.
+        assert list(thresholds[:2]) == [2**53, 2**53] and thresholds[-1] == 0
+
+
+def test_a_cod_fit_needs_three_ranks_below_the_sample_count():
+    rank = np.arange(1, 33, dtype=float)
+    two = fit_cod_increment(rank[:2], 1.0 / rank[:2])
+    assert two.status == "too_few_points" and np.isnan(two.exponent)
+    cod = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": 1.0 / rank})
+    row = cod_increment_row(cod, (1, 32), n_samples=3)  # 3 samples: only rank 1 is below m - 1
+    assert row["status"] == "too_few_points" and np.isnan(row["exponent"])
+
+
+def test_a_curved_cod_increment_is_reported_as_curved_not_ok():
+    rank = np.arange(1, 33, dtype=float)
+    power = fit_cod_increment(rank, 0.5 * rank**-0.8)
+    bent = fit_cod_increment(rank, np.exp(-0.2 * rank))  # exponential: strongly curved in log-log
+    assert power.status == "ok" and bent.status == "curved"
+    row = cod_increment_row(pd.DataFrame({"level": 0, "rank": rank, "cod_increment": np.exp(-0.2 * rank)}), (1, 32))
+    assert row["status"] == "curved" and np.isnan(row["ci_low"]) and "curved" in row["ci_method"]
+
+
+def test_a_silence_threshold_that_silences_all_or_nothing_is_not_fitted():
+    from rgcoarse.coarse.coarse_grain import coarse_grain
+
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((400, 64))
+    levels = coarse_grain(data, "random", omega=2**-0.5, min_variables=2)
+    for silent in (data < 1e9, data < -1e9):
+        fit = bootstrap_exponent(silent, levels, "p0", k_min=1, min_clusters=4, confidence=0.95)
+        assert fit.status == "no_silence_variation" and np.isnan(fit.exponent)
+
+
+# ----- user files -----------------------------------------------------------------------------
+
+
+def _csv(tmp_path, name, frame):
+    path = tmp_path / f"{name}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_header_only_csv_is_named_at_parse_time(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("a,b,c\n")
+    with pytest.raises(DataMatrixError, match="empty.csv: no data rows"):
+        check_user_file(path)
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_an_id_column_is_an_error_unless_declared(tmp_path, where):
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.standard_normal((50, 4)), columns=list("abcd"))
+    frame.insert(0 if where == "first" else 4, "id", np.arange(1, 51))
+    path = _csv(tmp_path, "with_id", frame)
+    with pytest.raises(DataMatrixError, match="'id' hold consecutive integers.*id_columns"):
+        read_user_matrix(path)
+    matrix = read_user_matrix(path, {"id_columns": ["id"]})
+    assert matrix.feature_names == list("abcd") and matrix.metadata["dropped_id_columns"] == ["id"]
+
+
+def test_constant_and_near_constant_columns_are_named(tmp_path):
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(rng.standard_normal((60, 4)), columns=list("abcd"))
+    frame["b"] = 3.0 + 1e-14 * rng.standard_normal(60)  # constant up to rounding
+    frame["c"] = 0.0
+    path = _csv(tmp_path, "constant", frame)
+    with pytest.raises(DataMatrixError, match=r"2 constant column\(s\) \['b', 'c'\].*drop_constant_columns"):
+        read_user_matrix(path)
+    matrix = read_user_matrix(path, {"drop_constant_columns": True})
+    assert matrix.feature_names == ["a", "d"] and matrix.metadata["dropped_constant_columns"] == ["b", "c"]
+
+
+def test_duplicated_rows_of_continuous_data_are_counted(tmp_path):
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.standard_normal((40, 5)), columns=list("abcde"))
+    path = _csv(tmp_path, "twice", pd.concat([x, x.iloc[:7]]))
+    with pytest.raises(DataMatrixError, match="7 row\\(s\\) repeat an earlier row"):
+        read_user_matrix(path)
+    assert read_user_matrix(path, {"allow_duplicate_rows": True}).n_samples == 47
+    spins = pd.DataFrame(rng.choice([-1, 1], size=(200, 6)), columns=list("abcdef"))  # repeats by nature
+    assert read_user_matrix(_csv(tmp_path, "spins", spins)).n_samples == 200
+
+
+def test_a_dataset_too_small_for_three_fitted_levels_is_named(tmp_path):
+    """30 features (the breast-cancer table's size) with min_clusters 16: only level 0 qualifies."""
+    rng = np.random.default_rng(4)
+    path = _csv(tmp_path, "small", pd.DataFrame(rng.standard_normal((569, 30)), columns=[f"x{j}" for j in range(30)]))
+    with pytest.raises(ConfigError, match="small .30 features. has 1 level.*lower fits.min_clusters"):
+        plan_with(lambda c: c["user_datasets"].update(small={"path": str(path)}))
+    plan_with(lambda c: (c["user_datasets"].update(small={"path": str(path)}), c["fits"].update(min_clusters=4)))
