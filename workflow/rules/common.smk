@@ -2,6 +2,7 @@
 # comes from rgcoarse.pipeline.plan.Plan, built (and the config checked) once, here. The lists of
 # pairing rules, dataset kinds, null models and figure panels come from the package's registries.
 
+import sys
 from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import wildcard_pattern
@@ -20,3 +21,5 @@ plan = Plan(
     configfiles=workflow.configfiles,
     schema_path=Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml",
 )
+for message in plan.warnings:  # said before any job starts
+    print(f"Warning: {message}", file=sys.stderr)

@@ -12,6 +12,7 @@ is judged with the same silence threshold and COD ranks as the data it is the nu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from rgcoarse.config.constants import TEMPERATURE_DECIMALS
 
@@ -43,6 +44,9 @@ class DatasetKind:
     seed_name : str, optional
         The name its jobs' seeds are derived from (default: the dataset name). The glass arm keeps
         its former name ``ka`` here, so that renaming the arm changed no seed and no number.
+    size : callable, optional
+        ``size(config) -> (n_samples or None, n_features, the config keys that set them)`` of a
+        built-in kind's data matrices, for the checks before any job (``None``: not run).
     """
 
     name: str
@@ -54,6 +58,7 @@ class DatasetKind:
     generator: str = ""
     conditions: str = "default"
     seed_name: str | None = None
+    size: Callable | None = None
 
 
 DATASET_KINDS: dict[str, DatasetKind] = {}
@@ -110,12 +115,33 @@ def kind_of_dataset(dataset: str) -> DatasetKind:
 # Frozen: the glass arm's seeds derive from its former name; renaming this changes every trajectory.
 GLASS_SEED_NAMESPACE = "ka"
 
+def _ising_size(config):
+    section = config["ising"]
+    samples = max([section["n_samples"]] + [o.get("n_samples", 0) for o in section.get("overrides", {}).values()])
+    return samples, section["lattice_size"] ** 2, "ising.lattice_size / ising.n_samples"
+
+
+def _section_size(name):
+    def size(config):
+        section = config[name]
+        if not section.get("structures", True):  # a planted section with no structure makes no data
+            return None
+        return section["n_samples"], section["n_features"], f"{name}.n_features / {name}.n_samples"
+    return size
+
+
+def _glass_size(config):
+    return None, config["glass"]["n_particles"], "glass.n_particles"
+
+
 register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True,
-                     temperatures=True, generator="ising_chain", conditions="temperature"))
-register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)", generator="gaussian_matrix"))
+                     temperatures=True, generator="ising_chain", conditions="temperature", size=_ising_size))
+register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)", generator="gaussian_matrix",
+                     size=_section_size("gaussian")))
 register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
-                     temperatures=True, generator="glass_phop", conditions="run", seed_name=GLASS_SEED_NAMESPACE))
+                     temperatures=True, generator="glass_phop", conditions="run", seed_name=GLASS_SEED_NAMESPACE,
+                     size=_glass_size))
 register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)",
-                     generator="planted_dataset", conditions="structure"))
+                     generator="planted_dataset", conditions="structure", size=_section_size("planted")))
 register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False,
                      generator="user_dataset"))

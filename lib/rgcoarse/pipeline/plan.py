@@ -55,6 +55,7 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan):
         self.schema_path = Path(schema_path)
         self._glass_configs = {}
         self.user_file_shapes = {}  # user dataset -> (n_samples or None, n_features), from the parse-time check
+        self.warnings = []  # problems said before any job that do not stop the run (a user file too small to fit)
         if check:
             self.check()
 

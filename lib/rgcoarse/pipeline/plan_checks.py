@@ -19,6 +19,7 @@ from rgcoarse.config.validation import (
     temperature_decimals_errors,
 )
 from rgcoarse.datasets.kinds import (
+    DATASET_KINDS,
     builtin_dataset_names,
     dataset_kind_names,
     kind_of_dataset,
@@ -34,6 +35,10 @@ from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline import costs
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
 from rgcoarse.pipeline.schema import config_schema
+
+
+def _raise(message):
+    raise ConfigError(message)
 
 
 class PlanChecks:
@@ -107,16 +112,12 @@ class PlanChecks:
 
     def dataset_sizes(self) -> dict:
         """``{dataset: (n_samples or None, n_features, the config keys that set them)}`` of every dataset."""
-        ising, gaussian, planted = self.config["ising"], self.config["gaussian"], self.config["planted"]
-        samples = max([ising["n_samples"]] + [o.get("n_samples", 0) for o in ising.get("overrides", {}).values()])
-        sizes = {
-            "ising": (samples, ising["lattice_size"] ** 2, "ising.lattice_size / ising.n_samples"),
-            "gaussian": (gaussian["n_samples"], gaussian["n_features"], "gaussian.n_features / gaussian.n_samples"),
-            "glass": (None, self.config["glass"]["n_particles"], "glass.n_particles"),
-        }
-        if planted["structures"]:
-            sizes["planted"] = (planted["n_samples"], planted["n_features"], "planted.n_features / planted.n_samples")
-        for name, (n_samples, n_features) in getattr(self, "user_file_shapes", {}).items():
+        sizes = {}
+        for name, kind in DATASET_KINDS.items():
+            size = kind.size(self.config) if kind.builtin and kind.size else None
+            if size is not None:
+                sizes[name] = size
+        for name, (n_samples, n_features) in self.user_file_shapes.items():
             sizes[name] = (n_samples, n_features, f"user_datasets.{name}.path")
         return sizes
 
@@ -133,12 +134,15 @@ class PlanChecks:
                     f"analysis job (cost model 8 bytes x (4 m N + 4 N^2), rgcoarse.pipeline.costs), more than the "
                     f"{budget_mb} MB the jobs declare (resources.analysis_mem_mb); reduce the size or raise "
                     "resources.analysis_mem_mb on a machine with that memory")
+            # The paper's datasets must give their figures and claims; a user's file is read and
+            # analysed anyway, and told up front what will not be fitted.
+            problem = _raise if dataset in builtin_dataset_names() else self._warn
             if n_features <= min_variables:
-                raise ConfigError(f"config key coarse_graining.min_variables: {min_variables} leaves no level to "
-                                  f"coarse-grain in {dataset} ({n_features} features, set by {keys}); use fewer")
+                problem(f"config key coarse_graining.min_variables: {min_variables} leaves no level to "
+                        f"coarse-grain in {dataset} ({n_features} features, set by {keys}); use fewer")
             fittable = costs.fittable_levels(n_features, min_variables, fits["k_min"], fits["min_clusters"])
             if fittable < costs.MIN_FITTABLE_LEVELS:
-                raise ConfigError(
+                problem(
                     f"config keys fits.min_clusters / fits.k_min: {dataset} ({n_features} features) has {fittable} "
                     f"level(s) with clusters of at least k_min = {fits['k_min']} features and at least "
                     f"min_clusters = {fits['min_clusters']} of them; an exponent needs {costs.MIN_FITTABLE_LEVELS} "
@@ -160,6 +164,10 @@ class PlanChecks:
                     raise ConfigError(f"config key figures.{name}: level(s) {too_deep} are deeper than the deepest "
                                       f"level of {spec.dataset}, {deepest} (with coarse_graining.min_variables = "
                                       f"{min_variables})")
+
+    def _warn(self, message):
+        """A problem that does not stop the run but is said before any job (the Snakefile prints these)."""
+        self.warnings.append(message)
 
     def _check_kind_map(self, key, mapping):
         """A per-kind config map must name every registered dataset kind, and nothing else."""
@@ -187,14 +195,17 @@ class PlanChecks:
             self._check_methods(f"coarse_graining.methods.{kind_name}", methods, kind_of_dataset(kind_name))
         self._check_methods("coarse_graining.comparison_methods", self.config["coarse_graining"].get("comparison_methods", []),
                        kind_of_dataset("ising"))
-        for kind in ("ising", "glass"):  # the figures' rule is drawn on both arms
-            self._check_methods("figures.method", [self.config["figures"]["method"]], kind_of_dataset(kind))
+        drawn = sorted({spec.dataset for panel in PANELS.values() for spec in panel.inputs.values()})
+        for dataset in drawn:  # the figures' rule is drawn on every dataset a panel shows
+            self._check_methods("figures.method", [self.config["figures"]["method"]], kind_of_dataset(dataset))
         per_method = self.config["coarse_graining"].get("comparison_temperatures_per_method", {})
         comparison = self.config["coarse_graining"].get("comparison_methods", [])
         for rule, temperatures in per_method.items():
-            if rule not in comparison:
+            if rule not in PAIRING_RULES:  # a rule not compared today is simply unused; an unknown name is a typo
                 raise ConfigError(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {rule!r} is "
-                                  f"not one of coarse_graining.comparison_methods {comparison}")
+                                  f"not a pairing rule; registered: {', '.join(pairing_rule_names())}")
+            if rule not in comparison:
+                continue
             known = self.config["coarse_graining"].get("comparison_temperatures", [])
             for t in temperatures:
                 if not any(same_temperature(t, k) for k in known):
