@@ -249,6 +249,7 @@ def test_a_covariance_keeping_null_gives_an_identity_check_not_a_depth():
     same = _first_pick_nulls([0.5, 0.4], 0.02, model="covgauss")
     claims = claims_glass.persistence_claims({0.47: data}, same, "projection", persistence_t=0.47)
     assert [c.reading for c in claims] == ["identity check: the covgauss null"] and claims[0].verdict == cl.AGREES
+    assert claims[0].claim_id == "fig3a_identity_check"  # never counted as a reading of the paper's claim
     broken = _first_pick_nulls([0.2, 0.4], 0.02, model="covgauss")
     assert claims_glass.persistence_claims({0.47: data}, broken, "projection", persistence_t=0.47)[0].verdict == cl.DISAGREES
 
@@ -302,6 +303,7 @@ def test_exponent_readings_carry_the_null_test_and_the_random_rule():
                                            "random fit (no selection)"]
     assert claims[0].verdict == cl.BORDERLINE  # [1.09, 1.13] straddles 1.1
     test = claims[1]
+    assert test.claim_id == "fig3b_exponent_vs_null"  # its own claim: not a reading of the paper's number
     assert test.null_draws == 19 and test.z > 4 and test.p_value < 1e-3 and test.verdict == cl.AGREES
     assert test.null_value == pytest.approx(np.median(nulls["value"]))
     assert claims[2].reproduced == 1.01 and claims[2].verdict == cl.AGREES

@@ -22,7 +22,7 @@ import numba
 import numpy as np
 import pywt
 
-from rgcoarse.coarse.pair_checks import check_lattice_shape
+from rgcoarse.coarse.pair_checks import check_lattice_shape, unpaired_variable
 from rgcoarse.coarse.selection import (
     DEFAULT_BLOCK_SIZE,
     RESIDUAL_TOL,

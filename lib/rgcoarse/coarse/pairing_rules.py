@@ -16,10 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import (
-    INFORMATION_ESTIMATORS,
-    information_pairs,
-)
+from rgcoarse.coarse.information_pairing import INFORMATION_ESTIMATORS, information_pairs
 from rgcoarse.coarse.pairing import (
     PROJECTION_ORDERS,
     check_lattice_shape,

@@ -61,12 +61,7 @@ from rgcoarse.glass.model import (
     KobAndersenModel,
 )
 from rgcoarse.glass.phop_matrix import GLASS_DATASET, phop_data_matrix
-from rgcoarse.glass.protocol import (
-    MCT_TEMPERATURE,
-    equilibration_time,
-    steps,
-    tau_alpha_estimate,
-)
+from rgcoarse.glass.protocol import MCT_TEMPERATURE, equilibration_time, steps, tau_alpha_estimate
 from rgcoarse.glass.runner import StageResult, check_data_file, run_stage
 from rgcoarse.glass.stage import (
     CHECKPOINTS,
@@ -79,12 +74,7 @@ from rgcoarse.glass.stage import (
     Stage,
 )
 from rgcoarse.glass.thermo import lammps_version_of, thermo_summary
-from rgcoarse.glass.validation import (
-    REFERENCE_KEYS,
-    VALIDATION_COLUMNS,
-    validation_row,
-    validation_table,
-)
+from rgcoarse.glass.validation import REFERENCE_KEYS, VALIDATION_COLUMNS, validation_row, validation_table
 
 __all__ = [
     "SIGMA",

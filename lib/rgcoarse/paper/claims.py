@@ -390,7 +390,12 @@ def null_exponent_claim(claim: Claim, nulls, dataset, temperature, method, model
     otherwise that the data behave like the null (two-sided). ``claim`` carries the data's estimate."""
     reading = f"{method} fit {'exceeds' if expect_difference else 'is like'} the {model} null"
     check = f"{statistic} of the data {'>' if expect_difference else '='} its {model} null draws"
-    base = Claim(**{**asdict(claim), "reading": reading, "check": check, "ci_low": claim.ci_low, "ci_high": claim.ci_high})
+    # A claim of its own: whether the data differ from the null is not a reading of the paper's number,
+    # so it must not count towards that number's verdict.
+    text = (f"{claim.claim} -- the data's exponent {'exceeds' if expect_difference else 'is like'} the same rule's "
+            f"on the {model} null")
+    base = Claim(**{**asdict(claim), "claim_id": f"{claim.claim_id}_vs_null", "claim": text, "reading": reading,
+                    "check": check, "ci_low": claim.ci_low, "ci_high": claim.ci_high})
     if claim.reproduced is None:
         return base
     draws = null_values(nulls, dataset, temperature, method, model, statistic)

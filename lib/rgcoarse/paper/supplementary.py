@@ -115,9 +115,7 @@ register(SupplementaryFigure("supp_ising_exponents", "Ising exponents against T"
 
 
 def _draw_glass_depth(tables):
-    from rgcoarse.paper.depth_figure import (
-        draw_glass_depth,  # imports the claims module only when drawn
-    )
+    from rgcoarse.paper.depth_figure import draw_glass_depth  # imports the claims module only when drawn
 
     return draw_glass_depth(tables)
 
