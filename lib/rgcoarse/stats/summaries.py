@@ -36,14 +36,3 @@ def level_m2(m2: pd.DataFrame, level: int) -> float:
 def largest_normalised_cod(cod: pd.DataFrame, level: int) -> float:
     """max over ranks of ΔCOD(r)/N_level at one level (docs/method.md's definition)."""
     return float(cod.loc[cod["level"] == level, "norm_cod_increment"].max())
-
-
-def first_pick_excess(cod: pd.DataFrame, level: int) -> float:
-    """ΔCOD(1) over the median increment of the computed ranks at one level.
-
-    1 for variables whose first pick explains no more than a typical one (linear, random-like
-    behaviour); large when a few collective variables dominate (the paper's "nonlinear" COD).
-    """
-    rows = cod[cod["level"] == level].sort_values("rank")
-    median = float(rows["cod_increment"].median())
-    return float(rows["cod_increment"].iloc[0] / median) if median > 0 else float("inf")
