@@ -348,3 +348,32 @@ def test_paper_values_are_stated_once_with_their_source():
     assert claims_ising.TREND_WINDOW == paper_value("ising_cod_trend_window")
     with pytest.raises(KeyError, match="not a paper value"):
         paper_value("fig9")
+
+
+def test_collective_mode_rows_test_the_data_against_the_local_null_per_temperature():
+    import pandas as pd
+
+    from rgcoarse.coarse.coarse_grain import coarse_grain
+    from rgcoarse.paper.claims_glass import collective_mode_claims
+    from rgcoarse.stats.null_draws import m2_slopes
+    from rgcoarse.stats.observables import mean_variance_table
+
+    rng = np.random.default_rng(21)
+    values = rng.standard_normal((400, 64)) + rng.standard_normal((400, 1))  # a common mode
+    m2 = mean_variance_table(values, coarse_grain(values, "projection", seed=0, omega=1.0, min_variables=4))
+    slopes = m2_slopes(m2)
+    rows = []
+    for t, offset in ((0.4, -0.5), (1.0, 0.0)):  # at T = 0.4 the null is far below the data, at 1.0 centred on it
+        for statistic, value in slopes.items():
+            draws = value + offset + 0.05 * rng.standard_normal(19)
+            rows += [{"dataset": "glass", "temperature": t, "method": "projection", "model": "local",
+                      "statistic": statistic, "level": -1, "value": v, "draw": d} for d, v in enumerate(draws)]
+    claims = collective_mode_claims({0.4: m2, 1.0: m2}, pd.DataFrame(rows), "projection")
+    by_id = {}
+    for claim in claims:
+        by_id.setdefault(claim.claim_id, []).append(claim)
+    assert set(by_id) == {"glass_collective_mode_T0.4", "glass_collective_mode_T1"}
+    assert all(c.verdict == "agrees" and c.null_draws == 19 and c.p_value <= 0.05 for c in by_id["glass_collective_mode_T0.4"])
+    assert all(c.verdict == "disagrees" for c in by_id["glass_collective_mode_T1"])
+    few = collective_mode_claims({0.4: m2}, pd.DataFrame(rows).query("draw < 5"), "projection")
+    assert {c.verdict for c in few} == {"not testable"}

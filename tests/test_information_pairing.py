@@ -3,23 +3,44 @@
 import numpy as np
 import pytest
 
-from rgcoarse.stats.information import discretise, mutual_information_of_codes, quantile_codes
 from rgcoarse.coarse.information_pairing import information_pairs
+from rgcoarse.stats.information import (
+    discretise,
+    entropy_of_counts,
+    mutual_information_of_codes,
+    quantile_codes,
+)
+from rgcoarse.stats.knn_information import kl_entropy, ksg_mutual_information
 
 
-def _reference_pairs(values, estimator, beta, bins=8):
+def _reference_pairs(values, estimator, beta, compression="pairwise", bins=8):
     """Index order, every unpaired candidate, the environment every other variable: the score
-    I(x_a; x_b) + beta * mean_c I(x_a + x_b; x_c), evaluated pair by pair from counts."""
+    [I(x_a; x_b) or -H(x_a + x_b)] + beta * mean_c I(x_a + x_b; x_c), evaluated pair by pair."""
     n = values.shape[1]
-    mm = estimator == "binned"
+    mm = estimator in ("binned", "knn")
     if estimator == "gaussian":
         corr = np.corrcoef(values, rowvar=False)
         gmi = lambda r: -0.5 * np.log1p(-min(r * r, 1 - 1e-12))  # noqa: E731
     else:
-        codes = discretise(values, estimator, bins)
+        codes = discretise(values, "discrete" if estimator == "discrete" else "binned", bins)
+        z = (values - values.mean(axis=0)) / values.std(axis=0)
 
     def mi(a, b):
-        return gmi(corr[a, b]) if estimator == "gaussian" else mutual_information_of_codes(codes[:, a], codes[:, b], mm)
+        if estimator == "gaussian":
+            return gmi(corr[a, b])
+        if estimator == "knn":
+            return ksg_mutual_information(values[:, a], values[:, b])
+        return mutual_information_of_codes(codes[:, a], codes[:, b], mm)
+
+    def minus_sum_entropy(a, b):
+        if estimator == "gaussian":
+            return -0.5 * np.log(2 * np.pi * np.e * (2 + 2 * corr[a, b]))
+        if estimator == "knn":
+            return -kl_entropy(z[:, a] + z[:, b])
+        source = values if estimator == "discrete" else codes
+        return -entropy_of_counts(np.unique(source[:, a] + source[:, b], return_counts=True)[1], mm)
+
+    pair_term = mi if compression == "pairwise" else minus_sum_entropy
 
     def relevance(a, b):
         others = [c for c in range(n) if c not in (a, b)]
@@ -37,22 +58,23 @@ def _reference_pairs(values, estimator, beta, bins=8):
         if not unpaired:
             break
         candidates = sorted(unpaired)
-        scores = [mi(a, b) + beta * relevance(a, b) for b in candidates]
+        scores = [pair_term(a, b) + beta * relevance(a, b) for b in candidates]
         b = candidates[int(np.argmax(scores))]
         unpaired.discard(b)
         pairs.append((a, b))
     return np.array(pairs)
 
 
-@pytest.mark.parametrize("estimator, n", [("discrete", 10), ("binned", 9), ("gaussian", 12)])
+@pytest.mark.parametrize("compression", ["full", "pairwise"])
+@pytest.mark.parametrize("estimator, n", [("discrete", 10), ("binned", 9), ("knn", 8), ("gaussian", 12)])
 @pytest.mark.parametrize("beta", [0.0, 1.0, 5.0])
-def test_every_step_equals_the_exhaustive_evaluation(estimator, n, beta):
+def test_every_step_equals_the_exhaustive_evaluation(estimator, n, beta, compression):
     rng = np.random.default_rng(n + int(10 * beta))
     latent = rng.standard_normal((400, 3))
     mixed = latent @ rng.standard_normal((3, n)) + rng.standard_normal((400, n))
     values = np.sign(mixed).astype(np.int8) if estimator == "discrete" else mixed
-    found = information_pairs(values, estimator=estimator, beta=beta, width=n - 1)
-    assert np.array_equal(found, _reference_pairs(values, estimator, beta))
+    found = information_pairs(values, estimator=estimator, beta=beta, width=n - 1, compression=compression)
+    assert np.array_equal(found, _reference_pairs(values, estimator, beta, compression))
 
 
 def test_shortlist_converges_to_the_full_search():
@@ -79,7 +101,8 @@ def test_gaussian_estimator_orders_candidates_as_correlation_does():
             b = max(sorted(unpaired), key=lambda c: corr[a, c])
             unpaired.discard(b)
             expected.append((a, b))
-    assert np.array_equal(information_pairs(values, estimator="gaussian", beta=0.0, width=11), np.array(expected))
+    found = information_pairs(values, estimator="gaussian", beta=0.0, width=11, compression="pairwise")
+    assert np.array_equal(found, np.array(expected))
 
 
 def test_nonlinear_planted_pairs_are_found_and_correlation_misses_them():
@@ -99,9 +122,10 @@ def test_nonlinear_planted_pairs_are_found_and_correlation_misses_them():
     def recovered(pairs):
         return np.mean([partner[a] == b for a, b in pairs])
 
-    assert recovered(information_pairs(shuffled, estimator="binned", beta=0.0)) >= 0.8
-    assert recovered(information_pairs(shuffled, estimator="binned", beta=1.0)) >= 0.8
-    assert recovered(information_pairs(shuffled, estimator="gaussian", beta=0.0)) < 0.3
+    for estimator in ("binned", "knn"):
+        assert recovered(information_pairs(shuffled, estimator=estimator, beta=0.0, compression="pairwise")) >= 0.8
+        assert recovered(information_pairs(shuffled, estimator=estimator, beta=1.0, compression="pairwise")) >= 0.8
+    assert recovered(information_pairs(shuffled, estimator="gaussian", beta=0.0, compression="pairwise")) < 0.3
 
 
 def test_bad_options_are_named():
@@ -112,5 +136,7 @@ def test_bad_options_are_named():
         information_pairs(values, width=0)
     with pytest.raises(ValueError, match="estimator"):
         information_pairs(values, estimator="ksg9")
+    with pytest.raises(ValueError, match="compression"):
+        information_pairs(values, compression="half")
     with pytest.raises(ValueError, match="looks continuous"):
         information_pairs(np.random.default_rng(7).standard_normal((400, 4)), estimator="discrete")

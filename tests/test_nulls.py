@@ -122,3 +122,50 @@ def test_the_registry_knows_which_nulls_keep_time_order():
     assert persistence_null() == "shift"
     assert set(time_ordered_nulls()) == {"shift", "phase"}
     assert selection_bias_nulls() == ("shift", "permute")
+
+
+def _ring_field(rng, m, n, half_width):
+    """A local field: each of n sites on a ring averages white noise over 2 half_width + 1 sites."""
+    noise = rng.standard_normal((m, n))
+    return sum(np.roll(noise, s, axis=1) for s in range(-half_width, half_width + 1))
+
+
+def _neighbour_mean(values, partners):
+    c = np.corrcoef(values, rowvar=False)
+    return float(np.mean(c[np.arange(c.shape[0])[:, None], partners]))
+
+
+def test_local_null_keeps_the_neighbour_correlation_and_nothing_beyond():
+    from rgcoarse.datasets.nulls import LOCAL_PARTNERS
+    rng = np.random.default_rng(11)
+    values = _ring_field(rng, 3000, 120, 3) + 1.0 * rng.standard_normal((3000, 1))  # local field + a common mode
+    c = np.corrcoef(values, rowvar=False)
+    np.fill_diagonal(c, -np.inf)
+    partners = np.argsort(-c, axis=1, kind="stable")[:, :LOCAL_PARTNERS]
+    null = null_matrix(values, "local", seed=3)
+    assert _neighbour_mean(null, partners) == pytest.approx(_neighbour_mean(values, partners), abs=0.01)
+    # far apart on the ring (no shared neighbourhood): the data keep the common mode, the null has none
+    far = [(i, (i + 60) % 120) for i in range(120)]
+    null_c = np.corrcoef(null, rowvar=False)
+    assert np.mean([c[i, j] for i, j in far]) > 0.1
+    assert abs(np.mean([null_c[i, j] for i, j in far])) < 0.03
+
+
+def test_the_local_null_control_can_fail_and_can_pass():
+    """The M2 slope between the two largest cluster sizes: above the local null's with a common
+    mode, and not above it for a purely local field (the control is not an identity)."""
+    from rgcoarse.coarse.coarse_grain import coarse_grain
+    from rgcoarse.stats.null_draws import m2_slopes
+    from rgcoarse.stats.observables import mean_variance_table
+
+    def local_slope(values, seed):
+        levels = coarse_grain(values, "projection", seed=seed, omega=1.0, min_variables=4)
+        return m2_slopes(mean_variance_table(values, levels))["m2_local_slope"]
+
+    rng = np.random.default_rng(12)
+    local = _ring_field(rng, 2000, 128, 3)
+    common = local + 1.5 * rng.standard_normal((2000, 1))
+    for values, exceeds in ((common, True), (local, False)):
+        data = local_slope(values, 0)
+        null = [local_slope(null_matrix(values, "local", seed=s), s) for s in range(5)]
+        assert (data > max(null) + 0.1) is exceeds, (data, null)

@@ -16,7 +16,12 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import INFORMATION_ESTIMATORS, information_pairs
+from rgcoarse.coarse.information_pairing import (
+    COMPRESSION_TERMS,
+    DEFAULT_COMPRESSION,
+    INFORMATION_ESTIMATORS,
+    information_pairs,
+)
 from rgcoarse.coarse.pairing import (
     PROJECTION_ORDERS,
     check_lattice_shape,
@@ -156,13 +161,15 @@ def _random(values, context: PairingContext) -> LevelPairing:
 
 
 def _information(values, context: PairingContext) -> LevelPairing:
-    options = {key: context.options[key] for key in ("estimator", "beta", "width", "bins") if key in context.options}
+    options = {key: context.options[key] for key in ("estimator", "beta", "width", "bins", "compression") if key in context.options}
     return LevelPairing(information_pairs(values, **options))
 
 
 def _check_information(n_variables, lattice_shape, min_variables, options) -> None:
     if options.get("estimator", "auto") not in INFORMATION_ESTIMATORS:
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {options.get('estimator')!r}")
+    if options.get("compression", DEFAULT_COMPRESSION) not in COMPRESSION_TERMS:
+        raise ValueError(f"compression: expected one of {COMPRESSION_TERMS}, got {options.get('compression')!r}")
 
 
 def _lattice(values, context: PairingContext) -> LevelPairing:
@@ -230,6 +237,6 @@ register(PairingRule(
     description="the paper's nonlinear rule (Sec. III, eq. 24): pair mutual information plus beta x what the sum keeps about the rest",
     colour="#8e44ad",
     options={"estimator": "information_estimator", "beta": "information_beta", "width": "information_width",
-             "bins": "information_bins"},
+             "bins": "information_bins", "compression": "information_compression"},
     check=_check_information,
 ))

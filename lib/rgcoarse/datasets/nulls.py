@@ -25,6 +25,17 @@ null. Each null keeps what a trivial explanation would need and destroys the res
     alignment in time between features and any non-Gaussian shape of the marginals. A second
     null of a time series, stricter about the autocorrelation than ``shift``.
 
+``local``
+    A local field: each feature's series circularly shifted (as ``shift``), then mixed with the
+    mean of its ``LOCAL_PARTNERS`` (12) most correlated partners in the data,
+    ``x_i = (1 - a) s_i + a mean_{j in N(i)} s_j``, with ``a`` set by bisection so that the mean
+    correlation over the data's neighbour pairs (i, j in N(i)) equals the data's. Keeps each
+    feature's neighbourhood in the correlation graph and the strength of its pair correlations
+    there; destroys every correlation beyond two steps of that graph, so no mode common to many
+    features. The control the glass conclusion needs: M2(K) growing faster than K up to the
+    neighbourhood size follows from any finite correlation range, so the data show a collective
+    mode only where their M2 grows faster than this null's.
+
 Null datasets are named ``<source>-<model>`` (e.g. ``glass-shift``) and their conditions
 ``<source condition>_n<draw>``; each draw has its own seed.
 """
@@ -70,6 +81,44 @@ def phase_randomised(values, rng) -> np.ndarray:
     return mean + np.fft.irfft(amplitude * np.exp(1j * phases), n=m, axis=0)
 
 
+LOCAL_PARTNERS = 12  # about the first coordination shell of the Kob-Andersen liquid (12-13 neighbours)
+_MIXING_STEPS = 30  # bisection steps of the mixing weight: 2^-30, far below the sampling noise
+
+
+def _neighbour_correlation(values, rows, partners) -> float:
+    z = values - values.mean(axis=0)
+    z /= np.where(z.std(axis=0) > 0, z.std(axis=0), 1.0)
+    return float(np.mean(np.einsum("ti,tij->ij", z, z[:, partners]) / values.shape[0]))
+
+
+def local_field(values, rng) -> np.ndarray:
+    """Shifted series mixed over each feature's data neighbourhood to the data's neighbour correlation (float64)."""
+    values = as_value_matrix(values, "values")
+    n = values.shape[1]
+    partners_count = min(LOCAL_PARTNERS, n - 1)
+    correlation = np.corrcoef(values, rowvar=False)
+    correlation = np.where(np.isfinite(correlation), correlation, 0.0)
+    np.fill_diagonal(correlation, -np.inf)
+    partners = np.argsort(-correlation, axis=1, kind="stable")[:, :partners_count]
+    rows = np.arange(n)
+    target = float(np.mean(correlation[rows[:, None], partners]))
+    shifted = shift_series(values, rng)
+    neighbourhood_mean = shifted[:, partners].mean(axis=2)
+
+    def mixed(a):
+        return (1.0 - a) * shifted + a * neighbourhood_mean
+
+    low, high = 0.0, 1.0
+    if _neighbour_correlation(mixed(high), rows, partners) > target:
+        for _ in range(_MIXING_STEPS):
+            middle = 0.5 * (low + high)
+            if _neighbour_correlation(mixed(middle), rows, partners) < target:
+                low = middle
+            else:
+                high = middle
+    return mixed(high)  # a = 1 when even the full neighbourhood mean is less correlated than the data
+
+
 def covariance_matched_gaussian(values, rng) -> np.ndarray:
     """Gaussian samples with the data's mean and (in expectation) its sample covariance, float64."""
     values = as_value_matrix(values, "values")
@@ -110,6 +159,9 @@ register(NullModel("shift", shift_series, "each feature's marginal and autocorre
                    selection_bias_preference=0))
 register(NullModel("covgauss", covariance_matched_gaussian, "mean and pair covariances; nothing beyond", False,
                    keeps_covariance=True))
+register(NullModel("local", local_field, f"each feature's {LOCAL_PARTNERS} most correlated partners and the mean "
+                   "correlation with them, each feature's autocorrelation; nothing beyond two steps of that "
+                   "neighbourhood graph", True))
 register(NullModel("phase", phase_randomised, "each feature's mean and periodogram; no alignment in time", True))
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from rgcoarse.config.conditions import find_temperature
 from rgcoarse.config.paper_values import paper_value
 from rgcoarse.datasets.nulls import NULL_MODELS, persistence_null
+from rgcoarse.stats.null_draws import m2_slopes
 from rgcoarse.paper.claims import (
     NOT_EVALUATED,
     Claim,
@@ -22,12 +23,19 @@ from rgcoarse.paper.verdicts import (
     DISAGREES,
     MIN_DRAWS,
     Judgement,
+    from_p_value,
     holm,
     null_test,
+    too_few_draws,
 )
 
 PERSISTENCE_TEMPERATURE = paper_value("glass_persistence_temperature")
 PERSISTENCE_DEPTH = paper_value("glass_persistence_depth")
+LOCAL_NULL = "local"  # the null of a finite correlation range (rgcoarse.datasets.nulls.local_field)
+COLLECTIVE_STATISTICS = {
+    "m2_slope_all_levels": "log-log slope of M2(K) over every level",
+    "m2_local_slope": "local slope of M2(K) between the two largest K (a common mode drives it towards 2)",
+}
 NONLINEAR_EXCESS = 2.0  # the previous rule's "nonlinear" COD: the first pick explains >= 2x a median pick
 
 
@@ -92,6 +100,45 @@ def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t:
                            f"(paper: T = {paper_value('glass_low_t_temperature'):g})"
                            + ("" if rule == method else f" ({rule} rule)"), low, low_t, rule, True)
     claims += persistence_claims(cod_by_t, nulls, method, persistence_t)
+    claims += collective_mode_claims(m2_by_t, nulls, method)
+    return claims
+
+
+def collective_mode_claims(m2_by_t: dict, nulls, method: str, model: str = LOCAL_NULL) -> list[Claim]:
+    """The glass conclusion restated as a test that could fail: does p_hop's M2(K) grow faster than
+    under a local field with the data's neighbourhoods and neighbour correlations (``local``)?
+
+    M2(K) > K follows from any positive correlation, and agreement with the random-pairing formula
+    E[M2(K)] = K s^2 (1 + (K - 1) rho) is an identity when rho comes from the same data; only an
+    excess over a null of finite correlation range is evidence of a mode common to many particles.
+    One row per (statistic, temperature), one-sided (data > null), Holm-corrected across the
+    temperatures of each statistic.
+    """
+    if nulls is None or not len(nulls) or not m2_by_t:
+        return []
+    text = "p_hop has a collective mode: M2(K) grows faster than a local field with the data's neighbour correlations gives"
+    claims = []
+    for statistic, meaning in COLLECTIVE_STATISTICS.items():
+        entries = []
+        for t in sorted(m2_by_t):
+            draws = null_values(nulls, "glass", t, method, model, statistic)
+            if draws is not None and len(draws):
+                value = m2_slopes(m2_by_t[t])[statistic]
+                entries.append((t, value, null_test(value, draws, "greater")))
+        adjusted = holm([test.p_value if np.isfinite(test.p_value) else 1.0 for _, _, test in entries])
+        for (t, value, test), p_holm in zip(entries, adjusted):
+            claim = Claim(f"glass_collective_mode_T{t:g}", "3", f"{text} (T = {t:g})", "exceeds the local null",
+                          float(value), None, None,
+                          f"{meaning}: data > {model} null, {test.describe('greater')}, Holm-corrected over "
+                          f"{len(entries)} temperatures, p <= {ALPHA:g} (borderline up to {2 * ALPHA:g})",
+                          NOT_EVALUATED, f"{method} rule; unadjusted p = {test.p_value:.3g}",
+                          f"{statistic} beyond a finite correlation range", null_value=test.null_mean,
+                          statistic=statistic, null_model=model, null_draws=test.draws)
+            problem = too_few_draws(test.draws)
+            if problem is not None:
+                claims.append(judged(claim, Judgement(NOT_EVALUATED, None), note=f"{claim.note}; {problem}"))
+                continue
+            claims.append(judged(claim, from_p_value(float(p_holm), test.z), p_value=float(p_holm), z=test.z))
     return claims
 
 
