@@ -10,6 +10,10 @@ Re-recorded for issue 24, when the null draws moved into one batched job per (co
 rule): the per-draw null datasets, coarse-grainings, observables and fits left the run, the
 ``results/nulls`` tables came in, and the exponents table lost its null rows. Every table of the
 data itself was unchanged at that re-recording (checked against the previous fingerprints).
+
+Re-recorded again when the information rule took eq. 24's compression term in full
+(``information_compression: full``, kNN pair terms): only the planted ``nonlinear`` structure's
+information-rule tables and the exponents table's rows for them changed.
 """
 
 import json
