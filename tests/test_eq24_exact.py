@@ -8,7 +8,6 @@ import itertools
 
 import numpy as np
 import pytest
-
 from rgcoarse.coarse.information_pairing import information_pairs
 
 N_SPINS = 6

@@ -2,9 +2,12 @@
 
 import numpy as np
 import pytest
-
 from rgcoarse.stats.information import mutual_information_of_codes, quantile_codes
-from rgcoarse.stats.knn_information import KnnColumns, kl_entropy, ksg_mutual_information
+from rgcoarse.stats.knn_information import (
+    KnnColumns,
+    kl_entropy,
+    ksg_mutual_information,
+)
 
 GLASS_FRAMES = 1181  # samples per p_hop series of the default glass run
 

@@ -17,11 +17,10 @@ import argparse
 import time
 
 import numpy as np
-from scipy import stats
-from scipy.signal import lfilter
-
 from rgcoarse.coarse.selection import stepwise_cod
 from rgcoarse.stats.fits import fit_cod_increment
+from scipy import stats
+from scipy.signal import lfilter
 
 # (label, frames, tau_int in frames): as bench_coverage.CASES
 CASES = (("glass T = 1.0", 1181, 7.4), ("glass T = 0.4", 1181, 25.1), ("glass T = 0.47", 1181, 41.3))

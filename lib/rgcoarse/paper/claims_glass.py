@@ -8,7 +8,6 @@ import pandas as pd
 from rgcoarse.config.conditions import find_temperature
 from rgcoarse.config.paper_values import paper_value
 from rgcoarse.datasets.nulls import NULL_MODELS, persistence_null
-from rgcoarse.stats.null_draws import m2_slopes
 from rgcoarse.paper.claims import (
     NOT_EVALUATED,
     Claim,
@@ -28,6 +27,7 @@ from rgcoarse.paper.verdicts import (
     null_test,
     too_few_draws,
 )
+from rgcoarse.stats.null_draws import m2_slopes
 
 PERSISTENCE_TEMPERATURE = paper_value("glass_persistence_temperature")
 PERSISTENCE_DEPTH = paper_value("glass_persistence_depth")
