@@ -20,7 +20,7 @@ def test_default_config_plans_the_nulls_the_claims_use(tmp_path):
     assert config["nulls"]["draws"] >= MIN_DRAWS
     expected = {f"results/nulls/ising/T{t:.3f}/permute/projection.parquet" for t in config["nulls"]["temperatures"]["ising"]}
     expected |= {f"results/nulls/glass/T{t:.3f}_r0/{model}/projection.parquet"
-                 for model in ("shift", "covgauss") for t in config["glass"]["temperatures"]}
+                 for model in ("shift", "covgauss", "local") for t in config["glass"]["temperatures"]}
     information = config["nulls"]["per_method"]["information"]
     expected |= {f"results/nulls/glass/T{t:.3f}_r0/{model}/information.parquet"
                  for model in information["models"]["glass"] for t in information["temperatures"]["glass"]}

@@ -120,7 +120,7 @@ def test_phase_null_destroys_the_alignment_of_identical_features():
 
 def test_the_registry_knows_which_nulls_keep_time_order():
     assert persistence_null() == "shift"
-    assert set(time_ordered_nulls()) == {"shift", "phase"}
+    assert set(time_ordered_nulls()) == {"shift", "phase", "local"}
     assert selection_bias_nulls() == ("shift", "permute")
 
 

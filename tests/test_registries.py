@@ -64,7 +64,7 @@ def test_registering_a_rule_twice_or_with_a_bad_name_fails():
 
 
 def test_unknown_rule_names_the_registered_ones():
-    with pytest.raises(ValueError, match="known rules: projection, projection_greedy, correlation, lattice, random, information"):
+    with pytest.raises(ValueError, match="known rules: projection, projection_greedy, correlation, lattice, random, information, information_eq24"):
         pairing_rule("pca")
 
 

@@ -11,9 +11,13 @@ rule): the per-draw null datasets, coarse-grainings, observables and fits left t
 ``results/nulls`` tables came in, and the exponents table lost its null rows. Every table of the
 data itself was unchanged at that re-recording (checked against the previous fingerprints).
 
-Re-recorded again when the information rule took eq. 24's compression term in full
-(``information_compression: full``, kNN pair terms): only the planted ``nonlinear`` structure's
-information-rule tables and the exponents table's rows for them changed.
+Re-recorded again when the information rule's pair term for continuous data moved to a kNN
+estimator (KSG) and the rule ``information_eq24`` joined the planted benchmark: only the planted
+structures' information tables, the new rule's tables and the exponents table's rows for them
+changed. And when M2 and P0 fits
+gained ``slope_change`` and the ``curved`` status: the fits tables gained that column, and the
+exponents table its column, the statuses of fits whose slope changes by more than 0.2 and the
+random-pairing exponent beside a curved random fit (no other value moved).
 """
 
 import json

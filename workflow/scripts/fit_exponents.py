@@ -25,7 +25,7 @@ def main(job, logger):
     resampling = (f"moving-block bootstrap over time, blocks of {block_length} frames (tau_int = {tau_int:.3g})"
                   if p.time_series else "bootstrap over samples")
     rule = dict(k_min=fits["k_min"], min_clusters=fits["min_clusters"], n_resamples=fits["n_bootstrap"],
-                confidence=fits["confidence"], block_length=block_length)
+                confidence=fits["confidence"], block_length=block_length, max_slope_change=fits["max_slope_change"])
     rows = []
     for observable, observed in (("m2", data), ("p0", binarise(data, p.silence_threshold))):
         estimate = bootstrap_exponent(observed, levels, observable, seed=p.seed, **rule)

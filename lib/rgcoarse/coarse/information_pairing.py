@@ -7,12 +7,13 @@ the information-bottleneck trade-off. A stepwise rule needs a score per candidat
 with Y = x_a + x_b (the scale omega changes no information):
 
 - **Compression term.** Y is a function of X, so I(X; Y) = H(Y), and
-  H(Y) = H(x_a) + H(x_b) - I(x_a; x_b) - H(X | Y). ``compression="full"`` (the default) scores
-  -H(x_a + x_b), eq. 24 as written. For +-1 spins H(X | Y) = P(a != b) h(P(+- | a != b)) (h the
+  H(Y) = H(x_a) + H(x_b) - I(x_a; x_b) - H(X | Y). ``compression="full"`` (the pairing rule
+  ``information_eq24``) scores -H(x_a + x_b), eq. 24 as written. For +-1 spins H(X | Y) = P(a != b) h(P(+- | a != b)) (h the
   binary entropy), so an anti-aligned pair (Y = 0 always) compresses best, an aligned one next;
   for continuous data H is the differential entropy of the sum of the standardised pair, which
   likewise favours anti-correlated pairs. The relevance term below is what keeps such a pair from
-  winning: its sum tells nothing about the rest. ``compression="pairwise"`` drops the marginal
+  winning: its sum tells nothing about the rest. ``compression="pairwise"`` (the default, the rule
+``information``) drops the marginal
   entropies (constant over a complete pairing) and H(X | Y), leaving +I(x_a; x_b): the sign-blind
   "mutual information instead of correlation" reading of the paper's text.
 - **Relevance term.** I(X^c; Y) is a high-dimensional information; it is estimated as the mean
@@ -63,7 +64,7 @@ from rgcoarse.stats.knn_information import KnnColumns, kl_entropy
 
 INFORMATION_ESTIMATORS = ("auto", "discrete", "binned", "knn", "gaussian")
 COMPRESSION_TERMS = ("full", "pairwise")
-DEFAULT_COMPRESSION = "full"
+DEFAULT_COMPRESSION = "pairwise"  # the paper's text; "full" is eq. 24 as written (rule information_eq24)
 DEFAULT_WIDTH = 8
 DEFAULT_BETA = 1.0
 

@@ -16,12 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import (
-    COMPRESSION_TERMS,
-    DEFAULT_COMPRESSION,
-    INFORMATION_ESTIMATORS,
-    information_pairs,
-)
+from rgcoarse.coarse.information_pairing import INFORMATION_ESTIMATORS, information_pairs
 from rgcoarse.coarse.pairing import (
     PROJECTION_ORDERS,
     check_lattice_shape,
@@ -160,16 +155,21 @@ def _random(values, context: PairingContext) -> LevelPairing:
     return LevelPairing(random_pairs(values, context.rng))
 
 
+def _information_options(context: PairingContext) -> dict:
+    return {key: context.options[key] for key in ("estimator", "beta", "width", "bins") if key in context.options}
+
+
 def _information(values, context: PairingContext) -> LevelPairing:
-    options = {key: context.options[key] for key in ("estimator", "beta", "width", "bins", "compression") if key in context.options}
-    return LevelPairing(information_pairs(values, **options))
+    return LevelPairing(information_pairs(values, compression="pairwise", **_information_options(context)))
+
+
+def _information_eq24(values, context: PairingContext) -> LevelPairing:
+    return LevelPairing(information_pairs(values, compression="full", **_information_options(context)))
 
 
 def _check_information(n_variables, lattice_shape, min_variables, options) -> None:
     if options.get("estimator", "auto") not in INFORMATION_ESTIMATORS:
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {options.get('estimator')!r}")
-    if options.get("compression", DEFAULT_COMPRESSION) not in COMPRESSION_TERMS:
-        raise ValueError(f"compression: expected one of {COMPRESSION_TERMS}, got {options.get('compression')!r}")
 
 
 def _lattice(values, context: PairingContext) -> LevelPairing:
@@ -231,12 +231,21 @@ register(PairingRule(
     description="a seeded random pairing: the control",
     colour="#7a7a7a",
 ))
+INFORMATION_OPTIONS = {"estimator": "information_estimator", "beta": "information_beta",
+                       "width": "information_width", "bins": "information_bins"}
 register(PairingRule(
     name="information",
     pair=_information,
-    description="the paper's nonlinear rule (Sec. III, eq. 24): pair mutual information plus beta x what the sum keeps about the rest",
+    description="the paper's nonlinear rule (Sec. III) as its text reads eq. 24: pair mutual information plus beta x what the sum keeps about the rest",
     colour="#8e44ad",
-    options={"estimator": "information_estimator", "beta": "information_beta", "width": "information_width",
-             "bins": "information_bins", "compression": "information_compression"},
+    options=INFORMATION_OPTIONS,
+    check=_check_information,
+))
+register(PairingRule(
+    name="information_eq24",
+    pair=_information_eq24,
+    description="eq. 24 as written: -H(x_a + x_b) plus beta x what the sum keeps about the rest (favours anti-correlated pairs)",
+    colour="#d35400",
+    options=INFORMATION_OPTIONS,
     check=_check_information,
 ))

@@ -38,6 +38,8 @@ from scipy import stats
 from rgcoarse.checks import as_value_matrix
 from rgcoarse.stats.autocorrelation import integrated_autocorrelation_time
 from rgcoarse.stats.fits import (
+    CURVATURE_P,
+    MIN_CURVATURE_POINTS,
     OBSERVABLES,
     OK,
     ExponentEstimate,
@@ -64,6 +66,34 @@ def block_interval(point: float, slopes: np.ndarray, n_blocks: int, confidence: 
     quantile = float(stats.t.ppf(0.5 + confidence / 2, n_blocks - 1))
     half = quantile * float(np.std(slopes, ddof=1))
     return point - half, point + half
+
+
+def slope_changes(log_k: np.ndarray, log_y: np.ndarray) -> np.ndarray:
+    """Change of the local log-log slope across the fit range, per row of ``log_y`` (r, n):
+    ``2 c x (max log K - min log K)`` with c the quadratic coefficient of a least-squares parabola."""
+    centred = log_k - log_k.mean()
+    design = np.column_stack([np.ones_like(centred), centred, centred**2])
+    coefficients = np.linalg.lstsq(design, np.atleast_2d(log_y).T, rcond=None)[0]
+    return 2.0 * coefficients[2] * np.ptp(log_k)
+
+
+def curvature_test(log_k, point_log_y, resampled_log_y, n_blocks: int | None) -> tuple[float, bool]:
+    """(slope change of the data's points, whether it differs from 0 at :data:`CURVATURE_P`).
+
+    The interval is the resamples' (a t interval over ``n_blocks`` blocks for a time series, the
+    percentile interval otherwise) at confidence 1 - CURVATURE_P. Fewer than
+    :data:`MIN_CURVATURE_POINTS` points: (NaN, False), a parabola through three points has no
+    residual to test against.
+    """
+    if log_k.size < MIN_CURVATURE_POINTS:
+        return float("nan"), False
+    change = float(slope_changes(log_k, point_log_y)[0])
+    resampled = slope_changes(log_k, resampled_log_y)
+    if n_blocks is not None:
+        low, high = block_interval(change, resampled, n_blocks, 1.0 - CURVATURE_P)
+    else:
+        low, high = np.percentile(resampled, [50.0 * CURVATURE_P, 100.0 - 50.0 * CURVATURE_P])
+    return change, bool(low > 0 or high < 0)
 
 
 def min_bootstrap_samples(confidence: float) -> int:
@@ -204,6 +234,7 @@ def bootstrap_exponent(
     seed: int = 0,
     confidence: float,
     block_length: int = 1,
+    max_slope_change: float = np.inf,
 ) -> ExponentEstimate:
     """Exponent of ``M2(K) ~ K**alpha`` or ``-ln P0(K) ~ a K**beta`` with a bootstrap CI.
 
@@ -254,7 +285,7 @@ def bootstrap_exponent(
         check_levels(levels, data.shape[1], "data")
         if data.all() or not data.any():  # the threshold silences every value, or none: no P0(K) to fit
             return ExponentEstimate(observable, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, 0, 0,
-                                    "no_silence_variation")
+                                    "no_silence_variation", np.nan)
         per_level = list(level_all_silent(data, levels))
         table = silence_probability_from_masks(levels, per_level)
     y_all = table[observable].to_numpy(dtype=np.float64)
@@ -269,7 +300,7 @@ def bootstrap_exponent(
 
     def failed(status: str, n_valid: int = 0) -> ExponentEstimate:
         return ExponentEstimate(observable, np.nan, np.nan, np.nan, np.nan, *bounds, int(selected.size), n_valid,
-                                status)
+                                status, np.nan)
 
     m = data.shape[0]
     needed = min_bootstrap_samples(confidence)
@@ -297,5 +328,8 @@ def bootstrap_exponent(
     else:
         tail = 50.0 * (1.0 - confidence)
         ci_low, ci_high = (float(v) for v in np.percentile(slopes, [tail, 100.0 - tail]))
+    change, significant = curvature_test(np.log(k), np.log(fitted[selected]), np.log(resampled[valid]),
+                                         n_blocks if block_length > 1 else None)
+    status = "curved" if significant and abs(change) > max_slope_change else OK
     return ExponentEstimate(observable, point.exponent, point.prefactor, ci_low, ci_high, *bounds,
-                            int(selected.size), n_valid, OK)
+                            int(selected.size), n_valid, status, change)

@@ -45,7 +45,12 @@ The COD-increment fit (:func:`fit_cod_increment`, :func:`cod_increment_row`) nee
 :data:`MIN_RANK_POINTS` ranks with an increment, below the sample count (beyond rank m - 1 the
 increments are zero by construction), and is tested for curvature: a quadratic term in log-log
 whose t-test gives p < :data:`CURVATURE_P` makes it ``curved`` (the line does not describe the
-points; its numbers stay in the row, for reading, but no claim or figure uses it). Its interval is
+points; its numbers stay in the row, for reading, but no claim or figure uses it). The M2 and P0
+fits are tested the same way, with the bootstrap in place of the regression (their points are
+averages over many clusters, so a curvature too small to matter would be significant): the change
+of the local slope across the fit range, ``slope_change`` = 2 c (max ln K - min ln K) with c the
+quadratic coefficient in log-log, makes a fit ``curved`` when its resampled interval at
+1 - CURVATURE_P excludes 0 and it exceeds ``fits.max_slope_change`` in size. Its interval is
 the regression's (ranks treated as independent, which they are not, so it is a lower bound on the
 uncertainty; ``ci_method`` says so).
 """
@@ -76,6 +81,7 @@ STATUSES = {
 }
 MIN_RANK_POINTS = 3  # a COD-increment power law from two ranks has no test of its shape
 CURVATURE_P = 0.01  # quadratic term in log-log below this p-value: the power law does not describe the points
+MIN_CURVATURE_POINTS = 4  # a parabola through three points fits exactly: no test of its shape
 
 
 class PowerLaw(NamedTuple):
@@ -105,6 +111,7 @@ class ExponentEstimate:
     n_points: int
     n_resamples: int
     status: str
+    slope_change: float = float("nan")  # change of the local log-log slope across the fit range (curvature)
 
     def as_dict(self) -> dict:
         """Plain dict, e.g. one row of a fits table."""
