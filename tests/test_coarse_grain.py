@@ -15,6 +15,7 @@ from rgcoarse.coarse.coarse_grain import (
     next_level,
 )
 from rgcoarse.stats.bootstrap import bootstrap_exponent
+from rgcoarse.stats.fits import MIN_CURVATURE_POINTS
 from rgcoarse.stats.observables import cod_table, mean_variance_table, silence_probability_table
 from rgcoarse.coarse.pairing_rules import pairing_rule_names
 
@@ -125,7 +126,10 @@ def test_degenerate_input_gives_no_nan_anywhere(method):
         assert np.all(np.isfinite(table.to_numpy(dtype=float)))
     for observable, source in (("m2", data), ("p0", data < 0)):
         estimate = bootstrap_exponent(source, levels, observable, min_clusters=4, n_resamples=20, k_min=1, confidence=0.95)
-        numbers = [v for v in estimate.as_dict().values() if not isinstance(v, str)]
+        fields = estimate.as_dict()
+        # slope_change is the curvature test's, NaN exactly when it has too few points to test (documented)
+        assert np.isnan(fields.pop("slope_change")) == (estimate.n_points < MIN_CURVATURE_POINTS)
+        numbers = [v for v in fields.values() if not isinstance(v, str)]
         assert np.all(np.isfinite(numbers))
         assert estimate.status in ("ok", "too_few_points", "no_valid_resamples")
 
