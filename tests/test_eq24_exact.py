@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from index_order import index_order_pairs
 from rgcoarse.coarse.information_pairing import information_pairs
 
 N_SPINS = 6
@@ -59,22 +60,8 @@ def _exact_score(states, p, a, b, environment, beta, compression):
 def _exact_greedy(states, p, beta, compression):
     """The rule's steps (index order, full search) scored from the exact distribution; the gap
     between the best and second-best candidate at every step is returned too."""
-    unpaired, pairs, gaps = set(range(N_SPINS)), [], []
-    for a in range(N_SPINS):
-        if a not in unpaired:
-            continue
-        unpaired.discard(a)
-        if not unpaired:
-            break
-        candidates = sorted(unpaired)
-        scores = [_exact_score(states, p, a, b, [c for c in range(N_SPINS) if c not in (a, b)], beta, compression)
-                  for b in candidates]
-        ranked = np.sort(scores)[::-1]
-        gaps.append(ranked[0] - ranked[1] if len(ranked) > 1 else np.inf)
-        b = candidates[int(np.argmax(scores))]
-        unpaired.discard(b)
-        pairs.append((a, b))
-    return np.array(pairs), min(gaps)
+    return index_order_pairs(N_SPINS, lambda a, b: _exact_score(
+        states, p, a, b, [c for c in range(N_SPINS) if c not in (a, b)], beta, compression))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from index_order import index_order_pairs
 from rgcoarse.coarse.information_pairing import information_pairs
 from rgcoarse.stats.information import (
     discretise,
@@ -50,19 +51,7 @@ def _reference_pairs(values, estimator, beta, compression="pairwise", bins=8):
         y = np.unique(total, return_inverse=True)[1] if estimator == "discrete" else quantile_codes(total, bins)
         return np.mean([mutual_information_of_codes(y, codes[:, c], mm) for c in others])
 
-    unpaired, pairs = set(range(n)), []
-    for a in range(n):
-        if a not in unpaired:
-            continue
-        unpaired.discard(a)
-        if not unpaired:
-            break
-        candidates = sorted(unpaired)
-        scores = [pair_term(a, b) + beta * relevance(a, b) for b in candidates]
-        b = candidates[int(np.argmax(scores))]
-        unpaired.discard(b)
-        pairs.append((a, b))
-    return np.array(pairs)
+    return index_order_pairs(n, lambda a, b: pair_term(a, b) + beta * relevance(a, b))[0]
 
 
 @pytest.mark.parametrize("compression", ["full", "pairwise"])

@@ -115,8 +115,8 @@ class _Scorer:
         if self.estimator == "gaussian":
             return 0.5 * np.log(2.0 * np.pi * np.e * max(2.0 + 2.0 * self.correlation[a, b], 1e-12))
         if self.estimator == "knn":
-            return kl_entropy(self.knn.z[:, a] + self.knn.z[:, b]) if self.knn.z[:, a] @ self.knn.z[:, b] > -(
-                1 - 1e-9) * self.knn.m else -np.inf  # a sum that cancels exactly has entropy -inf
+            total = self.knn.z[:, a] + self.knn.z[:, b]
+            return kl_entropy(total) if np.ptp(total) > 0 else -np.inf  # a sum that cancels exactly: entropy -inf
         source = self.values if self.estimator == "discrete" else self.codes
         total = np.round(source[:, a] + source[:, b], 9)
         return entropy_of_counts(np.unique(total, return_counts=True)[1], miller_madow=self.estimator != "discrete")

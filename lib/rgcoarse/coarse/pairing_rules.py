@@ -159,12 +159,11 @@ def _information_options(context: PairingContext) -> dict:
     return {key: context.options[key] for key in ("estimator", "beta", "width", "bins") if key in context.options}
 
 
-def _information(values, context: PairingContext) -> LevelPairing:
-    return LevelPairing(information_pairs(values, compression="pairwise", **_information_options(context)))
-
-
-def _information_eq24(values, context: PairingContext) -> LevelPairing:
-    return LevelPairing(information_pairs(values, compression="full", **_information_options(context)))
+def _information_rule(compression: str):
+    """The information rule with one reading of eq. 24's compression term (information_pairing)."""
+    def pair(values, context: PairingContext) -> LevelPairing:
+        return LevelPairing(information_pairs(values, compression=compression, **_information_options(context)))
+    return pair
 
 
 def _check_information(n_variables, lattice_shape, min_variables, options) -> None:
@@ -233,19 +232,11 @@ register(PairingRule(
 ))
 INFORMATION_OPTIONS = {"estimator": "information_estimator", "beta": "information_beta",
                        "width": "information_width", "bins": "information_bins"}
-register(PairingRule(
-    name="information",
-    pair=_information,
-    description="the paper's nonlinear rule (Sec. III) as its text reads eq. 24: pair mutual information plus beta x what the sum keeps about the rest",
-    colour="#8e44ad",
-    options=INFORMATION_OPTIONS,
-    check=_check_information,
-))
-register(PairingRule(
-    name="information_eq24",
-    pair=_information_eq24,
-    description="eq. 24 as written: -H(x_a + x_b) plus beta x what the sum keeps about the rest (favours anti-correlated pairs)",
-    colour="#d35400",
-    options=INFORMATION_OPTIONS,
-    check=_check_information,
-))
+for name, compression, description, colour in (
+    ("information", "pairwise", "the paper's nonlinear rule (Sec. III) as its text reads eq. 24: pair mutual information "
+     "plus beta x what the sum keeps about the rest", "#8e44ad"),
+    ("information_eq24", "full", "eq. 24 as written: -H(x_a + x_b) plus beta x what the sum keeps about the rest "
+     "(favours anti-correlated pairs)", "#d35400"),
+):
+    register(PairingRule(name=name, pair=_information_rule(compression), description=description, colour=colour,
+                         options=INFORMATION_OPTIONS, check=_check_information))
