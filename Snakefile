@@ -29,6 +29,7 @@ include: "workflow/rules/glass_study.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/rmi.smk"
 
 
 # Cheap table and figure rules run on the submitting machine even under a cluster profile.
@@ -45,6 +46,8 @@ localrules:
     glass_study,
     glass_study_summary,
     glass_study_figures,
+    rmi,
+    rmi_figure,
 
 
 rule all:
@@ -56,4 +59,5 @@ rule all:
         "results/claims.csv",
         "results/claims.md",
         plan.planted_targets(),
+        plan.rmi_targets(),
     default_target: True

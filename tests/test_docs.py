@@ -336,7 +336,7 @@ def test_config_page_check_reports_a_stale_page(tmp_path):
 
 @pytest.fixture(scope="module")
 def numbers():
-    return doc_numbers.glass_study_numbers(doc_numbers.load_tables(REPO))
+    return doc_numbers.all_numbers(doc_numbers.load_tables(REPO))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)

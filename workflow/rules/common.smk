@@ -13,6 +13,7 @@ from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GLASS_PROGRESS_SECONDS, GLASS_RUN
 from rgcoarse.pipeline.glass_study_plan import GLASS_STUDY_FIGURES, GLASS_STUDY_TABLES
 from rgcoarse.pipeline.plan import Plan
+from rgcoarse.pipeline.rmi_plan import RMI_COMPARISON_FIGURES, RMI_FIGURES
 from rgcoarse.paper.supplementary import drawn_figure_names
 from rgcoarse.pipeline.schema import registry_pattern
 

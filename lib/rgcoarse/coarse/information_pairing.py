@@ -53,8 +53,8 @@ import numpy as np
 
 from rgcoarse.stats.information import (
     DEFAULT_BINS,
-    entropy_of_counts,
     discretise,
+    entropy_of_counts,
     gaussian_mutual_information,
     pairwise_mutual_information,
     quantile_codes,
@@ -193,13 +193,30 @@ def information_pairs(values, *, estimator: str = "auto", beta: float = DEFAULT_
     n = values.shape[1]
     scorer = _Scorer(values, choose_estimator(values, estimator, bins), bins, compression)
     width = min(int(width), n - 1)
-    # Stable descending order: equal MI keeps the lower index first (deterministic ties).
-    shortlist = np.argsort(-scorer.pair_mi, axis=1, kind="stable")[:, :width]
+    shortlist = shortlist_of(scorer.pair_mi, width)
 
     def environment_of(a, b):
         union = np.union1d(shortlist[a], shortlist[b])
         return union[(union != a) & (union != b)]
 
+    return index_order_pairs(scorer.pair_mi, shortlist,
+                             lambda a, candidates: information_scores(scorer, a, candidates, environment_of, beta))
+
+
+def shortlist_of(screen: np.ndarray, width: int) -> np.ndarray:
+    """Each variable's ``width`` partners with the largest screen score (ties: the lower index first)."""
+    return np.argsort(-screen, axis=1, kind="stable")[:, :width]
+
+
+def index_order_pairs(screen: np.ndarray, shortlist: np.ndarray, scores_of) -> np.ndarray:
+    """Pair in the paper's index order: the lowest-index unpaired variable takes its best-scoring partner.
+
+    ``screen`` (n x n, diagonal -inf) ranks partners, ``shortlist`` (n x width) holds each
+    variable's candidates, ``scores_of(a, candidates)`` scores them (larger is better; ties go to
+    the lowest index). When all of a variable's shortlisted partners are paired already, its
+    ``width`` best unpaired partners by the screen are scored instead. Returns an (n // 2, 2) array.
+    """
+    n, width = shortlist.shape
     unpaired = np.ones(n, dtype=bool)
     pairs = []
     for a in range(n):
@@ -211,10 +228,9 @@ def information_pairs(values, *, estimator: str = "auto", beta: float = DEFAULT_
             others = np.flatnonzero(unpaired)
             if others.size == 0:
                 break  # a is the odd variable out, carried to the next level
-            candidates = others[np.argsort(-scorer.pair_mi[a, others], kind="stable")[:width]]
+            candidates = others[np.argsort(-screen[a, others], kind="stable")[:width]]
         candidates = np.sort(candidates)  # ties go to the lowest index
-        scores = information_scores(scorer, a, candidates, environment_of, beta)
-        b = int(candidates[int(np.argmax(scores))])
+        b = int(candidates[int(np.argmax(scores_of(a, candidates)))])
         unpaired[b] = False
         pairs.append((a, b))
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)

@@ -16,7 +16,10 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import INFORMATION_ESTIMATORS, information_pairs
+from rgcoarse.coarse.information_pairing import (
+    INFORMATION_ESTIMATORS,
+    information_pairs,
+)
 from rgcoarse.coarse.pairing import (
     PROJECTION_ORDERS,
     check_lattice_shape,
@@ -171,6 +174,22 @@ def _check_information(n_variables, lattice_shape, min_variables, options) -> No
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {options.get('estimator')!r}")
 
 
+def _rmi(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.rmi.pairing import (
+        rmi_pairs,  # the RMI arm's rule, imported where it is used
+    )
+
+    options = {key: context.options[key] for key in ("estimator", "width", "bins") if key in context.options}
+    return LevelPairing(rmi_pairs(values, **options))
+
+
+def _check_rmi(n_variables, lattice_shape, min_variables, options) -> None:
+    from rgcoarse.rmi.pairing import RMI_ESTIMATORS
+
+    if options.get("estimator", "auto") not in RMI_ESTIMATORS:
+        raise ValueError(f"estimator: expected one of {RMI_ESTIMATORS}, got {options.get('estimator')!r}")
+
+
 def _lattice(values, context: PairingContext) -> LevelPairing:
     axis = lattice_axis(context.lattice_shape, context.level)
     sums = haar_block_values(values, context.lattice_shape, axis, context.omega)
@@ -240,3 +259,12 @@ for name, compression, description, colour in (
 ):
     register(PairingRule(name=name, pair=_information_rule(compression), description=description, colour=colour,
                          options=INFORMATION_OPTIONS, check=_check_information))
+register(PairingRule(
+    name="rmi",
+    pair=_rmi,
+    description="renormalized mutual information (Sarra et al.): the pairs whose sum loses the least I~ "
+    "(H(x_a, x_b) - H(x_a + x_b) on standardised variables)",
+    colour="#c2a100",
+    options={"estimator": "rmi_estimator", "width": "information_width", "bins": "information_bins"},
+    check=_check_rmi,
+))

@@ -84,6 +84,15 @@ def _fig3(paths, s):
                           other_methods=s["other_methods"])
 
 
+def _rmi(paths, s):
+    if "rmi_wave_packet" not in paths:
+        return []  # the arm is switched off (rmi.enabled: false)
+    from rgcoarse.rmi.claims import rmi_claims
+
+    return rmi_claims(read_table(paths["rmi_wave_packet"])[0], read_table(paths["rmi_drops"])[0],
+                      read_table(paths["rmi_optimisation_runs"])[0], s["crossover_range"])
+
+
 register(ClaimGroup(
     "fig1",
     inputs=lambda plan: {"gaussian_cod": plan.observable_path("gaussian", "default", "cod")},
@@ -119,4 +128,10 @@ register(ClaimGroup(
                              "temperatures": [config["figures"]["fig3b"]["temperature"],
                                               config["figures"]["fig3c"]["temperature"]]},
     build=_fig3,
+))
+register(ClaimGroup(
+    "rmi",
+    inputs=lambda plan: plan.rmi_claims_inputs(),
+    settings=lambda config: {"crossover_range": config.get("rmi", {}).get("crossover_range")},
+    build=_rmi,
 ))

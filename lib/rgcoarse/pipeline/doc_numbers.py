@@ -12,7 +12,12 @@ to round to other digits than the name's default (``gs.size.local_last.span/1`` 
 
 The tables are the glass sensitivity study's, committed under docs/glass_study/ (the study is not
 part of the default run: ``snakemake --cores all glass_study`` makes them under
-results/glass_study/). The names (:func:`glass_study_numbers`):
+results/glass_study/), and the default run's summary under docs/default_run/ (written by
+``python -m rgcoarse.pipeline.run_summary <run directory>``; :func:`default_run_numbers`:
+``times.<part>.{seconds,jobs,ratio}`` from job_times.csv, ``rmi.<wave_packet | drops>.<feature>.<level>.{rmi,ci}``,
+``rmi.<wave_packet | drops>.{changes,change}``, ``rmi.optimisation.*`` and
+``planted.<structure>.<rule>.recovered`` from planted_benchmark.csv). The glass study's names
+(:func:`glass_study_numbers`):
 
 * ``gs.<variant>.T<T>.<reading>.<rule>.<estimate>.<stat>``: one row of exponents.csv (the spread
   over replicas). ``<estimate>`` is ``k32`` (M2 exponent over K ≤ 32), ``all`` (over all levels),
@@ -48,7 +53,8 @@ import pandas as pd
 from rgcoarse.io.atomic import write_text
 from rgcoarse.pipeline.docs_command import docs_arguments
 
-__all__ = ["Number", "SPAN", "TABLES", "load_tables", "glass_study_numbers", "fill", "pages", "rewrite", "main"]
+__all__ = ["Number", "SPAN", "TABLES", "all_numbers", "default_run_numbers", "load_tables", "glass_study_numbers", "fill",
+           "pages", "rewrite", "main"]
 
 # <!-- num:NAME -->TEXT<!-- /num -->, NAME optionally ending in /DIGITS
 SPAN = re.compile(r"<!-- num:(?P<name>[^\s/]+)(?:/(?P<digits>\d+))? -->(?P<text>.*?)<!-- /num -->", re.S)
@@ -57,6 +63,12 @@ TABLES = {
     "exponents": Path("docs/glass_study/exponents.csv"),
     "runs": Path("docs/glass_study/runs.csv"),
     "size_scaling": Path("docs/glass_study/size_scaling.csv"),
+    # the default run's summary (python -m rgcoarse.pipeline.run_summary <run directory>)
+    "job_times": Path("docs/default_run/job_times.csv"),
+    "rmi_wave_packet": Path("docs/default_run/rmi_wave_packet.csv"),
+    "rmi_drops": Path("docs/default_run/rmi_drops.csv"),
+    "rmi_optimisation_runs": Path("docs/default_run/rmi_optimisation_runs.csv"),
+    "planted_benchmark": Path("docs/default_run/planted_benchmark.csv"),
 }
 ESTIMATES = {  # name in a page -> estimate in exponents.csv
     "k32": "exponent[K<=32]",
@@ -117,6 +129,50 @@ def _t(temperature) -> str:
 
 def load_tables(root: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_csv(Path(root) / path) for name, path in TABLES.items()}
+
+
+def all_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
+    """Every number the pages may cite: the glass study's and the default run's."""
+    return {**glass_study_numbers(tables), **default_run_numbers(tables)}
+
+
+def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
+    """``times.<part>.{seconds,jobs,ratio}`` and the RMI arm's ``rmi.*`` (module docstring)."""
+    from rgcoarse.rmi.experiments import best_feature_changes
+
+    numbers = {}
+    for row in tables["job_times"].itertuples(index=False):
+        numbers[f"times.{row.part}.seconds"] = Number((row.seconds,), "value", 0)
+        numbers[f"times.{row.part}.jobs"] = Number((row.jobs,), "count")
+        numbers[f"times.{row.part}.ratio"] = Number((row.ratio_to_lammps,), "value", 2)
+    for name, parameter in (("wave_packet", "sigma"), ("drops", "spread")):
+        table = tables[f"rmi_{name}"]
+        for row in table.itertuples(index=False):
+            stem = f"rmi.{name}.{row.feature}.{getattr(row, parameter):g}"
+            numbers[f"{stem}.rmi"] = Number((row.rmi,), "value", 2)
+            numbers[f"{stem}.ci"] = Number((row.ci_low, row.ci_high), "interval", 2)
+        changes = best_feature_changes(table, parameter)
+        switched = [i for i in range(len(changes) - 1) if changes["best"].iloc[i] != changes["best"].iloc[i + 1]]
+        numbers[f"rmi.{name}.changes"] = Number((len(switched),), "count")
+        if switched:
+            first = switched[0]
+            numbers[f"rmi.{name}.change"] = Number(
+                (changes[parameter].iloc[first], changes[parameter].iloc[first + 1]), "range", 2)
+    for row in tables["planted_benchmark"].itertuples(index=False):
+        if np.isfinite(row.recovered):
+            numbers[f"planted.{row.structure}.{row.method}.recovered"] = Number((row.recovered,), "value", 2)
+    runs = tables["rmi_optimisation_runs"]
+    knn = runs[runs["objective"] == "knn"]
+    numbers["rmi.optimisation.final.median"] = Number((knn["final_rmi"].median(),), "value", 2)
+    numbers["rmi.optimisation.final.range"] = Number((knn["final_rmi"].min(), knn["final_rmi"].max()), "range", 2)
+    numbers["rmi.optimisation.rises"] = Number((int((knn["final_rmi"] > knn["initial_rmi"]).sum()), len(knn)), "of")
+    linear = runs[runs["objective"] == "linear"]["final_rmi"].iloc[0]
+    numbers["rmi.optimisation.linear"] = Number((linear,), "value", 2)
+    numbers["rmi.optimisation.beats_linear"] = Number((int((knn["final_rmi"] > linear).sum()), len(knn)), "of")
+    paper = runs[runs["objective"] == "histogram"].iloc[0]
+    numbers["rmi.optimisation.histogram.objective"] = Number((paper["final_objective"],), "value", 2)
+    numbers["rmi.optimisation.histogram.final"] = Number((paper["final_rmi"],), "value", 2)
+    return numbers
 
 
 def glass_study_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
@@ -242,7 +298,7 @@ def pages(root: Path) -> list[Path]:
 def rewrite(root: Path, check: bool = False) -> list[Path]:
     """Rewrite the numbers of every page under ``root`` (only compare, with ``check``); the pages
     that changed (or would change)."""
-    numbers = glass_study_numbers(load_tables(root))
+    numbers = all_numbers(load_tables(root))
     changed = []
     for path in pages(root):
         if not path.is_file():

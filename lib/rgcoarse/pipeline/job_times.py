@@ -1,0 +1,79 @@
+"""Summed job times of a finished run, by part of the pipeline, from Snakemake's benchmark files.
+
+Every analysis rule writes ``benchmarks/<stage>/.../<name>.tsv`` (wall seconds in column ``s``).
+:func:`job_time_table` sums them into parts:
+
+- ``lammps``: the glass runs' preparation and production (the yardstick: nothing may shorten it);
+- ``glass_other``: the rest of the glass chain (p_hop, dynamics);
+- ``data``: Ising sampling and the generated matrices;
+- ``coarse``, ``observables``, ``fits``: the main paper's analysis, every rule but the arms';
+- ``nulls``: null draws;
+- ``arm_<arm>``: a companion arm's own jobs plus the coarse-graining, observables and fits of its
+  pairing rule (the RMI arm: ``benchmarks/rmi/`` and every job of the ``rmi`` rule).
+
+``python -m rgcoarse.pipeline.job_times <run directory> [--output docs/job_times.csv]`` writes the
+table; the committed copy under docs/ is where the docs' job-time figures come from
+(:mod:`rgcoarse.pipeline.doc_numbers`, names ``times.<part>.seconds`` and ``times.<part>.ratio``,
+the part's time over the LAMMPS time).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+# pairing rule of an arm -> the arm whose time its jobs count towards
+ARM_RULES = {"rmi": "arm_rmi"}
+ARM_DIRECTORIES = {"rmi": "arm_rmi"}  # benchmarks/<directory>/ -> arm
+LAMMPS_STAGES = ("prepare", "produce")
+ANALYSIS_STAGES = ("coarse", "observables", "fits")
+
+
+def _seconds(path: Path) -> float:
+    lines = path.read_text().splitlines()
+    if len(lines) < 2:
+        raise ValueError(f"{path}: not a Snakemake benchmark file (no data row)")
+    return float(lines[1].split("\t")[0])
+
+
+def part_of(relative: Path) -> str:
+    """The part a benchmark file (relative to ``benchmarks/``) counts towards (module docstring)."""
+    top = relative.parts[0]
+    if top in ARM_DIRECTORIES:
+        return ARM_DIRECTORIES[top]
+    if top == "glass":
+        return "lammps" if relative.stem in LAMMPS_STAGES else "glass_other"
+    if top in ANALYSIS_STAGES:
+        return ARM_RULES.get(relative.stem, top)
+    return top  # data, nulls, and any other stage by its own name
+
+
+def job_time_table(run_directory) -> pd.DataFrame:
+    """One row per part: jobs, summed seconds, and the ratio to the LAMMPS time (module docstring)."""
+    root = Path(run_directory) / "benchmarks"
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no benchmarks directory (is this a finished run's directory?)")
+    rows = [{"part": part_of(path.relative_to(root)), "seconds": _seconds(path)} for path in sorted(root.rglob("*.tsv"))]
+    table = pd.DataFrame(rows, columns=["part", "seconds"]).groupby("part", as_index=False).agg(
+        jobs=("seconds", "size"), seconds=("seconds", "sum"))
+    lammps = table.loc[table["part"] == "lammps", "seconds"].sum()
+    table["ratio_to_lammps"] = table["seconds"] / lammps if lammps > 0 else float("nan")
+    return table.sort_values("part").reset_index(drop=True)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_directory", help="the directory snakemake ran in (holds benchmarks/)")
+    parser.add_argument("--output", help="write the table as CSV here (default: print it)")
+    args = parser.parse_args(argv)
+    table = job_time_table(args.run_directory)
+    if args.output:
+        table.to_csv(args.output, index=False, float_format="%.1f")
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+if __name__ == "__main__":
+    main()

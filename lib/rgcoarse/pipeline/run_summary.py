@@ -1,0 +1,57 @@
+"""The small tables of a finished default run that the docs cite, copied under docs/default_run/.
+
+``python -m rgcoarse.pipeline.run_summary <run directory>`` writes, as CSV:
+
+- ``job_times.csv``: summed job times by part (:mod:`rgcoarse.pipeline.job_times`);
+- ``rmi_wave_packet.csv``, ``rmi_drops.csv``, ``rmi_optimisation_runs.csv``: the RMI arm's
+  feature comparisons and optimisation runs (``results/rmi/``);
+- ``planted_benchmark.csv``: what each pairing rule recovers of the planted structures.
+
+Then ``python -m rgcoarse.pipeline.doc_numbers`` rewrites every number the pages cite from them,
+so the docs' figures are the run's, not typed by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from rgcoarse.io.tables import read_table
+from rgcoarse.pipeline.job_times import job_time_table
+
+SUMMARY_DIR = Path("docs/default_run")
+RUN_TABLES = {  # name under docs/default_run -> table of the run
+    "rmi_wave_packet.csv": "results/rmi/wave_packet.parquet",
+    "rmi_drops.csv": "results/rmi/drops.parquet",
+    "rmi_optimisation_runs.csv": "results/rmi/optimisation_runs.parquet",
+    "planted_benchmark.csv": "results/planted_benchmark.csv",
+}
+
+
+def write_summary(run_directory, destination) -> list[Path]:
+    run_directory, destination = Path(run_directory), Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    written = [destination / "job_times.csv"]
+    job_time_table(run_directory).to_csv(written[0], index=False, float_format="%.1f")
+    for name, table in RUN_TABLES.items():
+        source = run_directory / table
+        frame = read_table(source)[0] if source.suffix == ".parquet" else pd.read_csv(source)
+        frame.to_csv(destination / name, index=False, float_format="%.6g")
+        written.append(destination / name)
+    return written
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_directory", help="the directory snakemake ran the default configuration in")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[3],
+                        help="repository root (default: the one holding this package)")
+    args = parser.parse_args(argv)
+    for path in write_summary(args.run_directory, args.root / SUMMARY_DIR):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
