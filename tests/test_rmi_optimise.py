@@ -126,3 +126,14 @@ def test_best_feature_changes_reports_the_runner_up_and_separation():
     changes = best_feature_changes(table, "sigma")
     assert changes["best"].tolist() == ["a", "b"]
     assert changes["separated"].tolist() == [True, False]
+
+
+def test_example_samples_do_not_move_the_comparison_and_cover_the_levels():
+    from rgcoarse.rmi.experiments import example_samples
+
+    model = {"n_samples": 300, "n_particles": 4}
+    examples = example_samples("drops", [0.0, 0.2, 0.4], model, seed=3)
+    assert set(examples["spread"]) == {0.4} and examples["sample"].nunique() == 3
+    assert len(examples) == 3 * 2 * 4
+    waves = example_samples("wave_packet", [0.01, 0.1, 1.0], {"n_sites": 10, "width": 2.0, "centre_range": [3, 7]}, seed=3)
+    assert sorted(waves["sigma"].unique()) == [0.01, 0.1, 1.0]

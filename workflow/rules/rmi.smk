@@ -13,6 +13,7 @@ rule rmi_features:
     """I~ of each feature of one comparison (Fig. 2b: wave_packet against noise; Fig. 2d: drops against deformation)."""
     output:
         table="results/rmi/{experiment}.parquet",
+        examples="results/rmi/{experiment}_examples.parquet",
     params:
         settings=lambda w: plan.rmi_comparison_settings(w.experiment),
         seed=lambda w: plan.rmi_seed(w.experiment),

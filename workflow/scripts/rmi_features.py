@@ -2,7 +2,7 @@
 
 from rgcoarse.io.tables import write_table
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.rmi.experiments import feature_comparison_table
+from rgcoarse.rmi.experiments import example_samples, feature_comparison_table
 
 
 def main(job, logger):
@@ -11,6 +11,8 @@ def main(job, logger):
                                      n_resamples=s["n_resamples"], confidence=s["confidence"],
                                      estimator=s["estimator"], bins=s["bins"])
     write_table(job.output.table, table, {"experiment": s["experiment"], "seed": job.params.seed, **s})
+    write_table(job.output.examples, example_samples(s["experiment"], s["levels"], s["model"], seed=job.params.seed),
+                {"experiment": s["experiment"], "seed": job.params.seed})
     logger.info("%s: %d features x %d levels", s["experiment"], table["feature"].nunique(), len(s["levels"]))
 
 

@@ -13,7 +13,8 @@ def main(job, logger):
         fig, caption = draw_fig3(read_table(job.input.trace)[0], read_table(job.input.runs)[0],
                                  read_table(job.input.grid)[0], settings)
     else:
-        fig, caption = draw_comparison(RMI_COMPARISON_FIGURES[figure], read_table(job.input.table)[0], settings)
+        fig, caption = draw_comparison(RMI_COMPARISON_FIGURES[figure], read_table(job.input.table)[0],
+                                       read_table(job.input.examples)[0], settings)
     save_figure(fig, job.output.pdf, job.output.png, job.output.caption, caption, dpi=job.params.dpi)
     logger.info("drew %s", figure)
 

@@ -29,6 +29,10 @@ class RmiPlan:
     def rmi_comparison_path(self, experiment: str) -> str:
         return f"{RMI_DIR}/{experiment}.parquet"
 
+    def rmi_comparison_paths(self, experiment: str) -> dict:
+        """The comparison's table and the few example samples its figure draws."""
+        return {"table": self.rmi_comparison_path(experiment), "examples": f"{RMI_DIR}/{experiment}_examples.parquet"}
+
     def rmi_optimisation_paths(self) -> dict:
         return {name: f"{RMI_DIR}/optimisation_{name}.parquet" for name in RMI_OPTIMISATION_TABLES}
 
@@ -39,7 +43,7 @@ class RmiPlan:
         """Every table and figure of the arm (none when ``rmi.enabled`` is false)."""
         if not self.rmi_enabled():
             return []
-        tables = [self.rmi_comparison_path(e) for e in RMI_COMPARISON_FIGURES.values()]
+        tables = [path for e in RMI_COMPARISON_FIGURES.values() for path in self.rmi_comparison_paths(e).values()]
         tables += list(self.rmi_optimisation_paths().values())
         return tables + [path for figure in RMI_FIGURES for path in self.rmi_figure_paths(figure)]
 
@@ -55,7 +59,7 @@ class RmiPlan:
         """The tables one figure is drawn from."""
         if wildcards.figure == RMI_OPTIMISATION_FIGURE:
             return self.rmi_optimisation_paths()
-        return {"table": self.rmi_comparison_path(RMI_COMPARISON_FIGURES[wildcards.figure])}
+        return self.rmi_comparison_paths(RMI_COMPARISON_FIGURES[wildcards.figure])
 
     def rmi_figure_settings(self, wildcards) -> dict:
         """The settings a figure's caption states."""

@@ -89,6 +89,31 @@ def feature_comparison_table(name: str, levels, model: dict, *, seed: int, n_res
     return pd.DataFrame(rows)
 
 
+EXAMPLES_PER_PANEL = 3
+
+
+def example_samples(name: str, levels, model: dict, *, seed: int) -> pd.DataFrame:
+    """A few samples to draw (Fig. 2a: one field at the lowest, a middle and the highest noise;
+    Fig. 2c: three drops at the largest spread), long format: level, sample, coordinate, value.
+
+    Drawn from their own seed, so they do not change the comparison's samples.
+    """
+    parameter, sampler, _, _ = COMPARISONS[name]
+    ordered = sorted(float(v) for v in levels)
+    if name == "wave_packet":
+        chosen = [(ordered[0], 1), (ordered[len(ordered) // 2], 1), (ordered[-1], 1)]
+    else:
+        chosen = [(ordered[-1], EXAMPLES_PER_PANEL)]
+    frames = []
+    for level, count in chosen:
+        rng = np.random.default_rng(derive_seed(seed, name, "examples", repr(level)))
+        x = sampler(rng, count, level, model)
+        for sample, row in enumerate(x):
+            frames.append(pd.DataFrame({parameter: level, "sample": sample, "coordinate": np.arange(row.size),
+                                        "value": row}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def best_feature_changes(table: pd.DataFrame, parameter: str) -> pd.DataFrame:
     """Per level: the best feature, the runner-up, and whether their intervals are apart (``separated``)."""
     rows = []

@@ -19,9 +19,25 @@ def _feature_curves(ax, table: pd.DataFrame, parameter: str, features, value: st
             ax.fill_between(rows[parameter], rows["ci_low"], rows["ci_high"], color=style["color"], alpha=0.25, lw=0)
 
 
-def draw_fig2b(table: pd.DataFrame, n_sites: int, width: float, n_samples: int):
-    fig, ax = new_figure(layout="constrained")
-    fig.set_size_inches(5.6, 3.8)
+def draw_fig2b(table: pd.DataFrame, examples: pd.DataFrame, n_sites: int, width: float, n_samples: int):
+    fig, (sample_ax, ax) = new_figure(ncols=2, layout="constrained", gridspec_kw={"width_ratios": [1, 1.5]})
+    fig.set_size_inches(9.6, 3.8)
+    levels = sorted(examples["sigma"].unique())
+    offset, top = 0.0, None
+    for level, style in zip(levels, categorical_styles(len(levels), cmap="cividis")):
+        rows = examples[examples["sigma"] == level]
+        if top is not None:  # stack the samples without overlap
+            offset = top - rows["value"].min() + 0.5
+        sample_ax.plot(rows["coordinate"] + 1, rows["value"] + offset, color=style["color"], lw=0.9,
+                       label=rf"$\sigma$ = {level:g}")
+        top = offset + rows["value"].max()
+    sample_ax.set_xlabel("site $j$")
+    sample_ax.set_ylabel("$x_j$ (samples stacked)")
+    sample_ax.set_yticks([])
+    sample_ax.set_title("(a) one sample per noise level")
+    legend(sample_ax, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=STYLE["legend.fontsize"] - 1)
+    sample_ax.set_ylim(top=top + 0.25 * top)
+    ax.set_title("(b)")
     _feature_curves(ax, table, "sigma", WAVE_PACKET_FEATURES)
     ax.set_xscale("log")
     ticks = [v for v in (0.01, 0.03, 0.1, 0.3, 1, 3, 10) if table["sigma"].min() <= v <= table["sigma"].max()]
@@ -39,7 +55,8 @@ def draw_fig2b(table: pd.DataFrame, n_sites: int, width: float, n_samples: int):
     where = "; ".join(f"{changes['best'].iloc[i]} to {changes['best'].iloc[i + 1]} between sigma = "
                       f"{changes['sigma'].iloc[i]:g} and {changes['sigma'].iloc[i + 1]:g}" for i in switched)
     caption = (
-        f"RMI Fig. 2b: renormalized mutual information of five features of a wave packet on a noisy field "
+        f"RMI Fig. 2a-b: (a) samples of a wave packet on a noisy field; (b) renormalized mutual information of five "
+        "features of it "
         f"(N = {n_sites} sites, packet width {width:g}, centre uniform in the caption's range, {n_samples} samples per "
         "noise level; H(y) by Kozachenko-Leonenko, bands: 95% intervals from half-samples). The mean field is off the "
         f"scale at low noise (I~ = {table.loc[table['feature'] == 'mean', 'rmi'].min():.1f} nats at the lowest). "
@@ -48,19 +65,31 @@ def draw_fig2b(table: pd.DataFrame, n_sites: int, width: float, n_samples: int):
     return fig, caption
 
 
-def draw_fig2d(table: pd.DataFrame, n_particles: int, n_samples: int):
-    fig, (ax, inset) = new_figure(ncols=2, layout="constrained", gridspec_kw={"width_ratios": [1.6, 1]})
-    fig.set_size_inches(7.2, 3.4)
+def draw_fig2d(table: pd.DataFrame, examples: pd.DataFrame, n_particles: int, n_samples: int):
+    fig, (drop_ax, ax, inset) = new_figure(ncols=3, layout="constrained", gridspec_kw={"width_ratios": [1.3, 1.6, 1]})
+    fig.set_size_inches(11.0, 3.6)
+    for (sample, rows), style in zip(examples.groupby("sample"), categorical_styles(3, cmap="cividis")):
+        half = len(rows) // 2
+        values = rows.sort_values("coordinate")["value"].to_numpy()
+        drop_ax.plot(values[:half], values[half:] - 2.6 * sample, ls="", marker=style["marker"], color=style["color"],
+                     markersize=2.5)
+    drop_ax.set_aspect("equal")
+    drop_ax.set_title(f"(c) drops at spread {examples['spread'].iloc[0]:g}")
+    drop_ax.set_xlabel("$x$")
+    drop_ax.set_ylabel("$y$ (drops stacked)")
+    drop_ax.set_yticks([])
+    ax.set_title("(d)")
     _feature_curves(ax, table, "spread", DROP_FEATURES)
     ax.set_xlabel(r"deformation spread $\sqrt{\langle \delta r^2 \rangle}$")
     ax.set_ylabel(r"$\tilde I(x, y)$ (nats)")
     legend(ax, loc="upper left")
     _feature_curves(inset, table, "spread", DROP_FEATURES, value="entropy", band=False)
+    inset.set_title("(inset of d) entropy")
     inset.set_xlabel(r"$\sqrt{\langle \delta r^2 \rangle}$")
     inset.set_ylabel(r"$H(y)$ (nats, not invariant)")
     caption = (
-        f"RMI Fig. 2d: drops of {n_particles} particles (uniform in an ellipse of fixed area with axes 1 + dr and "
-        f"1/(1 + dr), dr ~ N(0, spread^2), random orientation; {n_samples} samples per spread). Left: I~ of the two "
+        f"RMI Fig. 2c-d: (c) three samples; drops of {n_particles} particles (uniform in an ellipse of fixed area with axes 1 + dr and "
+        f"1/(1 + dr), dr ~ N(0, spread^2), random orientation; {n_samples} samples per spread). (d) I~ of the two "
         "leading principal components and of the quadratic feature (mean x^2, mean y^2), bands: 95% intervals from "
         "half-samples. Right: the entropy H(y) of the same features, which is not reparametrisation invariant."
     )
@@ -128,10 +157,10 @@ def draw_fig3(trace: pd.DataFrame, runs: pd.DataFrame, grid: pd.DataFrame, setti
     return fig, caption
 
 
-def draw_comparison(experiment: str, table: pd.DataFrame, settings: dict):
-    """The figure of one feature comparison (``wave_packet``: Fig. 2b; ``drops``: Fig. 2d)."""
+def draw_comparison(experiment: str, table: pd.DataFrame, examples: pd.DataFrame, settings: dict):
+    """The figure of one feature comparison (``wave_packet``: Fig. 2a-b; ``drops``: Fig. 2c-d)."""
     if experiment == "wave_packet":
-        return draw_fig2b(table, settings["n_sites"], settings["width"], settings["n_samples"])
+        return draw_fig2b(table, examples, settings["n_sites"], settings["width"], settings["n_samples"])
     if experiment == "drops":
-        return draw_fig2d(table, settings["n_particles"], settings["n_samples"])
+        return draw_fig2d(table, examples, settings["n_particles"], settings["n_samples"])
     raise ValueError(f"experiment: expected wave_packet or drops, got {experiment!r}")
