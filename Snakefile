@@ -30,6 +30,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/rmi.smk"
+include: "workflow/rules/wcrg.smk"
 
 
 # Cheap table and figure rules run on the submitting machine even under a cluster profile.
@@ -48,6 +49,8 @@ localrules:
     glass_study_figures,
     rmi,
     rmi_figure,
+    wcrg,
+    wcrg_figure,
 
 
 rule all:
@@ -60,4 +63,5 @@ rule all:
         "results/claims.md",
         plan.planted_targets(),
         plan.rmi_targets(),
+        plan.wcrg_targets(),
     default_target: True

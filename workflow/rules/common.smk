@@ -14,6 +14,7 @@ from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GL
 from rgcoarse.pipeline.glass_study_plan import GLASS_STUDY_FIGURES, GLASS_STUDY_TABLES
 from rgcoarse.pipeline.plan import Plan
 from rgcoarse.pipeline.rmi_plan import RMI_COMPARISON_FIGURES, RMI_FIGURES
+from rgcoarse.pipeline.wcrg_plan import WCRG_FIGURES, WCRG_FIT_TABLES
 from rgcoarse.paper.supplementary import drawn_figure_names
 from rgcoarse.pipeline.schema import registry_pattern
 

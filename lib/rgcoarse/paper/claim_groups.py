@@ -93,6 +93,17 @@ def _rmi(paths, s):
                       read_table(paths["rmi_optimisation_runs"])[0], s["crossover_range"])
 
 
+def _wcrg(paths, s):
+    if "wcrg_conditioning" not in paths:
+        return []  # the arm is switched off (wcrg.enabled: false)
+    import pandas as pd
+
+    from rgcoarse.wcrg.claims import convexity_claims, kappa_claims
+
+    spectra = pd.concat([read_table(p)[0] for p in paths["wcrg_spectra"]], ignore_index=True)
+    return kappa_claims(read_table(paths["wcrg_conditioning"])[0]) + convexity_claims(spectra)
+
+
 register(ClaimGroup(
     "fig1",
     inputs=lambda plan: {"gaussian_cod": plan.observable_path("gaussian", "default", "cod")},
@@ -134,4 +145,10 @@ register(ClaimGroup(
     inputs=lambda plan: plan.rmi_claims_inputs(),
     settings=lambda config: {"crossover_range": config.get("rmi", {}).get("crossover_range")},
     build=_rmi,
+))
+register(ClaimGroup(
+    "wcrg",
+    inputs=lambda plan: plan.wcrg_claims_inputs(),
+    settings=lambda config: {},
+    build=_wcrg,
 ))

@@ -16,7 +16,8 @@ results/glass_study/), and the default run's summary under docs/default_run/ (wr
 ``python -m rgcoarse.pipeline.run_summary <run directory>``; :func:`default_run_numbers`:
 ``times.<part>.{seconds,jobs,ratio}`` from job_times.csv, ``rmi.<wave_packet | drops>.<feature>.<level>.{rmi,ci}``,
 ``rmi.<wave_packet | drops>.{changes,change}``, ``rmi.optimisation.*`` and
-``planted.<structure>.<rule>.recovered`` from planted_benchmark.csv). The glass study's names
+``planted.<structure>.<rule>.recovered`` from planted_benchmark.csv, ``wcrg.b<beta>.scale<j>.negative`` (percent
+of negative Hessian eigenvalues; scale 0 the full energy) from wcrg_spectra.csv). The glass study's names
 (:func:`glass_study_numbers`):
 
 * ``gs.<variant>.T<T>.<reading>.<rule>.<estimate>.<stat>``: one row of exponents.csv (the spread
@@ -69,6 +70,7 @@ TABLES = {
     "rmi_drops": Path("docs/default_run/rmi_drops.csv"),
     "rmi_optimisation_runs": Path("docs/default_run/rmi_optimisation_runs.csv"),
     "planted_benchmark": Path("docs/default_run/planted_benchmark.csv"),
+    "wcrg_spectra": Path("docs/default_run/wcrg_spectra.csv"),
 }
 ESTIMATES = {  # name in a page -> estimate in exponents.csv
     "k32": "exponent[K<=32]",
@@ -161,6 +163,8 @@ def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     for row in tables["planted_benchmark"].itertuples(index=False):
         if np.isfinite(row.recovered):
             numbers[f"planted.{row.structure}.{row.method}.recovered"] = Number((row.recovered,), "value", 2)
+    for row in tables["wcrg_spectra"].itertuples(index=False):
+        numbers[f"wcrg.b{row.beta:g}.scale{row.scale}.negative"] = Number((100 * row.negative_fraction,), "value", 1)
     runs = tables["rmi_optimisation_runs"]
     knn = runs[runs["objective"] == "knn"]
     numbers["rmi.optimisation.final.median"] = Number((knn["final_rmi"].median(),), "value", 2)

@@ -26,7 +26,7 @@ import pandas as pd
 
 # pairing rule of an arm -> the arm whose time its jobs count towards
 ARM_RULES = {"rmi": "arm_rmi"}
-ARM_DIRECTORIES = {"rmi": "arm_rmi"}  # benchmarks/<directory>/ -> arm
+ARM_DIRECTORIES = {"rmi": "arm_rmi", "wcrg": "arm_wcrg"}  # benchmarks/<directory>/ -> arm
 LAMMPS_STAGES = ("prepare", "produce")
 ANALYSIS_STAGES = ("coarse", "observables", "fits")
 

@@ -58,6 +58,7 @@ class PlanChecks:
         self._check_figure_settings()
         self._check_glass_config()
         self._check_rmi_config()
+        self._check_wcrg_config()
         self._check_sizes()
 
     def _check_config_files_and_values(self):

@@ -5,7 +5,8 @@
 - ``job_times.csv``: summed job times by part (:mod:`rgcoarse.pipeline.job_times`);
 - ``rmi_wave_packet.csv``, ``rmi_drops.csv``, ``rmi_optimisation_runs.csv``: the RMI arm's
   feature comparisons and optimisation runs (``results/rmi/``);
-- ``planted_benchmark.csv``: what each pairing rule recovers of the planted structures.
+- ``planted_benchmark.csv``: what each pairing rule recovers of the planted structures;
+- ``wcrg_spectra.csv``: the WCRG arm's Hessian spectra (every phi^4 coupling and scale).
 
 Then ``python -m rgcoarse.pipeline.doc_numbers`` rewrites every number the pages cite from them,
 so the docs' figures are the run's, not typed by hand.
@@ -35,6 +36,11 @@ def write_summary(run_directory, destination) -> list[Path]:
     destination.mkdir(parents=True, exist_ok=True)
     written = [destination / "job_times.csv"]
     job_time_table(run_directory).to_csv(written[0], index=False, float_format="%.1f")
+    spectra = sorted(run_directory.glob("results/wcrg/fits/*/spectra.parquet"))
+    if spectra:
+        pd.concat([read_table(path)[0] for path in spectra], ignore_index=True).to_csv(
+            destination / "wcrg_spectra.csv", index=False, float_format="%.6g")
+        written.append(destination / "wcrg_spectra.csv")
     for name, table in RUN_TABLES.items():
         source = run_directory / table
         frame = read_table(source)[0] if source.suffix == ".parquet" else pd.read_csv(source)

@@ -1,0 +1,86 @@
+"""The wavelet-conditional-RG arm's plan: its targets, settings, seeds and config checks."""
+
+from __future__ import annotations
+
+from rgcoarse.config.seeds import derive_seed
+from rgcoarse.config.validation import ConfigError
+
+WCRG_DIR = "results/wcrg"
+WCRG_FIT_TABLES = ("theta", "spectra", "histograms")
+WCRG_FIGURES = ("wcrg_conditioning", "wcrg_hessians")
+
+
+def beta_label(beta: float) -> str:
+    return f"b{float(beta):.3f}"
+
+
+class WcrgPlan:
+    """Methods of :class:`rgcoarse.pipeline.plan.Plan` for the wavelet conditional RG arm."""
+
+    @property
+    def wcrg(self) -> dict:
+        return self.config.get("wcrg", {})
+
+    def wcrg_enabled(self) -> bool:
+        return bool(self.wcrg.get("enabled", False))
+
+    def wcrg_couplings(self) -> list[str]:
+        return [beta_label(b) for b in self.wcrg.get("phi4", {}).get("couplings", [])]
+
+    def wcrg_beta(self, label: str) -> float:
+        for beta in self.wcrg["phi4"]["couplings"]:
+            if beta_label(beta) == label:
+                return float(beta)
+        raise ValueError(f"wcrg: no coupling labelled {label!r}")
+
+    def wcrg_fit_paths(self, label: str) -> dict:
+        return {name: f"{WCRG_DIR}/fits/{label}/{name}.parquet" for name in WCRG_FIT_TABLES}
+
+    def wcrg_all_fit_paths(self, name: str) -> list[str]:
+        return [self.wcrg_fit_paths(label)[name] for label in self.wcrg_couplings()]
+
+    def wcrg_targets(self) -> list[str]:
+        if not self.wcrg_enabled():
+            return []
+        tables = [f"{WCRG_DIR}/conditioning.parquet"]
+        tables += [path for label in self.wcrg_couplings() for path in self.wcrg_fit_paths(label).values()]
+        return tables + [f"figures/{figure}.{ext}" for figure in WCRG_FIGURES for ext in ("pdf", "png", "caption.txt")]
+
+    def wcrg_seed(self, label: str) -> int:
+        return derive_seed(self.config["seed"], "wcrg", label)
+
+    def wcrg_claims_inputs(self) -> dict:
+        if not self.wcrg_enabled():
+            return {}
+        return {"wcrg_conditioning": f"{WCRG_DIR}/conditioning.parquet", "wcrg_spectra": self.wcrg_all_fit_paths("spectra")}
+
+    def _check_wcrg_config(self):
+        if not self.wcrg_enabled():
+            return
+        from rgcoarse.wcrg.wavelets import check_lattice_size, wavelet_filters
+
+        for wavelet in self.wcrg["conditioning"]["wavelets"]:
+            try:
+                wavelet_filters(wavelet)
+            except ValueError as error:
+                raise ConfigError(f"wcrg.conditioning.wavelets: {error}") from None
+        for size in self.wcrg["conditioning"]["sizes"]:
+            try:
+                check_lattice_size(size)
+            except ValueError as error:
+                raise ConfigError(f"wcrg.conditioning.sizes: {error}") from None
+        phi4, scales = self.wcrg["phi4"], self.wcrg["score_matching"]["scales"]
+        try:
+            check_lattice_size(phi4["size"], scales)
+        except ValueError as error:
+            raise ConfigError(f"wcrg.phi4.size / wcrg.score_matching.scales: {error}") from None
+        if phi4["size"] // 2 ** scales < 4:
+            raise ConfigError(f"wcrg.score_matching.scales: {scales} levels leave a {phi4['size'] // 2 ** scales}-site "
+                              "lattice, too small for the ansatz's bonds (at least 4 x 4 is needed)")
+        if len(set(self.wcrg_couplings())) != len(self.wcrg_couplings()):
+            raise ConfigError("wcrg.phi4.couplings: two couplings are equal to 3 decimals")
+        budget_mb = self.config["resources"]["analysis_mem_mb"]
+        needed_mb = phi4["n_samples"] * phi4["size"] ** 2 * 8 * 4 / 1e6 + (phi4["size"] ** 2) ** 2 * 8 * 3 / 1e6
+        if needed_mb > budget_mb:
+            raise ConfigError(f"wcrg.phi4: about {needed_mb:.0f} MB needed, more than the {budget_mb} MB the jobs declare "
+                              "(resources.analysis_mem_mb); reduce size or n_samples")
