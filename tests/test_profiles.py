@@ -41,18 +41,19 @@ def full_workflow(tmp_path_factory):
 # The default run's jobs plus those of the glass sensitivity study (its own target), so every
 # rule's resources are checked.
 STUDY_TARGET = "glass_study"
+TARGET_RULES = (STUDY_TARGET, "rmi", "wcrg")  # rules that only name a part of the run (not under `all`)
 
 
 @pytest.fixture(scope="module")
 def local_jobs(full_workflow):
-    return dry_run(full_workflow) + dry_run(full_workflow, STUDY_TARGET)
+    return dry_run(full_workflow) + [job for target in TARGET_RULES for job in dry_run(full_workflow, target)]
 
 
 @pytest.fixture(scope="module")
 def slurm_jobs(full_workflow):
     # A dry-run caps threads at --cores (1 by default); a real SLURM run does not cap them.
     slurm = ("--profile", "profiles/slurm", "--cores", "1024")
-    return dry_run(full_workflow, *slurm) + dry_run(full_workflow, *slurm, STUDY_TARGET)
+    return dry_run(full_workflow, *slurm) + [job for target in TARGET_RULES for job in dry_run(full_workflow, *slurm, target)]
 
 
 def defined_rules(directory):
@@ -111,7 +112,7 @@ def test_every_rule_has_a_job_in_the_dry_runs(full_workflow, local_jobs, slurm_j
 def test_every_rule_declares_runtime_memory_and_a_log(local_jobs):
     """Locally no default resources apply: what the dry-run shows is what the rule declares."""
     for job in local_jobs:
-        if job.rule in ("all", STUDY_TARGET):
+        if job.rule in ("all", *TARGET_RULES):
             continue
         for key in ("runtime", "mem_mb"):
             assert job.resources.get(key, "").isdigit() and int(job.resources[key]) > 0, (
@@ -122,7 +123,7 @@ def test_every_rule_declares_runtime_memory_and_a_log(local_jobs):
 
 def test_slurm_dry_run_resolves_resources_for_every_job(slurm_jobs):
     for job in slurm_jobs:
-        if job.rule in ("all", STUDY_TARGET):
+        if job.rule in ("all", *TARGET_RULES):
             continue
         missing = [key for key in SLURM_RESOURCES if key not in job.resources]
         assert not missing, f"{job.rule} {job.wildcards}: no {missing} under SLURM: {job.resources}"
@@ -148,7 +149,7 @@ def test_localrules_are_the_cheap_rules(local_jobs):
     rules = {job.rule: job for job in local_jobs}
     assert local <= set(rules), f"localrules names rules that do not exist: {sorted(local - set(rules))}"
     for name, job in rules.items():
-        if name not in ("all", STUDY_TARGET) and all(_is_table_or_figure(path) for path in job.output):
+        if name not in ("all", *TARGET_RULES) and all(_is_table_or_figure(path) for path in job.output):
             assert name in local, f"rule {name} writes only figures/tables ({job.output}) and should be a localrule"
         if job.benchmark:
             assert name not in local, f"rule {name} is heavy (benchmarked) and must not run locally on a cluster"
@@ -158,7 +159,7 @@ def test_localrules_are_the_cheap_rules(local_jobs):
 def test_heavy_rules_have_benchmarks(local_jobs):
     """A rule that may run longer than 5 minutes records its run time under benchmarks/."""
     for job in local_jobs:
-        if job.rule not in ("all", STUDY_TARGET) and int(job.resources["runtime"]) > 5:
+        if job.rule not in ("all", *TARGET_RULES) and int(job.resources["runtime"]) > 5:
             assert job.benchmark and job.benchmark.startswith("benchmarks/"), f"rule {job.rule} has no benchmark"
 
 

@@ -17,7 +17,9 @@ structures' information tables, the new rule's tables and the exponents table's 
 changed. And when M2 and P0 fits
 gained ``slope_change`` and the ``curved`` status: the fits tables gained that column, and the
 exponents table its column, the statuses of fits whose slope changes by more than 0.2 and the
-random-pairing exponent beside a curved random fit (no other value moved).
+random-pairing exponent beside a curved random fit (no other value moved). And when the companion
+arms came in (issues 25 and 26): the RMI arm's ``results/rmi`` and the WCRG arm's ``results/wcrg``
+tables were added; every table already recorded was unchanged.
 """
 
 import json

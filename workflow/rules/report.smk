@@ -13,3 +13,5 @@ report: "../report/workflow.rst"
 
 REPORT_TABLES = "Tables"
 REPORT_SUPPLEMENTARY = "Supplementary"
+REPORT_RMI = "Renormalized mutual information"  # the companion arms' figures (rmi.smk, wcrg.smk)
+REPORT_WCRG = "Wavelet conditional RG"

@@ -63,7 +63,7 @@ rule rmi_figure:
         png=report(
             "figures/{figure}.png",
             caption="../report/rmi_figure.rst",
-            category="Renormalized mutual information",
+            category=REPORT_RMI,
             labels=lambda w: {"figure": w.figure},
         ),
         caption="figures/{figure}.caption.txt",
@@ -72,8 +72,6 @@ rule rmi_figure:
         dpi=config["figures"]["dpi"],
     log:
         "logs/figures/{figure}.log",
-    benchmark:
-        "benchmarks/rmi/{figure}.tsv"
     wildcard_constraints:
         figure=registry_pattern(RMI_FIGURES),
     conda:

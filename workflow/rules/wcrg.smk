@@ -65,7 +65,7 @@ rule wcrg_figure:
         png=report(
             "figures/{figure}.png",
             caption="../report/wcrg_figure.rst",
-            category="Wavelet conditional RG",
+            category=REPORT_WCRG,
             labels=lambda w: {"figure": w.figure},
         ),
         caption="figures/{figure}.caption.txt",
@@ -73,8 +73,6 @@ rule wcrg_figure:
         dpi=config["figures"]["dpi"],
     log:
         "logs/figures/{figure}.log",
-    benchmark:
-        "benchmarks/wcrg/{figure}.tsv"
     wildcard_constraints:
         figure=registry_pattern(WCRG_FIGURES),
     conda:

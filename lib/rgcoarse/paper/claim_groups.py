@@ -57,7 +57,7 @@ def claims_settings(config) -> dict:
 
 def all_claims(paths: dict, settings: dict) -> list:
     """Every group's claims, in registration order."""
-    return [claim for name, group in CLAIM_GROUPS.items() for claim in group.build(paths, settings[name])]
+    return [claim for name, group in CLAIM_GROUPS.items() for claim in group.build(paths, settings.get(name, {}))]
 
 
 def _fig1(paths, s):

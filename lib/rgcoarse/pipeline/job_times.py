@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from rgcoarse.io.tables import write_csv
+
 # pairing rule of an arm -> the arm whose time its jobs count towards
 ARM_RULES = {"rmi": "arm_rmi"}
 ARM_DIRECTORIES = {"rmi": "arm_rmi", "wcrg": "arm_wcrg"}  # benchmarks/<directory>/ -> arm
@@ -70,7 +72,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     table = job_time_table(args.run_directory)
     if args.output:
-        table.to_csv(args.output, index=False, float_format="%.1f")
+        write_csv(args.output, table, float_format="%.1f")
     else:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 

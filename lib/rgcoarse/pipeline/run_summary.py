@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rgcoarse.io.tables import read_table
+from rgcoarse.io.tables import read_table, write_csv
 from rgcoarse.pipeline.job_times import job_time_table
 
 SUMMARY_DIR = Path("docs/default_run")
@@ -35,16 +35,15 @@ def write_summary(run_directory, destination) -> list[Path]:
     run_directory, destination = Path(run_directory), Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     written = [destination / "job_times.csv"]
-    job_time_table(run_directory).to_csv(written[0], index=False, float_format="%.1f")
+    write_csv(written[0], job_time_table(run_directory), float_format="%.1f")
     spectra = sorted(run_directory.glob("results/wcrg/fits/*/spectra.parquet"))
     if spectra:
-        pd.concat([read_table(path)[0] for path in spectra], ignore_index=True).to_csv(
-            destination / "wcrg_spectra.csv", index=False, float_format="%.6g")
+        write_csv(destination / "wcrg_spectra.csv", pd.concat([read_table(path)[0] for path in spectra], ignore_index=True))
         written.append(destination / "wcrg_spectra.csv")
     for name, table in RUN_TABLES.items():
         source = run_directory / table
         frame = read_table(source)[0] if source.suffix == ".parquet" else pd.read_csv(source)
-        frame.to_csv(destination / name, index=False, float_format="%.6g")
+        write_csv(destination / name, frame)
         written.append(destination / name)
     return written
 

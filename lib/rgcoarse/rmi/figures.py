@@ -142,7 +142,7 @@ def draw_fig3(trace: pd.DataFrame, runs: pd.DataFrame, grid: pd.DataFrame, setti
     paper_row = runs[runs["objective"] == "histogram"]
     s = settings
     caption = (
-        f"RMI Fig. 3: a 1-D feature of the 2-D distribution x = R(alpha |x|) x', x' ~ N(0, diag({s['scales'][0]:g}^2, "
+        f"RMI Fig. 3: a 1-D feature of the 2-D distribution x = R(alpha r) x', r the radius, x' ~ N(0, diag({s['scales'][0]:g}^2, "
         f"{s['scales'][1]:g}^2)), alpha = {s['alpha']:g}, optimised by gradient ascent on I~ (f = linear terms + "
         f"{s['basis_per_side']}x{s['basis_per_side']} Gaussian bumps; Adam, {s['steps']} steps of {s['batch']} fresh "
         f"samples; H(y) by k = {s['neighbours']} nearest neighbours). (a) Contours of the mean normalised feature "
