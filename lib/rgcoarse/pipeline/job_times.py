@@ -28,7 +28,7 @@ from rgcoarse.io.tables import write_csv
 
 # pairing rule of an arm -> the arm whose time its jobs count towards
 ARM_RULES = {"rmi": "arm_rmi"}
-ARM_DIRECTORIES = {"rmi": "arm_rmi", "wcrg": "arm_wcrg"}  # benchmarks/<directory>/ -> arm
+MAIN_STAGES = ("data", "nulls", "glass", "glass_study", "coarse", "observables", "fits")  # others: arms
 LAMMPS_STAGES = ("prepare", "produce")
 ANALYSIS_STAGES = ("coarse", "observables", "fits")
 
@@ -43,13 +43,13 @@ def _seconds(path: Path) -> float:
 def part_of(relative: Path) -> str:
     """The part a benchmark file (relative to ``benchmarks/``) counts towards (module docstring)."""
     top = relative.parts[0]
-    if top in ARM_DIRECTORIES:
-        return ARM_DIRECTORIES[top]
+    if top not in MAIN_STAGES:
+        return f"arm_{top}"
     if top == "glass":
         return "lammps" if relative.stem in LAMMPS_STAGES else "glass_other"
     if top in ANALYSIS_STAGES:
         return ARM_RULES.get(relative.stem, top)
-    return top  # data, nulls, and any other stage by its own name
+    return top  # data, nulls
 
 
 def job_time_table(run_directory) -> pd.DataFrame:

@@ -1,0 +1,32 @@
+"""Job times by part of the pipeline, from Snakemake's benchmark files (rgcoarse.pipeline.job_times)."""
+
+import pytest
+from rgcoarse.pipeline.job_times import job_time_table
+
+
+def _benchmark(root, relative, seconds):
+    path = root / "benchmarks" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"s\th:m:s\tmax_rss\n{seconds}\t0:00:01\t10\n")
+
+
+def test_parts_sum_each_stage_and_give_arms_their_pairing_rules_jobs(tmp_path):
+    for relative, seconds in [("glass/T0.400_r0/prepare.tsv", 100.0), ("glass/T0.400_r0/produce.tsv", 300.0),
+                              ("glass/T0.400_r0/phop.tsv", 7.0), ("coarse/ising/T2.000/projection.tsv", 11.0),
+                              ("coarse/ising/T2.000/rmi.tsv", 5.0), ("fits/glass/T0.400_r0/rmi.tsv", 2.0),
+                              ("rmi/optimisation.tsv", 13.0), ("wcrg/fits/b0.930.tsv", 9.0),
+                              ("nulls/glass/T0.400_r0/shift/projection.tsv", 4.0)]:
+        _benchmark(tmp_path, relative, seconds)
+    table = job_time_table(tmp_path).set_index("part")
+    assert table.loc["lammps", "seconds"] == 400.0 and table.loc["lammps", "jobs"] == 2
+    assert table.loc["glass_other", "seconds"] == 7.0
+    assert table.loc["coarse", "seconds"] == 11.0
+    assert table.loc["arm_rmi", "seconds"] == 20.0 and table.loc["arm_rmi", "jobs"] == 3
+    assert table.loc["arm_wcrg", "seconds"] == 9.0
+    assert table.loc["nulls", "seconds"] == 4.0
+    assert table.loc["arm_rmi", "ratio_to_lammps"] == pytest.approx(0.05)
+
+
+def test_a_directory_without_benchmarks_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no benchmarks directory"):
+        job_time_table(tmp_path)
