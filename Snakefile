@@ -51,6 +51,8 @@ localrules:
     rmi_figure,
     wcrg,
     wcrg_figure,
+    wcrg_binder,
+    wcrg_binder_figure,
 
 
 rule all:

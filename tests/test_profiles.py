@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, copy_workflow, dry_run, load_config, run_snakemake, save_config
+from conftest import (
+    REPO,
+    copy_workflow,
+    dry_run,
+    load_config,
+    run_snakemake,
+    save_config,
+)
 from snakemake.cli import get_argument_parser
 
 PROFILES = {name: REPO / "profiles" / name / "config.yaml" for name in ("default", "slurm")}
@@ -41,7 +48,7 @@ def full_workflow(tmp_path_factory):
 # The default run's jobs plus those of the glass sensitivity study (its own target), so every
 # rule's resources are checked.
 STUDY_TARGET = "glass_study"
-TARGET_RULES = (STUDY_TARGET, "rmi", "wcrg")  # rules that only name a part of the run (not under `all`)
+TARGET_RULES = (STUDY_TARGET, "rmi", "wcrg", "wcrg_binder")  # rules that only name a part of the run (not under `all`)
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,9 @@ def test_default_run_includes_the_arm_and_switching_it_off_removes_it():
     ("phi4", {"size": 36}, "wcrg.phi4.size"),
     ("score_matching", {"scales": 4}, "wcrg.score_matching.scales"),
     ("phi4", {"couplings": [0.9301, 0.9302]}, "wcrg.phi4.couplings"),
+    ("sampling", {"scales": 6}, "wcrg.sampling.scales: lattice size: 32 is not a multiple of 2\\^6"),
+    ("sampling", {"scales": 4}, "wcrg.sampling.scales: 4 levels leave a 2-site"),
+    ("sampling", {"budget": 500}, "wcrg.sampling.budget: 500 gradient evaluations"),
 ])
 def test_bad_wcrg_settings_stop_the_plan_naming_the_key(section, change, message):
     if message is None:  # 24 = 2^3 x 3: three levels, allowed
@@ -49,6 +52,13 @@ def test_bad_wcrg_settings_stop_the_plan_naming_the_key(section, change, message
         return
     with pytest.raises(ConfigError, match=message):
         Plan(_config(section, **change))
+
+
+def test_more_sampling_chains_than_data_fields_stop_the_plan():
+    config = _config("sampling", chains=100)
+    config["wcrg"]["phi4"]["n_samples"] = 50
+    with pytest.raises(ConfigError, match="wcrg.sampling.chains: 100 chains start from as many data fields"):
+        Plan(config)
 
 
 def test_claims_on_real_tables():

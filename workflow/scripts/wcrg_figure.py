@@ -4,16 +4,29 @@ import pandas as pd
 from rgcoarse.io.tables import read_table
 from rgcoarse.paper.plotting import save_figure
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
-from rgcoarse.wcrg.figures import draw_conditioning, draw_hessian_spectra
+from rgcoarse.wcrg.figures import (
+    draw_conditioning,
+    draw_hessian_spectra,
+    draw_ising_bridge,
+    draw_sampling,
+)
+
+
+def _stacked(paths) -> pd.DataFrame:
+    return pd.concat([read_table(p)[0] for p in paths], ignore_index=True)
 
 
 def main(job, logger):
-    if job.wildcards.figure == "wcrg_conditioning":
+    figure = job.wildcards.figure
+    if figure == "wcrg_conditioning":
         fig, caption = draw_conditioning(read_table(job.input.conditioning)[0])
+    elif figure == "wcrg_hessians":
+        fig, caption = draw_hessian_spectra(_stacked(job.input.histograms), _stacked(job.input.spectra))
+    elif figure == "wcrg_ising_bridge":
+        m2 = [read_table(p)[0].assign(condition=p.split("/")[-3]) for p in job.input.lattice_m2]
+        fig, caption = draw_ising_bridge(_stacked(job.input.lattice), pd.concat(m2, ignore_index=True))
     else:
-        spectra = pd.concat([read_table(p)[0] for p in job.input.spectra], ignore_index=True)
-        histograms = pd.concat([read_table(p)[0] for p in job.input.histograms], ignore_index=True)
-        fig, caption = draw_hessian_spectra(histograms, spectra)
+        fig, caption = draw_sampling(*(_stacked(job.input[name]) for name in ("sampling", "power", "marginals", "m2")))
     save_figure(fig, job.output.pdf, job.output.png, job.output.caption, caption, dpi=job.params.dpi)
     logger.info("drew %s", job.wildcards.figure)
 

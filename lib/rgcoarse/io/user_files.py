@@ -37,7 +37,7 @@ USER_FORMATS = (".parquet", ".csv", ".npy")
 
 # Per-dataset options of a user file (config.yaml user_datasets entries): how to read it, and the
 # content checks of rgcoarse.io.user_content.
-USER_FILE_OPTIONS = ("header", "id_columns", "drop_constant_columns", "allow_duplicate_rows")
+USER_FILE_OPTIONS = ("header", "id_columns", "drop_constant_columns", "allow_duplicate_rows", "lattice_shape")
 
 
 def user_file_options(entry) -> dict:
@@ -78,13 +78,26 @@ def check_user_file(path, options=None) -> tuple[int | None, int]:
     path, options = _user_file_and_options(path, options)
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        shape, _ = _inspect_npy(path)
-        return shape
-    if suffix == ".csv":
+        (n_samples, n_features), _ = _inspect_npy(path)
+    elif suffix == ".csv":
         n_samples, names = _inspect_csv(path, options.get("header"))
-        return n_samples, len(names)
-    n_samples, names = _inspect_parquet(path)
-    return n_samples, len(names)
+        n_features = len(names)
+    else:
+        n_samples, names = _inspect_parquet(path)
+        n_features = len(names)
+    if "lattice_shape" in options and not options.get("id_columns"):  # id columns leave later: checked on reading
+        _checked_lattice_shape(options["lattice_shape"], n_features, path)
+    return n_samples, n_features
+
+
+def _checked_lattice_shape(lattice_shape, n_features: int, path) -> list[int]:
+    """[rows, cols] of a user dataset's row-major lattice, rows x cols = its number of features."""
+    from rgcoarse.coarse.pair_checks import check_lattice_shape
+
+    try:
+        return list(check_lattice_shape(lattice_shape, n_features))
+    except ValueError as error:
+        raise DataMatrixError(f"{path}: {error}", option="lattice_shape") from None
 
 
 def read_user_matrix(path, options=None) -> DataMatrix:
@@ -117,6 +130,11 @@ def read_user_matrix(path, options=None) -> DataMatrix:
     names = list(names) if names is not None else [f"f{j}" for j in range(values.shape[1])]
     values, names, notes = checked_columns(values, names, str(path), options)
     metadata = {"source_file": str(path), "generator": "user", **notes}
+    if "lattice_shape" in options:
+        if notes.get("dropped_constant_columns"):
+            raise DataMatrixError(f"{path}: constant columns were dropped ({notes['dropped_constant_columns']}), which "
+                                  "breaks the lattice; keep every site (drop_constant_columns: false)", option="lattice_shape")
+        metadata["lattice_shape"] = _checked_lattice_shape(options["lattice_shape"], values.shape[1], path)
     return DataMatrix(values, metadata, names)
 
 

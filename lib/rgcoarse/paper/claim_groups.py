@@ -98,10 +98,11 @@ def _wcrg(paths, s):
         return []  # the arm is switched off (wcrg.enabled: false)
     import pandas as pd
 
-    from rgcoarse.wcrg.claims import convexity_claims, kappa_claims
+    from rgcoarse.wcrg.claims import convexity_claims, kappa_claims, sampling_claims
 
     spectra = pd.concat([read_table(p)[0] for p in paths["wcrg_spectra"]], ignore_index=True)
-    return kappa_claims(read_table(paths["wcrg_conditioning"])[0]) + convexity_claims(spectra)
+    sampling = pd.concat([read_table(p)[0] for p in paths["wcrg_sampling"]], ignore_index=True)
+    return kappa_claims(read_table(paths["wcrg_conditioning"])[0]) + convexity_claims(spectra) + sampling_claims(sampling)
 
 
 register(ClaimGroup(

@@ -40,7 +40,7 @@ def haar_coarse(fields: np.ndarray) -> np.ndarray:
     return fields.reshape(m, size // 2, 2, size // 2, 2).sum(axis=(2, 4)) / 2.0
 
 
-def _block_average(values: np.ndarray) -> np.ndarray:
+def block_average(values: np.ndarray) -> np.ndarray:
     """(W_c^T W_c) v: each 2 x 2 block replaced by its mean."""
     m, size, _ = values.shape
     means = values.reshape(m, size // 2, 2, size // 2, 2).mean(axis=(2, 4))
@@ -48,7 +48,7 @@ def _block_average(values: np.ndarray) -> np.ndarray:
 
 
 def _project(values: np.ndarray, conditional: bool) -> np.ndarray:
-    return values - _block_average(values) if conditional else values
+    return values - block_average(values) if conditional else values
 
 
 def _bond_gradient(fields, bond):
