@@ -116,3 +116,17 @@ def test_ascent_claims_are_sign_tests_over_the_runs():
     assert np.isfinite(beats.z)
     few = runs[runs["run"].isin([0, 1, 2]) | (runs["objective"] == "linear")]
     assert {c.verdict for c in ascent_claims(few)} == {"not testable"}  # 3 runs: p >= 1/8 whatever happens
+
+
+def test_glass_rules_limited_to_some_temperatures():
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    plan = Plan(config)
+    assert "rmi" in plan.methods_for("glass", "T0.400_r0") and "rmi" not in plan.methods_for("glass", "T0.500_r0")
+    assert "results/fits/glass/T0.500_r0/rmi.parquet" not in plan.fit_files()
+    wrong = copy.deepcopy(config)
+    wrong["coarse_graining"]["glass_temperatures_per_method"] = {"rmi": [0.45]}
+    with pytest.raises(ConfigError, match="glass_temperatures_per_method.rmi: 0.45 is not one of glass.temperatures"):
+        Plan(wrong)
+    wrong["coarse_graining"]["glass_temperatures_per_method"] = {"nosuch": [0.4]}
+    with pytest.raises(ConfigError, match="'nosuch' is not a pairing rule"):
+        Plan(wrong)

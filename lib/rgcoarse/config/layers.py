@@ -25,7 +25,8 @@ __all__ = ["REPLACED_WHOLE", "RENAMED_KEYS", "merge", "renamed_key_errors", "lay
 # Dotted keys whose value an overlay replaces whole instead of merging into.
 REPLACED_WHOLE = frozenset(
     {"ising.overrides", "glass.overrides", "glass_study.variants", "user_datasets",
-     "coarse_graining.comparison_temperatures_per_method", "nulls.per_method"}
+     "coarse_graining.comparison_temperatures_per_method", "coarse_graining.glass_temperatures_per_method",
+     "nulls.per_method"}
 )
 
 # Old dotted key -> new dotted key. An old key anywhere is refused with the new name.

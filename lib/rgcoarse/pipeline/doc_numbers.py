@@ -71,6 +71,9 @@ TABLES = {
     "rmi_optimisation_runs": Path("docs/default_run/rmi_optimisation_runs.csv"),
     "planted_benchmark": Path("docs/default_run/planted_benchmark.csv"),
     "wcrg_spectra": Path("docs/default_run/wcrg_spectra.csv"),
+    "wcrg_sampling": Path("docs/default_run/wcrg_sampling.csv"),
+    "wcrg_lattice": Path("docs/default_run/wcrg_lattice.csv"),
+    "wcrg_binder_crossings": Path("docs/default_run/wcrg_binder_crossings.csv"),
 }
 ESTIMATES = {  # name in a page -> estimate in exponents.csv
     "k32": "exponent[K<=32]",
@@ -138,6 +141,30 @@ def all_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     return {**glass_study_numbers(tables), **default_run_numbers(tables)}
 
 
+def wcrg_sampling_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
+    """``wcrg.b<beta>.<sampler>.{tau,abs_m,energy,flips}``, ``wcrg.b<beta>.speedup``,
+    ``wcrg.ising.T<t>.scale<j>.kappa`` and ``wcrg.binder.<L1>_<L2>``."""
+    numbers = {}
+    for beta, rows in tables["wcrg_sampling"].groupby("beta"):
+        by = rows.set_index("sampler")
+        for sampler, row in by.iterrows():
+            stem = f"wcrg.b{beta:g}.{sampler}"
+            numbers[f"{stem}.abs_m"] = Number((row["mean_abs_m"],), "value", 3)
+            numbers[f"{stem}.energy"] = Number((row["energy_per_site"],), "value", 3)
+            if sampler != "data":
+                numbers[f"{stem}.tau"] = Number((row["tau_m_cost"],), "value", 0 if row["tau_m_cost"] >= 100 else 1)
+                numbers[f"{stem}.flips"] = Number((row["sign_changing_chains"], row["chains"]), "of")
+                numbers[f"{stem}.length"] = Number((row["length_over_tau"],), "value", 0)
+        numbers[f"wcrg.b{beta:g}.speedup"] = Number((by.loc["direct", "tau_m_cost"] / by.loc["multiscale", "tau_m_cost"],),
+                                                    "value", 1)
+    for row in tables["wcrg_lattice"].itertuples(index=False):
+        numbers[f"wcrg.ising.{_t(row.condition[1:])}.scale{row.scale}.kappa"] = Number((row.kappa,), "value",
+                                                                                       0 if row.scale == 0 else 2)
+    for row in tables["wcrg_binder_crossings"].itertuples(index=False):
+        numbers[f"wcrg.binder.{row.size_small}_{row.size_large}"] = Number((row.beta_crossing,), "value", 3)
+    return numbers
+
+
 def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     """``times.<part>.{seconds,jobs,ratio}`` and the RMI arm's ``rmi.*`` (module docstring)."""
     from rgcoarse.rmi.experiments import best_feature_changes
@@ -165,6 +192,7 @@ def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
             numbers[f"planted.{row.structure}.{row.method}.recovered"] = Number((row.recovered,), "value", 2)
     for row in tables["wcrg_spectra"].itertuples(index=False):
         numbers[f"wcrg.b{row.beta:g}.scale{row.scale}.negative"] = Number((100 * row.negative_fraction,), "value", 1)
+    numbers.update(wcrg_sampling_numbers(tables))
     runs = tables["rmi_optimisation_runs"]
     knn = runs[runs["objective"] == "knn"]
     numbers["rmi.optimisation.final.median"] = Number((knn["final_rmi"].median(),), "value", 2)

@@ -179,6 +179,11 @@ class Plan(PlanChecks, GlassStudyPlan, GlassPlan, RmiPlan, WcrgPlan):
     def methods_for(self, dataset, condition=None):
         """Pairing rules run on one dataset (and, for Ising, one temperature condition)."""
         methods = list(self._kind_setting("coarse_graining", "methods", dataset))
+        glass_limited = self.config["coarse_graining"].get("glass_temperatures_per_method", {})
+        if self.dataset_kind(dataset) == "glass" and condition is not None and glass_limited:
+            temperature = float(Path(condition).name[1:].split("_r")[0])
+            methods = [m for m in methods if m not in glass_limited
+                       or any(same_temperature(temperature, t) for t in glass_limited[m])]
         if self.dataset_kind(dataset) == "ising" and condition in self.comparison_conditions():
             limited = self.config["coarse_graining"].get("comparison_temperatures_per_method", {})
             methods += [

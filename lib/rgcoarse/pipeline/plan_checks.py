@@ -213,6 +213,16 @@ class PlanChecks:
                 if not any(same_temperature(t, k) for k in known):
                     raise ConfigError(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {t} is "
                                       f"not one of coarse_graining.comparison_temperatures {known}")
+        glass_temperatures = self.config.get("glass", {}).get("temperatures", [])
+        for rule, temperatures in self.config["coarse_graining"].get("glass_temperatures_per_method", {}).items():
+            key = f"config key coarse_graining.glass_temperatures_per_method.{rule}"
+            if rule not in PAIRING_RULES:
+                raise ConfigError(f"{key}: {rule!r} is not a pairing rule; registered: {', '.join(pairing_rule_names())}")
+            if rule not in self.config["coarse_graining"]["methods"].get("glass", []):
+                continue  # a rule the glass does not run is simply unused
+            for t in temperatures:
+                if not any(same_temperature(t, k) for k in glass_temperatures):
+                    raise ConfigError(f"{key}: {t} is not one of glass.temperatures {glass_temperatures}")
         for name, entry in self.config.get("user_datasets", {}).items():
             self._check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
         if "nulls" in self.config:

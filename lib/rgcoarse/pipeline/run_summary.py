@@ -6,7 +6,10 @@
 - ``rmi_wave_packet.csv``, ``rmi_drops.csv``, ``rmi_optimisation_runs.csv``: the RMI arm's
   feature comparisons and optimisation runs (``results/rmi/``);
 - ``planted_benchmark.csv``: what each pairing rule recovers of the planted structures;
-- ``wcrg_spectra.csv``: the WCRG arm's Hessian spectra (every phi^4 coupling and scale).
+- ``wcrg_spectra.csv``: the WCRG arm's Hessian spectra (every phi^4 coupling and scale);
+  ``wcrg_sampling.csv``: its multiscale-against-direct sampling summaries; ``wcrg_lattice.csv``: the
+  Ising bridge's conditional kappa_j; ``wcrg_binder_crossings.csv``: beta_c from the named target
+  ``wcrg_binder`` (run it in the same directory before the summary).
 
 Then ``python -m rgcoarse.pipeline.doc_numbers`` rewrites every number the pages cite from them,
 so the docs' figures are the run's, not typed by hand.
@@ -28,6 +31,12 @@ RUN_TABLES = {  # name under docs/default_run -> table of the run
     "rmi_drops.csv": "results/rmi/drops.parquet",
     "rmi_optimisation_runs.csv": "results/rmi/optimisation_runs.parquet",
     "planted_benchmark.csv": "results/planted_benchmark.csv",
+    "wcrg_binder_crossings.csv": "results/wcrg/binder_crossings.parquet",
+}
+STACKED_TABLES = {  # name under docs/default_run -> the run's tables of that kind, one per condition
+    "wcrg_spectra.csv": "results/wcrg/fits/*/spectra.parquet",
+    "wcrg_sampling.csv": "results/wcrg/fits/*/sampling.parquet",
+    "wcrg_lattice.csv": "results/wcrg/lattice/ising/*.parquet",
 }
 
 
@@ -36,10 +45,12 @@ def write_summary(run_directory, destination) -> list[Path]:
     destination.mkdir(parents=True, exist_ok=True)
     written = [destination / "job_times.csv"]
     write_csv(written[0], job_time_table(run_directory), float_format="%.1f")
-    spectra = sorted(run_directory.glob("results/wcrg/fits/*/spectra.parquet"))
-    if spectra:
-        write_csv(destination / "wcrg_spectra.csv", pd.concat([read_table(path)[0] for path in spectra], ignore_index=True))
-        written.append(destination / "wcrg_spectra.csv")
+    for name, pattern in STACKED_TABLES.items():
+        paths = sorted(run_directory.glob(pattern))
+        if not paths:
+            raise FileNotFoundError(f"{run_directory}: no {pattern} (is this a finished default run?)")
+        write_csv(destination / name, pd.concat([read_table(path)[0] for path in paths], ignore_index=True))
+        written.append(destination / name)
     for name, table in RUN_TABLES.items():
         source = run_directory / table
         frame = read_table(source)[0] if source.suffix == ".parquet" else pd.read_csv(source)
