@@ -123,13 +123,13 @@ def test_sampling_tables_and_claims_on_phi4():
     assert speedup.claim_id == "wcrg_multiscale_speedup" and fidelity.claim_id == "wcrg_multiscale_fidelity"
 
 
-def _summary(direct_tau, multi_tau, length, multi_m=0.5):
+def _summary(direct_tau, multi_tau, length, multi_m=0.5, direct_length=100):
     common = {"beta": 0.9, "chains": 8, "energy_per_site": 0.8}
     return pd.DataFrame([
         {**common, "sampler": "data", "mean_abs_m": 0.5},
-        {**common, "sampler": "direct", "mean_abs_m": 0.5, "tau_m_cost": direct_tau, "length_over_tau": length,
+        {**common, "sampler": "direct", "mean_abs_m": 0.5, "tau_m_cost": direct_tau, "length_over_tau": direct_length,
          "sign_changing_chains": 0},
-        {**common, "sampler": "multiscale", "mean_abs_m": multi_m, "tau_m_cost": multi_tau, "length_over_tau": 100,
+        {**common, "sampler": "multiscale", "mean_abs_m": multi_m, "tau_m_cost": multi_tau, "length_over_tau": length,
          "sign_changing_chains": 8},
     ])
 
@@ -143,3 +143,8 @@ def test_sampling_claim_verdicts(direct_tau, multi_tau, length, multi_m, verdict
     speedup, fidelity = sampling_claims(_summary(direct_tau, multi_tau, length, multi_m))
     assert (speedup.verdict, fidelity.verdict) == verdicts
     assert "inside one well" in speedup.note
+
+
+def test_a_short_direct_series_makes_the_speedup_a_lower_bound():
+    speedup, _ = sampling_claims(_summary(200.0, 20.0, 50.0, direct_length=10.0))
+    assert speedup.verdict == AGREES and "lower bounds" in speedup.note

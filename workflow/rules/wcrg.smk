@@ -132,7 +132,7 @@ rule wcrg_binder_scan:
     log:
         "logs/wcrg/binder.log",
     benchmark:
-        "benchmarks/wcrg/binder.tsv"
+        "benchmarks/wcrg_binder/binder.tsv"
     conda:
         "../../envs/rgcoarse.yaml"
     threads: 1

@@ -9,7 +9,9 @@ Every analysis rule writes ``benchmarks/<stage>/.../<name>.tsv`` (wall seconds i
 - ``coarse``, ``observables``, ``fits``: the main paper's analysis, every rule but the arms';
 - ``nulls``: null draws;
 - ``arm_<arm>``: a companion arm's own jobs plus the coarse-graining, observables and fits of its
-  pairing rule (the RMI arm: ``benchmarks/rmi/`` and every job of the ``rmi`` rule).
+  pairing rule (the RMI arm: ``benchmarks/rmi/`` and every job of the ``rmi`` rule); a named target
+  outside the default run keeps its own directory and row (``benchmarks/wcrg_binder/``:
+  ``arm_wcrg_binder``), so the default run's parts stay what the default run costs.
 
 ``python -m rgcoarse.pipeline.job_times <run directory> [--output docs/job_times.csv]`` writes the
 table; the committed copy under docs/ is where the docs' job-time figures come from

@@ -16,9 +16,11 @@
 ``wcrg_multiscale_speedup``
     Sampling coarse to fine is faster than sampling the full model: per coupling, the integrated
     autocorrelation time of the magnetisation in gradient evaluations per site, direct over
-    multiscale, > 1. Not testable where either series is shorter than 20 of its own tau (the
-    estimate is then unreliable); a direct chain that never changes the sign of m is noted (its
-    tau is measured inside one well, so the ratio understates the gain).
+    multiscale, > 1. A series shorter than 20 of its own tau underestimates its tau: for the
+    multiscale series that could overstate the speed-up (not testable); for the direct series it
+    makes the ratio a lower bound (noted, and judged as such). A direct chain that never changes
+    the sign of m is noted too (its tau is measured inside one well, so the ratio understates the
+    gain).
 ``wcrg_multiscale_fidelity``
     The fields made coarse to fine are those of the data: per coupling, <|m|> of the generated
     fields within 10% of the data's (the order parameter, which the coarsest fit alone carries).
@@ -106,20 +108,21 @@ def sampling_claims(summary: pd.DataFrame) -> list[Claim]:
         by = rows.set_index("sampler")
         direct, multi, data = by.loc["direct"], by.loc["multiscale"], by.loc["data"]
         speedup = float(direct["tau_m_cost"] / multi["tau_m_cost"])
-        shortest = float(min(direct["length_over_tau"], multi["length_over_tau"]))
         note = (f"tau_int(m): direct {direct['tau_m_cost']:.0f}, multiscale {multi['tau_m_cost']:.1f} gradient evaluations "
                 f"per site; series {direct['length_over_tau']:.0f} and {multi['length_over_tau']:.0f} tau long; chains "
                 f"changing the sign of m: direct {int(direct['sign_changing_chains'])}/{int(direct['chains'])}, multiscale "
                 f"{int(multi['sign_changing_chains'])}/{int(multi['chains'])}")
         if int(direct["sign_changing_chains"]) == 0:
             note += " (the direct tau is measured inside one well: the ratio understates the gain)"
+        if direct["length_over_tau"] < MIN_LENGTH_OVER_TAU:
+            note += f"; the direct series is under {MIN_LENGTH_OVER_TAU:g} tau long, so its tau and the ratio are lower bounds"
         claim = Claim("wcrg_multiscale_speedup", "WCRG", "Sampling coarse to fine through the conditionals is faster "
                       "than sampling the full energy", "faster", speedup, None, None,
-                      "tau_int(m) per unit cost, direct over multiscale, > 1 (both series >= "
+                      "tau_int(m) per unit cost, direct over multiscale, > 1 (the multiscale series >= "
                       f"{MIN_LENGTH_OVER_TAU:g} tau long)", NOT_EVALUATED, note, f"beta = {beta:g}",
                       statistic="speed-up (ratio of integrated autocorrelation times at equal cost)")
         judgement = point_against_threshold(speedup, 1.0, above=True)
-        if shortest < MIN_LENGTH_OVER_TAU:
+        if multi["length_over_tau"] < MIN_LENGTH_OVER_TAU:
             judgement = Judgement(NOT_TESTABLE, None)
         claims.append(judged(claim, judgement))
         relative = float(abs(multi["mean_abs_m"] - data["mean_abs_m"]) / data["mean_abs_m"])
