@@ -33,14 +33,14 @@ def profile(name):
 
 @pytest.fixture(scope="module")
 def full_workflow(tmp_path_factory):
-    """A copy of the workflow with the default config.yaml and one tiny user dataset."""
+    """A copy of the workflow with the default config.yaml and one tiny user dataset (a 2 x 2 lattice)."""
     directory = copy_workflow(tmp_path_factory.mktemp("profiles") / "workflow", REPO / "config.yaml")
     data = directory / "data" / "user.csv"
     data.parent.mkdir()
     # No column may read 0, 1, 2, ... (that is a saved row index, which the workflow rejects).
     data.write_text("a,b,c,d\n" + "\n".join(f"{i % 4},{i % 3},{i % 5},{i % 7}" for i in range(12)) + "\n")
     config = load_config(directory)
-    config["user_datasets"] = {"mydata": {"path": "data/user.csv"}}
+    config["user_datasets"] = {"mydata": {"path": "data/user.csv", "lattice_shape": [2, 2]}}  # a lattice: WCRG rules
     save_config(directory, config)
     return directory
 

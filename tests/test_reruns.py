@@ -100,10 +100,13 @@ def test_one_temperature_override_reruns_only_that_temperature(tiny_run_copy):
         assert condition in (None, "T2.300"), f"{job.rule} at {condition} does not depend on T = 2.3:\n{describe(jobs)}"
         assert job.wildcards.get("dataset") in (None, "ising"), f"{job.rule} {job.wildcards} re-runs:\n{describe(jobs)}"
     assert "gaussian_matrix" not in rules_of(jobs)
-    # T = 2.3 runs the projection rule and, for the pairing-rule comparison, random pairing.
+    # T = 2.3 runs the projection rule and, for the pairing-rule comparison, random pairing and the lattice rule.
     for rule in ("coarse_grain", "observables", "fit_exponents"):
         methods = sorted(job.wildcards["method"] for job in jobs if job.rule == rule)
-        assert methods == ["projection", "random"], f"{rule} at T = 2.3 should re-run for both rules:\n{describe(jobs)}"
+        assert methods == ["lattice", "projection", "random"], f"{rule} at T = 2.3 should re-run for its rules:\n{describe(jobs)}"
+    # The WCRG arm reads T = 2.3 only through its Ising bridge: that table and that figure, no other.
+    wcrg_figures = sorted(job.wildcards["figure"] for job in jobs if job.rule == "wcrg_figure")
+    assert wcrg_figures == ["wcrg_ising_bridge"], f"only the bridge figure reads the Ising data:\n{describe(jobs)}"
     # Panels that read T = 2.3: every-temperature panels and fig2e; not fig1 (Gaussian) nor
     # fig2c/fig2d (drawn at T = 9.5 and T = 2.0).
     reading = panels_reading(tiny_run_copy, "/ising/T2.300/")

@@ -19,7 +19,10 @@ gained ``slope_change`` and the ``curved`` status: the fits tables gained that c
 exponents table its column, the statuses of fits whose slope changes by more than 0.2 and the
 random-pairing exponent beside a curved random fit (no other value moved). And when the companion
 arms came in (issues 25 and 26): the RMI arm's ``results/rmi`` and the WCRG arm's ``results/wcrg``
-tables were added; every table already recorded was unchanged.
+tables were added; every table already recorded was unchanged. And when the WCRG arm gained its
+sampling, Ising-bridge tables and the lattice rule at T = 2.3 of the tiny run (the bridge reads its
+M2): those tables were added, the exponents table gained the lattice rule's rows, and no other
+table moved.
 """
 
 import json

@@ -77,3 +77,15 @@ def test_plan_conditions_user_lattices_and_checks_the_bridge_temperatures(tmp_pa
     config["wcrg"]["lattice"]["ising_temperatures"] = [2.2]
     with pytest.raises(ConfigError, match="wcrg.lattice.ising_temperatures: the lattice rule does not run at T = 2.2"):
         Plan(config)
+
+
+def test_user_lattice_fields_get_score_matching_fits_and_spins_an_error():
+    from rgcoarse.wcrg.analysis import user_fit_tables
+    from rgcoarse.wcrg.phi4 import phi4_samples
+
+    fields, _ = phi4_samples(16, 0.7, 60, seed=2, burn_in=300, spacing=4)
+    tables = user_fit_tables(fields.reshape(-1, 16, 16), {"scales": 3, "hessian_samples": 1}, "user_datasets.film")
+    assert sorted(tables["spectra"]["scale"]) == [0, 1, 2]  # 16 -> 8 -> 4: two levels keep a 4 x 4 field
+    spins = np.sign(np.random.default_rng(0).normal(size=(50, 8, 8)))
+    with pytest.raises(ValueError, match="user_datasets.film: the values take 2 distinct levels"):
+        user_fit_tables(spins, {"scales": 3, "hessian_samples": 1}, "user_datasets.film")

@@ -82,14 +82,34 @@ rule wcrg_lattice:
         "../scripts/wcrg_lattice.py"
 
 
+rule wcrg_user_fits:
+    """Score-matching fits of the full and conditional energies of a user lattice dataset, with Hessian spectra."""
+    input:
+        data="results/data/{dataset}/default.parquet",
+    output:
+        **{name: f"results/wcrg/user/{{dataset}}/{name}.parquet" for name in WCRG_FIT_TABLES[:3]},
+    params:
+        score_matching=config.get("wcrg", {}).get("score_matching", {}),
+    log:
+        "logs/wcrg/user/{dataset}.log",
+    benchmark:
+        "benchmarks/wcrg/user/{dataset}.tsv"
+    wildcard_constraints:
+        dataset=plan.user_dataset_pattern(),
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=config["resources"]["analysis_mem_mb"],
+        runtime=15,
+    script:
+        "../scripts/wcrg_user_fits.py"
+
+
 rule wcrg_figure:
     """One figure of the wavelet conditional RG arm."""
     input:
-        conditioning="results/wcrg/conditioning.parquet",
-        spectra=plan.wcrg_all_fit_paths("spectra"),
-        histograms=plan.wcrg_all_fit_paths("histograms"),
-        **{name: plan.wcrg_all_fit_paths(name) for name in ("sampling", "power", "marginals", "m2")},
-        **plan.wcrg_bridge_inputs(),
+        unpack(lambda w: plan.wcrg_figure_inputs(w.figure)),
     output:
         pdf="figures/{figure}.pdf",
         png=report(

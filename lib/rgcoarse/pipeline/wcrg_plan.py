@@ -51,6 +51,10 @@ class WcrgPlan:
                  if "lattice_shape" in entry]
         return [("ising", c) for c in self.wcrg_ising_conditions()] + users
 
+    def wcrg_user_fit_paths(self, dataset: str) -> dict:
+        """Score-matching fits of a user lattice dataset (continuous values; the Ising spins have no score)."""
+        return {name: f"{WCRG_DIR}/user/{dataset}/{name}.parquet" for name in WCRG_FIT_TABLES[:3]}
+
     def wcrg_lattice_path(self, dataset: str, condition: str) -> str:
         return f"{WCRG_DIR}/lattice/{dataset}/{condition}.parquet"
 
@@ -59,12 +63,26 @@ class WcrgPlan:
         return {"lattice": [self.wcrg_lattice_path("ising", c) for c in conditions],
                 "lattice_m2": [self.observable_path("ising", c, "m2", "lattice") for c in conditions]}
 
+    def wcrg_figure_inputs(self, figure: str) -> dict:
+        """The tables one figure of the arm reads (a figure re-runs only when its own tables change)."""
+        if figure == "wcrg_conditioning":
+            return {"conditioning": f"{WCRG_DIR}/conditioning.parquet"}
+        if figure == "wcrg_hessians":
+            return {name: self.wcrg_all_fit_paths(name) for name in ("spectra", "histograms")}
+        if figure == "wcrg_sampling":
+            return {name: self.wcrg_all_fit_paths(name) for name in ("sampling", "power", "marginals", "m2")}
+        if figure == "wcrg_ising_bridge":
+            return self.wcrg_bridge_inputs()
+        raise ValueError(f"wcrg: no figure named {figure!r}; known: {', '.join(WCRG_FIGURES)}")
+
     def wcrg_targets(self) -> list[str]:
         if not self.wcrg_enabled():
             return []
         tables = [f"{WCRG_DIR}/conditioning.parquet"]
         tables += [path for label in self.wcrg_couplings() for path in self.wcrg_fit_paths(label).values()]
         tables += [self.wcrg_lattice_path(d, c) for d, c in self.wcrg_lattice_datasets()]
+        tables += [path for d, _ in self.wcrg_lattice_datasets() if d != "ising"
+                   for path in self.wcrg_user_fit_paths(d).values()]
         return tables + [f"figures/{figure}.{ext}" for figure in WCRG_FIGURES for ext in ("pdf", "png", "caption.txt")]
 
     def wcrg_seed(self, label: str) -> int:

@@ -55,3 +55,39 @@ def fit_tables(fields: np.ndarray, *, scales: int, hessian_samples: int, beta: f
                            for lo, hi, d in zip(HISTOGRAM_EDGES[:-1], HISTOGRAM_EDGES[1:], density)]
     return {"theta": pd.DataFrame(theta_rows), "spectra": pd.DataFrame(spectra_rows),
             "histograms": pd.DataFrame(histogram_rows)}
+
+
+MAX_DISCRETE_LEVELS = 16  # data with this many distinct values or fewer (spins, counts) have no score
+
+
+def distinct_levels(fields: np.ndarray, rows: int = 200) -> int:
+    """Distinct values among the first ``rows`` samples (enough to tell spins or counts from a density)."""
+    return int(np.unique(np.asarray(fields)[:rows]).size)
+
+
+def empty_fit_tables() -> dict[str, pd.DataFrame]:
+    """The tables of :func:`fit_tables` with their columns and no rows: "not fitted"."""
+    return {"theta": pd.DataFrame(columns=["beta", "scale", "term", "theta"]),
+            "spectra": pd.DataFrame(columns=["beta", "scale", "lattice", "negative_fraction", "min_eigenvalue",
+                                             "max_eigenvalue", "kappa_abs", "matrix_condition", "n_eigenvalues"]),
+            "histograms": pd.DataFrame(columns=["beta", "scale", "low", "high", "density"])}
+
+
+def user_fit_tables(fields: np.ndarray, settings: dict, name: str) -> dict[str, pd.DataFrame]:
+    """:func:`fit_tables` for a user's lattice fields: as many scales as the lattice allows (at most
+    ``settings["scales"]``, keeping a coarse field of 4 x 4 or more), ``beta`` recorded as NaN.
+
+    Score matching needs a density: few-valued data (spins, counts) have none, which is an error.
+    """
+    fields = np.asarray(fields, dtype=np.float64)
+    distinct = distinct_levels(fields)
+    if distinct <= MAX_DISCRETE_LEVELS:
+        raise ValueError(f"{name}: the values take {distinct} distinct levels; score matching needs continuous data "
+                         "(a density with a gradient), so this dataset gets the Gaussian conditioning only")
+    size = fields.shape[1]
+    scales = 0
+    while scales < int(settings["scales"]) and size % 2 ** (scales + 1) == 0 and size // 2 ** (scales + 1) >= 4:
+        scales += 1
+    if scales == 0:
+        raise ValueError(f"{name}: a {size} x {size} lattice has no Haar level leaving a 4 x 4 coarse field")
+    return fit_tables(fields, scales=scales, hessian_samples=int(settings["hessian_samples"]), beta=float("nan"))

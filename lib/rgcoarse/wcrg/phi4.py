@@ -4,7 +4,7 @@ U(x) = (beta / 2) sum_<n,m> (x_n - x_m)^2 + sum_n V(x_n) on an L x L periodic la
 nearest-neighbour bond counted once (on a 2 x 2 lattice the two bonds between a pair are both
 counted), with
 
-- ``quartic``: V(x) = (x^2 - 1)^2, the model of the issue (beta_c near 0.93 in this
+- ``quartic``: V(x) = (x^2 - 1)^2, the model of the issue (beta_c 0.90-0.93 in this
   normalisation; the WC-RG papers' 0.68 belongs to another one);
 - ``gaussian``: V(x) = mass x^2, the exactly solvable limit: x ~ N(0, (beta Lap + 2 mass)^-1),
   Lap the lattice Laplacian (4 on the diagonal, -1 per neighbour).
