@@ -13,8 +13,17 @@ from rgcoarse.bayes_rg.autoencoder import (
     train,
 )
 from rgcoarse.bayes_rg.data import digits
-from rgcoarse.bayes_rg.fisher import fisher_diagonal, fisher_matrix, linear_fisher_closed_form
-from rgcoarse.bayes_rg.pruning import pruned, pruning_curve, removable_fraction, removal_order
+from rgcoarse.bayes_rg.fisher import (
+    fisher_diagonal,
+    fisher_matrix,
+    linear_fisher_closed_form,
+)
+from rgcoarse.bayes_rg.pruning import (
+    pruned,
+    pruning_curve,
+    removable_fraction,
+    removal_order,
+)
 
 RNG = np.random.default_rng(11)
 

@@ -17,5 +17,5 @@ def digits(test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"bayes_rg.test_fraction: expected a fraction in (0, 1), got {test_fraction}")
     images = load_digits().data / 16.0
     order = np.random.default_rng(seed).permutation(len(images))
-    n_test = int(round(test_fraction * len(images)))
+    n_test = round(test_fraction * len(images))
     return images[order[n_test:]], images[order[:n_test]]

@@ -48,7 +48,7 @@ def pruning_curve(model: Autoencoder, order: np.ndarray, fractions, x_test: np.n
     size = model.encoder.size
     rows = []
     for fraction in fractions:
-        count = int(round(fraction * size))
+        count = round(fraction * size)
         rows.append({"fraction": count / size, "removed": count, "test_loss": pruned(model, order, count).loss(x_test)})
     return pd.DataFrame(rows)
 
