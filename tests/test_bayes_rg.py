@@ -104,3 +104,25 @@ def test_pruning_removes_exactly_the_counted_weights_and_the_fraction_rule():
     curve = pd.DataFrame({"fraction": [0.0, 0.1, 0.2, 0.3], "test_loss": [1.0, 1.005, 1.02, 1.001]})
     assert removable_fraction(curve, 0.01) == 0.1  # the first excursion ends it, a later dip does not count
     assert pruning_curve(model, order, [0.0, 0.5], RNG.random((4, 8)))["removed"].tolist() == [0, 12]
+
+
+def test_seed_tables_reproduce_fisher_beating_random_and_magnitude_on_digits():
+    from rgcoarse.bayes_rg.experiment import (
+        crossover_fraction,
+        largest_gap,
+        seed_tables,
+    )
+
+    train_x, test_x = digits(0.2, seed=1)
+    settings = {"latent": 20, "epochs": 30, "batch_size": 32, "learning_rate": 1e-3, "temperature": 1.0,
+                "max_fraction": 0.9, "fraction_step": 0.05, "random_draws": 2, "tolerance": 0.01}
+    tables = seed_tables(train_x, test_x, settings=settings, seed=0)
+    summary = tables["summary"].set_index(["scheme", "zeros_first"])["removable_fraction"]
+    assert summary[("fisher", False)] > summary[("random", False)]
+    assert summary[("fisher", False)] >= summary[("magnitude", False)]
+    assert set(tables["pruning"]["scheme"]) == {"fisher", "magnitude", "random"}
+    assert tables["fisher"]["zero"].sum() >= 60  # the always-blank pixels' 3 x 20 weights at least
+    crossing = crossover_fraction(tables["pruning"], seed=0)
+    assert np.isnan(crossing) or 0 < crossing < 0.9
+    ratio, where = largest_gap(np.array([0.0, 0.01, 0.012, 1.0, 1.1]))
+    assert ratio == pytest.approx(1.0 / 0.012) and where == pytest.approx(np.sqrt(0.012))
