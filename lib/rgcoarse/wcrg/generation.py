@@ -27,6 +27,7 @@ import pandas as pd
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.stats.autocorrelation import integrated_autocorrelation_time
 from rgcoarse.stats.observables import mean_variance_table
+from rgcoarse.wcrg.bridge import structure_factor
 from rgcoarse.wcrg.phi4 import energy as phi4_energy
 from rgcoarse.wcrg.sampling import direct_chains, haar_coarsen, multiscale_chains
 from rgcoarse.wcrg.score_matching import fit_score_matching
@@ -37,10 +38,8 @@ SOURCES = ("data", "direct", "multiscale")
 
 def radial_power_spectrum(fields: np.ndarray) -> pd.DataFrame:
     """<|FFT(x - <x>)|^2> / N averaged over fields and over wave vectors with the same rounded |n|."""
-    fields = np.asarray(fields, dtype=np.float64)
-    size = fields.shape[-1]
-    centred = fields - fields.mean()
-    power = (np.abs(np.fft.fft2(centred)) ** 2).mean(axis=0) / size ** 2
+    power = structure_factor(fields)
+    size = power.shape[0]
     n = np.fft.fftfreq(size, d=1.0 / size)
     shell = np.rint(np.hypot(n[:, None], n[None, :])).astype(int)
     rows = [{"k": 2 * np.pi * s / size, "power": float(power[shell == s].mean())}

@@ -26,7 +26,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from rgcoarse.wcrg.score_matching import BONDS, POTENTIAL_POWERS, block_average
+from rgcoarse.wcrg.score_matching import (
+    BONDS,
+    POTENTIAL_POWERS,
+    block_average,
+    haar_coarse,
+)
 
 TARGET_ACCEPTANCE = 0.574  # optimal MALA acceptance (Roberts and Rosenthal 1998)
 ADAPT_EVERY = 10           # burn-in steps between step-size updates
@@ -167,8 +172,7 @@ def haar_reconstruct(coarse: np.ndarray) -> np.ndarray:
 def haar_coarsen(fields: np.ndarray, levels: int) -> np.ndarray:
     """``levels`` orthonormal Haar levels of fields (m, L, L): block sums / 2 each time."""
     for _ in range(levels):
-        m, size, _ = fields.shape
-        fields = fields.reshape(m, size // 2, 2, size // 2, 2).sum(axis=(2, 4)) / 2.0
+        fields = haar_coarse(fields)
     return fields
 
 
