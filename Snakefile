@@ -31,6 +31,7 @@ include: "workflow/rules/coarse_graining.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/rmi.smk"
 include: "workflow/rules/wcrg.smk"
+include: "workflow/rules/bayes_rg.smk"
 
 
 # Cheap table and figure rules run on the submitting machine even under a cluster profile.
@@ -53,6 +54,8 @@ localrules:
     wcrg_figure,
     wcrg_binder,
     wcrg_binder_figure,
+    bayes_rg,
+    bayes_rg_figure,
 
 
 rule all:
@@ -66,4 +69,5 @@ rule all:
         plan.planted_targets(),
         plan.rmi_targets(),
         plan.wcrg_targets(),
+        plan.bayes_rg_targets(),
     default_target: True

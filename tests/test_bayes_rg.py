@@ -115,7 +115,8 @@ def test_seed_tables_reproduce_fisher_beating_random_and_magnitude_on_digits():
 
     train_x, test_x = digits(0.2, seed=1)
     settings = {"latent": 20, "epochs": 30, "batch_size": 32, "learning_rate": 1e-3, "temperature": 1.0,
-                "max_fraction": 0.9, "fraction_step": 0.05, "random_draws": 2, "tolerance": 0.01}
+                "max_fraction": 0.9, "fraction_step": 0.05, "random_draws": 2, "tolerance": 0.01,
+                "gap_null_draws": 19}
     tables = seed_tables(train_x, test_x, settings=settings, seed=0)
     summary = tables["summary"].set_index(["scheme", "zeros_first"])["removable_fraction"]
     assert summary[("fisher", False)] > summary[("random", False)]
@@ -124,5 +125,8 @@ def test_seed_tables_reproduce_fisher_beating_random_and_magnitude_on_digits():
     assert tables["fisher"]["zero"].sum() >= 60  # the always-blank pixels' 3 x 20 weights at least
     crossing = crossover_fraction(tables["pruning"], seed=0)
     assert np.isnan(crossing) or 0 < crossing < 0.9
+    # the full Fisher's eigenvalues over the mean diagonal sum to its trace over the mean: the weight count
+    eigen = tables["eigen"]["eigenvalue_over_mean"]
+    assert len(eigen) == 1280 and eigen.sum() == pytest.approx(1280, rel=1e-8)
     ratio, where = largest_gap(np.array([0.0, 0.01, 0.012, 1.0, 1.1]))
     assert ratio == pytest.approx(1.0 / 0.012) and where == pytest.approx(np.sqrt(0.012))

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from conftest import (
@@ -40,7 +41,13 @@ def full_workflow(tmp_path_factory):
     # No column may read 0, 1, 2, ... (that is a saved row index, which the workflow rejects).
     data.write_text("a,b,c,d\n" + "\n".join(f"{i % 4},{i % 3},{i % 5},{i % 7}" for i in range(12)) + "\n")
     config = load_config(directory)
-    config["user_datasets"] = {"mydata": {"path": "data/user.csv", "lattice_shape": [2, 2]}}  # a lattice: WCRG rules
+    wide = directory / "data" / "wide.npy"  # wider than bayes_rg.latent: the autoencoder arm trains on it
+    np.save(wide, np.random.default_rng(0).normal(size=(12, 24)))
+    mnist = directory / "data" / "mnist.npz"  # the MNIST target's file (a dry-run reads no pixel of it)
+    np.savez(mnist, x_train=np.zeros((2, 28, 28), np.uint8), x_test=np.zeros((1, 28, 28), np.uint8))
+    config["user_datasets"] = {"mydata": {"path": "data/user.csv", "lattice_shape": [2, 2]},  # a lattice: WCRG rules
+                               "wide": {"path": "data/wide.npy"}}
+    config["bayes_rg"]["mnist"]["path"] = "data/mnist.npz"
     save_config(directory, config)
     return directory
 
@@ -48,7 +55,7 @@ def full_workflow(tmp_path_factory):
 # The default run's jobs plus those of the glass sensitivity study (its own target), so every
 # rule's resources are checked.
 STUDY_TARGET = "glass_study"
-TARGET_RULES = (STUDY_TARGET, "rmi", "wcrg", "wcrg_binder")  # rules that only name a part of the run (not under `all`)
+TARGET_RULES = (STUDY_TARGET, "rmi", "wcrg", "wcrg_binder", "bayes_rg", "bayes_rg_mnist")  # rules that only name a part of the run (not under `all`)
 
 
 @pytest.fixture(scope="module")

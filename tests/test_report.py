@@ -52,7 +52,8 @@ def plain(text: str) -> str:
     return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
-ARM_CATEGORIES = {"rmi": "Renormalized mutual information", "wcrg": "Wavelet conditional RG"}  # workflow/rules/report.smk
+ARM_CATEGORIES = {"rmi": "Renormalized mutual information", "wcrg": "Wavelet conditional RG",
+                  "bayes": "Bayesian renormalization"}  # workflow/rules/report.smk
 
 
 def expected_category(figure: Path) -> str:

@@ -10,6 +10,7 @@ from rgcoarse.datasets.kinds import condition_pattern
 from rgcoarse.datasets.nulls import null_model_names
 from rgcoarse.datasets.planted import structure_names
 from rgcoarse.paper.panels import PANELS
+from rgcoarse.pipeline.bayes_rg_plan import BAYES_FIGURES, BAYES_TABLES
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GLASS_PROGRESS_SECONDS, GLASS_RUN
 from rgcoarse.pipeline.glass_study_plan import GLASS_STUDY_FIGURES, GLASS_STUDY_TABLES
 from rgcoarse.pipeline.plan import Plan

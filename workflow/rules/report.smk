@@ -15,3 +15,4 @@ REPORT_TABLES = "Tables"
 REPORT_SUPPLEMENTARY = "Supplementary"
 REPORT_RMI = "Renormalized mutual information"  # the companion arms' figures (rmi.smk, wcrg.smk)
 REPORT_WCRG = "Wavelet conditional RG"
+REPORT_BAYES = "Bayesian renormalization"

@@ -105,6 +105,15 @@ def _wcrg(paths, s):
     return kappa_claims(read_table(paths["wcrg_conditioning"])[0]) + convexity_claims(spectra) + sampling_claims(sampling)
 
 
+def _bayes_rg(paths, s):
+    if "bayes_rg_summary" not in paths:
+        return []  # the arm is switched off (bayes_rg.enabled: false)
+    from rgcoarse.bayes_rg.claims import bayes_rg_claims
+
+    return bayes_rg_claims(read_table(paths["bayes_rg_pruning"])[0], read_table(paths["bayes_rg_summary"])[0],
+                           s["tolerance"])
+
+
 register(ClaimGroup(
     "fig1",
     inputs=lambda plan: {"gaussian_cod": plan.observable_path("gaussian", "default", "cod")},
@@ -152,4 +161,10 @@ register(ClaimGroup(
     inputs=lambda plan: plan.wcrg_claims_inputs(),
     settings=lambda config: {},
     build=_wcrg,
+))
+register(ClaimGroup(
+    "bayes_rg",
+    inputs=lambda plan: plan.bayes_rg_claims_inputs(),
+    settings=lambda config: {"tolerance": config.get("bayes_rg", {}).get("tolerance")},
+    build=_bayes_rg,
 ))

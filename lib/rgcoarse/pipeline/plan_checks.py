@@ -59,6 +59,7 @@ class PlanChecks:
         self._check_glass_config()
         self._check_rmi_config()
         self._check_wcrg_config()
+        self._check_bayes_rg_config()
         self._check_sizes()
 
     def _check_config_files_and_values(self):

@@ -134,21 +134,24 @@ def job_for_target(target, *, snakefile="Snakefile", configfiles=(), workdir=Non
                          workflow.config, job.rule.name, None)
 
 
-def job_from_command_line(rule: str, argv=None):
+def job_from_command_line(rule: str | tuple, argv=None):
     """The ``snakemake`` object for a script run by hand: ``python workflow/scripts/<script>.py TARGET``.
 
-    ``TARGET`` must be an output of ``rule``; ``--configfile`` adds config files as Snakemake does.
+    ``TARGET`` must be an output of ``rule`` (or of one of several rules sharing the script);
+    ``--configfile`` adds config files as Snakemake does.
     """
+    rules = (rule,) if isinstance(rule, str) else tuple(rule)
+    rule = " or ".join(repr(r) for r in rules)
     parser = argparse.ArgumentParser(
-        description=f"Run the {rule!r} step outside Snakemake, with exactly the inputs and parameters "
+        description=f"Run the {rule} step outside Snakemake, with exactly the inputs and parameters "
         "Snakemake would give it (from the Snakefile and config.yaml)."
     )
-    parser.add_argument("target", help=f"an output file of rule {rule!r}, e.g. as listed by `snakemake -n`")
+    parser.add_argument("target", help=f"an output file of rule {rule}, e.g. as listed by `snakemake -n`")
     parser.add_argument("--configfile", action="append", default=[], help="extra config file(s)")
     args = parser.parse_args(argv)
     job = job_for_target(args.target, configfiles=args.configfile)
-    if job.rule != rule:
-        parser.error(f"{args.target} is made by rule {job.rule!r}, not {rule!r}: run workflow/scripts for that rule")
+    if job.rule not in rules:
+        parser.error(f"{args.target} is made by rule {job.rule!r}, not {rule}: run workflow/scripts for that rule")
     return job
 
 
