@@ -22,7 +22,8 @@ arms came in (issues 25 and 26): the RMI arm's ``results/rmi`` and the WCRG arm'
 tables were added; every table already recorded was unchanged. And when the WCRG arm gained its
 sampling, Ising-bridge tables and the lattice rule at T = 2.3 of the tiny run (the bridge reads its
 M2): those tables were added, the exponents table gained the lattice rule's rows, and no other
-table moved.
+table moved. And when the Bayesian renormalization arm came in (issue 27): its ``results/bayes_rg``
+tables were added and no recorded table moved.
 """
 
 import json
