@@ -17,7 +17,8 @@ results/glass_study/), and the default run's summary under docs/default_run/ (wr
 ``times.<part>.{seconds,jobs,ratio}`` from job_times.csv, ``rmi.<wave_packet | drops>.<feature>.<level>.{rmi,ci}``,
 ``rmi.<wave_packet | drops>.{changes,change}``, ``rmi.optimisation.*`` and
 ``planted.<structure>.<rule>.recovered`` from planted_benchmark.csv, ``wcrg.b<beta>.scale<j>.negative`` (percent
-of negative Hessian eigenvalues; scale 0 the full energy) from wcrg_spectra.csv). The glass study's names
+of negative Hessian eigenvalues; scale 0 the full energy) from wcrg_spectra.csv, and the Bayesian
+renormalization arm's ``brg.*`` (:func:`bayes_rg_numbers`)). The glass study's names
 (:func:`glass_study_numbers`):
 
 * ``gs.<variant>.T<T>.<reading>.<rule>.<estimate>.<stat>``: one row of exponents.csv (the spread
@@ -74,6 +75,8 @@ TABLES = {
     "wcrg_sampling": Path("docs/default_run/wcrg_sampling.csv"),
     "wcrg_lattice": Path("docs/default_run/wcrg_lattice.csv"),
     "wcrg_binder_crossings": Path("docs/default_run/wcrg_binder_crossings.csv"),
+    "bayes_rg_summary": Path("docs/default_run/bayes_rg_summary.csv"),
+    "bayes_rg_kyfan": Path("docs/default_run/bayes_rg_kyfan.csv"),
 }
 ESTIMATES = {  # name in a page -> estimate in exponents.csv
     "k32": "exponent[K<=32]",
@@ -165,6 +168,30 @@ def wcrg_sampling_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     return numbers
 
 
+def bayes_rg_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
+    """``brg.<scheme>[.zeros].removable.{median,range}``, ``brg.zeros.range``, ``brg.gap.*`` and
+    ``brg.kyfan.<dataset>.<method>.{median,range}`` (levels >= 1) of the Bayesian renormalization arm."""
+    numbers = {}
+    summary = tables["bayes_rg_summary"]
+    for (scheme, zeros_first), rows in summary.groupby(["scheme", "zeros_first"]):
+        stem = f"brg.{scheme}{'.zeros' if zeros_first else ''}.removable"
+        values = rows["removable_fraction"]
+        numbers[f"{stem}.median"] = Number((values.median(),), "value", 2)
+        numbers[f"{stem}.range"] = Number((values.min(), values.max()), "range", 2)
+    seeds = summary.drop_duplicates("seed")
+    numbers["brg.seeds"] = Number((len(seeds),), "count")
+    numbers["brg.zeros.range"] = Number((seeds["zero_fisher"].min(), seeds["zero_fisher"].max()), "range", 0)
+    numbers["brg.gap.window.significant"] = Number((int((seeds["window_gap_p_value"] <= 0.05).sum()), len(seeds)), "of")
+    numbers["brg.gap.window.ratio"] = Number((seeds["window_gap_ratio"].min(), seeds["window_gap_ratio"].max()), "range", 2)
+    numbers["brg.gap.window.location"] = Number((seeds["window_gap_location"].median(),), "value", 3)
+    numbers["brg.gap.whole.significant"] = Number((int((seeds["gap_p_value"] <= 0.05).sum()), len(seeds)), "of")
+    for (dataset, method), rows in tables["bayes_rg_kyfan"].groupby(["dataset", "method"]):
+        ratios = rows.loc[rows["level"] >= 1, "ratio"]
+        numbers[f"brg.kyfan.{dataset}.{method}.median"] = Number((ratios.median(),), "value", 2)
+        numbers[f"brg.kyfan.{dataset}.{method}.range"] = Number((ratios.min(), ratios.max()), "range", 2)
+    return numbers
+
+
 def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     """``times.<part>.{seconds,jobs,ratio}`` and the RMI arm's ``rmi.*`` (module docstring)."""
     from rgcoarse.rmi.experiments import best_feature_changes
@@ -193,6 +220,7 @@ def default_run_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     for row in tables["wcrg_spectra"].itertuples(index=False):
         numbers[f"wcrg.b{row.beta:g}.scale{row.scale}.negative"] = Number((100 * row.negative_fraction,), "value", 1)
     numbers.update(wcrg_sampling_numbers(tables))
+    numbers.update(bayes_rg_numbers(tables))
     runs = tables["rmi_optimisation_runs"]
     knn = runs[runs["objective"] == "knn"]
     numbers["rmi.optimisation.final.median"] = Number((knn["final_rmi"].median(),), "value", 2)

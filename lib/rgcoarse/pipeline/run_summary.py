@@ -9,7 +9,9 @@
 - ``wcrg_spectra.csv``: the WCRG arm's Hessian spectra (every phi^4 coupling and scale);
   ``wcrg_sampling.csv``: its multiscale-against-direct sampling summaries; ``wcrg_lattice.csv``: the
   Ising bridge's conditional kappa_j; ``wcrg_binder_crossings.csv``: beta_c from the named target
-  ``wcrg_binder`` (run it in the same directory before the summary).
+  ``wcrg_binder`` (run it in the same directory before the summary);
+- ``bayes_rg_summary.csv``: the Bayesian renormalization arm's removable fractions and Fisher gaps per
+  training seed; ``bayes_rg_kyfan.csv``: its Ky Fan bridge (``results/bayes_rg/``).
 
 Then ``python -m rgcoarse.pipeline.doc_numbers`` rewrites every number the pages cite from them,
 so the docs' figures are the run's, not typed by hand.
@@ -32,6 +34,8 @@ RUN_TABLES = {  # name under docs/default_run -> table of the run
     "rmi_optimisation_runs.csv": "results/rmi/optimisation_runs.parquet",
     "planted_benchmark.csv": "results/planted_benchmark.csv",
     "wcrg_binder_crossings.csv": "results/wcrg/binder_crossings.parquet",
+    "bayes_rg_summary.csv": "results/bayes_rg/summary.parquet",
+    "bayes_rg_kyfan.csv": "results/bayes_rg/kyfan.parquet",
 }
 STACKED_TABLES = {  # name under docs/default_run -> the run's tables of that kind, one per condition
     "wcrg_spectra.csv": "results/wcrg/fits/*/spectra.parquet",
