@@ -123,6 +123,10 @@ def test_seed_tables_reproduce_fisher_beating_random_and_magnitude_on_digits():
     assert summary[("fisher", False)] >= summary[("magnitude", False)]
     assert set(tables["pruning"]["scheme"]) == {"fisher", "magnitude", "random"}
     assert tables["fisher"]["zero"].sum() >= 60  # the always-blank pixels' 3 x 20 weights at least
+    row = tables["summary"].iloc[0]
+    blank = int((train_x.max(axis=0) == 0).sum())
+    assert row["zero_blank_pixel"] == 20 * blank and row["zero_dead_unit"] % (64 - blank) == 0
+    assert row["zero_blank_pixel"] + row["zero_dead_unit"] + row["zero_other"] == row["zero_fisher"]
     crossing = crossover_fraction(tables["pruning"], seed=0)
     assert np.isnan(crossing) or 0 < crossing < 0.9
     # the full Fisher's eigenvalues over the mean diagonal sum to its trace over the mean: the weight count

@@ -158,7 +158,7 @@ def _tables(fisher_wins: int, seeds: int = 5):
         for zeros_first in (False, True):
             for scheme, removable in (("fisher", 0.3 if better else 0.1), ("magnitude", 0.2), ("random", 0.0)):
                 summary.append({"seed": seed, "scheme": scheme, "zeros_first": zeros_first,
-                                "removable_fraction": removable, "base_test_loss": 0.02, "zero_fisher": 60,
+                                "removable_fraction": removable, "base_test_loss": 0.02, "zero_fisher": 60, "zero_blank_pixel": 60, "zero_dead_unit": 0,
                                 **{f"{p}gap_{k}": v for p in ("", "window_") for k, v in
                                    (("ratio", 2.0), ("location", 0.1), ("p_value", 0.5), ("null_draws", 19))}})
                 for fraction, loss in ((0.0, 0.02), (0.1, 0.02), (0.2, 0.02), (0.3, 0.05), (0.9, 0.3)):

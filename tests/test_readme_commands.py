@@ -164,7 +164,7 @@ def test_nested_config_override_keeps_types_and_the_rest_of_the_section(tiny_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rules = {job.rule for job in planned_jobs(proc.stdout + proc.stderr)} - {"all"}
     assert "paper_figure" in rules, f"a new dpi should re-draw the paper figures, plans {rules}"
-    figure_rules = {"paper_figure", "supplementary_figure", "supp_pairing_rules", "glass_validation_figure", "planted_benchmark", "rmi_figure", "wcrg_figure"}
+    figure_rules = {"paper_figure", "supplementary_figure", "supp_pairing_rules", "glass_validation_figure", "planted_benchmark", "rmi_figure", "wcrg_figure", "bayes_rg_figure"}
     assert rules <= figure_rules, (
         f"a new dpi should re-draw figures only, plans {rules}"
     )

@@ -23,7 +23,8 @@ tables were added; every table already recorded was unchanged. And when the WCRG
 sampling, Ising-bridge tables and the lattice rule at T = 2.3 of the tiny run (the bridge reads its
 M2): those tables were added, the exponents table gained the lattice rule's rows, and no other
 table moved. And when the Bayesian renormalization arm came in (issue 27): its ``results/bayes_rg``
-tables were added and no recorded table moved.
+tables were added and no recorded table moved; then its summary gained the causes of the exact zeros
+(``zero_blank_pixel``, ``zero_dead_unit``, ``zero_other``).
 """
 
 import json

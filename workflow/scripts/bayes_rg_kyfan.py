@@ -12,7 +12,8 @@ from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
 
 def main(job, logger):
     tables = []
-    for dataset in ("ising", "gaussian"):
+    datasets = [name.removesuffix("_data") for name in job.input.keys() if name.endswith("_data")]  # the plan's
+    for dataset in datasets:
         data_path = job.input[f"{dataset}_data"]
         values = read_data_matrix(data_path).values.astype(float)
         levels = {Path(p).stem: levels_from_frame(read_table(p)[0], values) for p in job.input[f"{dataset}_levels"]}

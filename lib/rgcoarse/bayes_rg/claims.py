@@ -121,7 +121,8 @@ GAP_READINGS = {"": "a gap beyond a smooth spectrum, whole spectrum",
 
 def gap_claims(summary: pd.DataFrame) -> list[Claim]:
     seeds = summary.drop_duplicates("seed").set_index("seed").sort_index()
-    zeros = ", ".join(str(int(z)) for z in seeds["zero_fisher"])
+    zeros = ", ".join(f"{int(r.zero_fisher)} ({int(r.zero_blank_pixel)} blank-pixel, {int(r.zero_dead_unit)} "
+                      f"dead-unit)" for r in seeds.itertuples())
     text = "The diagonal Fisher spectrum has a gap near Lambda ~ 0.1 (0.14 x the mean element)"
     claims = []
     for prefix, reading in GAP_READINGS.items():

@@ -11,7 +11,8 @@ Fisher elements first, and measure the held-out loss with no fine-tuning. Tables
 - ``eigen``: seed, rank, eigenvalue of the full Fisher over the mean diagonal element (its "shells";
   empty when the encoder has more than ``MAX_FULL_PARAMETERS`` weights: the diagonal is used alone);
 - ``summary``: seed, scheme, zeros_first, removable fraction at the loss tolerance (random: the
-  median over draws), the unpruned test loss, the count of exact zeros, the mean Fisher element and
+  median over draws), the unpruned test loss, the count of exact zeros and their causes
+  (:func:`zero_causes`), the mean Fisher element and
   the spectrum's widest gap with its test against a smooth spectrum (:func:`gap_test`).
 """
 
@@ -61,13 +62,24 @@ def seed_tables(train_x, test_x, *, settings: dict, seed: int) -> dict[str, pd.D
                             "train_loss": float(history[-1]), "zero_fisher": int(np.sum(fisher == 0)),
                             "mean_fisher": mean})
     gap = gap_test(fisher.ravel() / mean, int(settings["gap_null_draws"]), np.random.default_rng(seed + 2))
-    summary = [{**row, **gap} for row in summary]
+    causes = zero_causes(model, train_x, fisher)
+    summary = [{**row, **causes, **gap} for row in summary]
     weights = pd.DataFrame({"seed": seed, "weight": np.arange(fisher.size), "fisher": fisher.ravel(),
                             "fisher_over_mean": fisher.ravel() / mean, "value": model.encoder.ravel(),
                             "zero": fisher.ravel() == 0})
     return {"pruning": pd.concat(curves, ignore_index=True), "fisher": weights,
             "eigen": fisher_eigenvalues(model, train_x, float(settings["temperature"]), mean, seed),
             "summary": pd.DataFrame(summary)}
+
+
+def zero_causes(model, train_x, fisher: np.ndarray) -> dict:
+    """Where the exactly-zero Fisher elements come from: a pixel blank in every training sample, a unit
+    that never fires on them (a dead ReLU; its weights not already counted as blank), or neither."""
+    zero = fisher == 0
+    blank = np.broadcast_to(train_x.max(axis=0) == 0, zero.shape)
+    dead = np.broadcast_to((model.forward(train_x)[0] <= 0).all(axis=0)[:, None], zero.shape)
+    return {"zero_blank_pixel": int(np.sum(zero & blank)), "zero_dead_unit": int(np.sum(zero & dead & ~blank)),
+            "zero_other": int(np.sum(zero & ~blank & ~dead))}
 
 
 def experiment_tables(splits, *, settings: dict, seeds) -> dict[str, pd.DataFrame]:

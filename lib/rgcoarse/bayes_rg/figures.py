@@ -102,7 +102,8 @@ def draw_fisher_spectrum(fisher: pd.DataFrame, eigen: pd.DataFrame, summary: pd.
     axes[1].set_xlabel("rank")
     axes[1].set_ylabel("eigenvalue / mean diagonal")
     axes[1].set_title("(b) eigenvalues of the full Fisher (its shells)")
-    zeros = ", ".join(str(int(z)) for z in gaps["zero_fisher"])
+    zeros = ", ".join(f"{int(r.zero_fisher)} ({int(r.zero_blank_pixel)} of blank pixels, {int(r.zero_dead_unit)} of "
+                      f"dead units)" for r in gaps.itertuples())
     significant = int(np.sum(gaps["window_gap_p_value"] <= 0.05))
     caption = (
         "Bayesian renormalization: the empirical Fisher of the encoder at the trained point (decoder fixed; likelihood "
@@ -133,8 +134,8 @@ def draw_kyfan(kyfan: pd.DataFrame):
         legend(ax, loc="lower left")
     caption = (
         "Bridge to the pairing rules: at each level the coarse variables (sums over clusters) are a linear "
-        "compression of the data to as many variables; the variance they keep, sum over clusters of "
-        "1_c^T Sigma 1_c / |c|, over the largest any compression of that size keeps (the Ky Fan bound: the sum of the "
+        "compression of the data to as many variables; the variance they keep, the sum over clusters c of "
+        "1_c^T Sigma 1_c / n_c (n_c its size), over the largest any compression of that size keeps (the Ky Fan bound: the sum of the "
         "covariance's top eigenvalues, the principal directions a linear autoencoder's Fisher shells follow). "
         "Level 0 compresses nothing (ratio 1). Per panel: "
         + "; ".join(f"{d} {c}: " + ", ".join(f"{m} {g['ratio'].iloc[1:].median():.2f}" for m, g in

@@ -181,6 +181,9 @@ def bayes_rg_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, Number]:
     seeds = summary.drop_duplicates("seed")
     numbers["brg.seeds"] = Number((len(seeds),), "count")
     numbers["brg.zeros.range"] = Number((seeds["zero_fisher"].min(), seeds["zero_fisher"].max()), "range", 0)
+    for cause in ("blank_pixel", "dead_unit", "other"):
+        column = seeds[f"zero_{cause}"]
+        numbers[f"brg.zeros.{cause}.range"] = Number((column.min(), column.max()), "range", 0)
     numbers["brg.gap.window.significant"] = Number((int((seeds["window_gap_p_value"] <= 0.05).sum()), len(seeds)), "of")
     numbers["brg.gap.window.ratio"] = Number((seeds["window_gap_ratio"].min(), seeds["window_gap_ratio"].max()), "range", 2)
     numbers["brg.gap.window.location"] = Number((seeds["window_gap_location"].median(),), "value", 3)
