@@ -48,3 +48,22 @@ def unpaired_variable(pairs: np.ndarray, n_variables: int) -> int | None:
     if left.size > 1:
         raise ValueError(f"pairs: {left.size} variables left unpaired, at most one allowed")
     return int(left[0]) if left.size else None
+
+
+PROJECTION_ORDERS = ("index", "greedy")  # the projection rule's orders (rgcoarse.coarse.pairing)
+
+
+def lattice_axis(lattice_shape, level: int) -> int | None:
+    """Axis that coarse-graining level ``level`` halves (1: columns, 0: rows), or None.
+
+    Levels alternate: even levels pair horizontal neighbours (axis 1), odd levels
+    vertical ones (axis 0). If the scheduled axis has odd length the other axis is used;
+    if both are odd the lattice cannot be halved and None is returned.
+    """
+    rows, cols = check_lattice_shape(lattice_shape)
+    preferred = (1, 0) if level % 2 == 0 else (0, 1)
+    lengths = {0: rows, 1: cols}
+    for axis in preferred:
+        if lengths[axis] % 2 == 0:
+            return axis
+    return None

@@ -22,7 +22,12 @@ import numba
 import numpy as np
 import pywt
 
-from rgcoarse.coarse.pair_checks import check_lattice_shape, unpaired_variable
+from rgcoarse.coarse.pair_checks import (  # noqa: F401  (PROJECTION_ORDERS, lattice_axis: re-exported)
+    PROJECTION_ORDERS,
+    check_lattice_shape,
+    lattice_axis,
+    unpaired_variable,
+)
 from rgcoarse.coarse.selection import (
     DEFAULT_BLOCK_SIZE,
     RESIDUAL_TOL,
@@ -32,9 +37,6 @@ from rgcoarse.coarse.selection import (
     check_tolerance,
     correlation_matrix,
 )
-
-PROJECTION_ORDERS = ("index", "greedy")
-
 
 # --------------------------------------------------------------------------- projection
 
@@ -319,20 +321,6 @@ def random_pairs(values, rng: np.random.Generator) -> np.ndarray:
 # ------------------------------------------------------------------------------ lattice
 
 
-def lattice_axis(lattice_shape, level: int) -> int | None:
-    """Axis that coarse-graining level ``level`` halves (1: columns, 0: rows), or None.
-
-    Levels alternate: even levels pair horizontal neighbours (axis 1), odd levels
-    vertical ones (axis 0). If the scheduled axis has odd length the other axis is used;
-    if both are odd the lattice cannot be halved and None is returned.
-    """
-    rows, cols = check_lattice_shape(lattice_shape)
-    preferred = (1, 0) if level % 2 == 0 else (0, 1)
-    lengths = {0: rows, 1: cols}
-    for axis in preferred:
-        if lengths[axis] % 2 == 0:
-            return axis
-    return None
 
 
 def lattice_pairs(values, lattice_shape, axis: int) -> tuple[np.ndarray, tuple[int, int]]:

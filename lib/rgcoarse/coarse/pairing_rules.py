@@ -16,20 +16,15 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import (
-    INFORMATION_ESTIMATORS,
-    information_pairs,
-)
-from rgcoarse.coarse.pairing import (
+from rgcoarse.coarse.pair_checks import (
     PROJECTION_ORDERS,
     check_lattice_shape,
-    correlation_pairs,
-    haar_block_values,
     lattice_axis,
-    lattice_pairs,
-    projection_pairs,
-    random_pairs,
 )
+
+# The rules' implementations (rgcoarse.coarse.pairing, information_pairing: numba, PyWavelets, SciPy)
+# are imported where a rule runs, not here: the workflow reads this registry when it parses the
+# Snakefile, for every dry-run and every cluster job, and needs only the names.
 
 
 @dataclass
@@ -137,10 +132,14 @@ def option_config_keys() -> dict[str, str]:
 
 
 def _projection(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.coarse.pairing import projection_pairs
+
     return LevelPairing(projection_pairs(values, context.options.get("order", "index")))
 
 
 def _projection_greedy(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.coarse.pairing import projection_pairs
+
     return LevelPairing(projection_pairs(values, "greedy"))
 
 
@@ -151,10 +150,14 @@ def _check_projection(n_variables, lattice_shape, min_variables, options) -> Non
 
 
 def _correlation(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.coarse.pairing import correlation_pairs
+
     return LevelPairing(correlation_pairs(values))
 
 
 def _random(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.coarse.pairing import random_pairs
+
     return LevelPairing(random_pairs(values, context.rng))
 
 
@@ -165,11 +168,15 @@ def _information_options(context: PairingContext) -> dict:
 def _information_rule(compression: str):
     """The information rule with one reading of eq. 24's compression term (information_pairing)."""
     def pair(values, context: PairingContext) -> LevelPairing:
+        from rgcoarse.coarse.information_pairing import information_pairs
+
         return LevelPairing(information_pairs(values, compression=compression, **_information_options(context)))
     return pair
 
 
 def _check_information(n_variables, lattice_shape, min_variables, options) -> None:
+    from rgcoarse.coarse.information_pairing import INFORMATION_ESTIMATORS
+
     if options.get("estimator", "auto") not in INFORMATION_ESTIMATORS:
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {options.get('estimator')!r}")
 
@@ -191,6 +198,8 @@ def _check_rmi(n_variables, lattice_shape, min_variables, options) -> None:
 
 
 def _lattice(values, context: PairingContext) -> LevelPairing:
+    from rgcoarse.coarse.pairing import haar_block_values, lattice_pairs
+
     axis = lattice_axis(context.lattice_shape, context.level)
     sums = haar_block_values(values, context.lattice_shape, axis, context.omega)
     pairs, context.lattice_shape = lattice_pairs(values, context.lattice_shape, axis)

@@ -47,7 +47,7 @@ from typing import Callable
 
 import numpy as np
 
-from rgcoarse.coarse.selection import as_value_matrix
+from rgcoarse.checks import as_value_matrix
 from rgcoarse.datasets.kinds import NULL_SEPARATOR
 from rgcoarse.registry import add_to_registry
 

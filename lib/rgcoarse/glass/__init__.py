@@ -48,33 +48,29 @@ is all a caller needs):
 * :mod:`~rgcoarse.glass.validation`: the rows of the glass validation table.
 """
 
-from rgcoarse.glass.command import DEFAULT_COMMAND, LammpsRunError, resolve_command
-from rgcoarse.glass.dynamics import species_dynamics
-from rgcoarse.glass.lammps_input import MIN_DISTANCE, input_script, lammps_seeds
-from rgcoarse.glass.model import (
-    CUTOFF_SCALINGS,
-    EPSILON,
-    NEIGHBOR_SKIN,
-    PAIRS,
-    SIGMA,
-    TYPE_IDS,
-    KobAndersenModel,
-)
-from rgcoarse.glass.phop_matrix import GLASS_DATASET, phop_data_matrix
-from rgcoarse.glass.protocol import MCT_TEMPERATURE, equilibration_time, steps, tau_alpha_estimate
-from rgcoarse.glass.runner import StageResult, check_data_file, run_stage
-from rgcoarse.glass.stage import (
-    CHECKPOINTS,
-    DUMP,
-    INPUT_DATA,
-    LOG,
-    OUTPUT_DATA,
-    SCRIPT,
-    STAGE_KINDS,
-    Stage,
-)
-from rgcoarse.glass.thermo import lammps_version_of, thermo_summary
-from rgcoarse.glass.validation import REFERENCE_KEYS, VALIDATION_COLUMNS, validation_row, validation_table
+# The names below are imported from their modules when first used (PEP 562): the workflow's plan
+# reads a few constants of this package when the Snakefile is parsed, which must not import numba.
+_EXPORTS = {
+    **dict.fromkeys(['DEFAULT_COMMAND', 'LammpsRunError', 'resolve_command'], 'command'),
+    **dict.fromkeys(['species_dynamics'], 'dynamics'),
+    **dict.fromkeys(['MIN_DISTANCE', 'input_script', 'lammps_seeds'], 'lammps_input'),
+    **dict.fromkeys(['CUTOFF_SCALINGS', 'EPSILON', 'KobAndersenModel', 'NEIGHBOR_SKIN', 'PAIRS', 'SIGMA', 'TYPE_IDS'], 'model'),
+    **dict.fromkeys(['GLASS_DATASET', 'phop_data_matrix'], 'phop_matrix'),
+    **dict.fromkeys(['MCT_TEMPERATURE', 'equilibration_time', 'steps', 'tau_alpha_estimate'], 'protocol'),
+    **dict.fromkeys(['StageResult', 'check_data_file', 'run_stage'], 'runner'),
+    **dict.fromkeys(['CHECKPOINTS', 'DUMP', 'INPUT_DATA', 'LOG', 'OUTPUT_DATA', 'SCRIPT', 'STAGE_KINDS', 'Stage'], 'stage'),
+    **dict.fromkeys(['lammps_version_of', 'thermo_summary'], 'thermo'),
+    **dict.fromkeys(['REFERENCE_KEYS', 'VALIDATION_COLUMNS', 'validation_row', 'validation_table'], 'validation'),
+}
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"rgcoarse.glass.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'rgcoarse.glass' has no attribute {name!r}")
+
 
 __all__ = [
     "SIGMA",

@@ -18,8 +18,6 @@ from rgcoarse.io.tables import (
     read_table,
     read_tables_by_temperature,
 )
-from rgcoarse.paper.claims_glass import figure3_claims
-from rgcoarse.paper.claims_ising import eq29_claims, figure1_claims, figure2_claims
 from rgcoarse.registry import add_to_registry
 
 __all__ = ["ClaimGroup", "CLAIM_GROUPS", "register", "claims_inputs", "claims_settings", "all_claims"]
@@ -60,21 +58,33 @@ def all_claims(paths: dict, settings: dict) -> list:
     return [claim for name, group in CLAIM_GROUPS.items() for claim in group.build(paths, settings.get(name, {}))]
 
 
+# The builders import their claim modules (SciPy) when they run: the registry is read when the
+# workflow is parsed, which needs only the groups' inputs and settings.
+
+
 def _fig1(paths, s):
+    from rgcoarse.paper.claims_ising import figure1_claims
+
     return figure1_claims(read_table(paths["gaussian_cod"])[0], s["levels"])
 
 
 def _fig2(paths, s):
+    from rgcoarse.paper.claims_ising import figure2_claims
+
     return figure2_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["ising_m2"]),
                           read_tables_by_temperature(paths["ising_cod"]), s["method"], s["below_tc_temperature"],
                           nulls=read_null_statistics(paths["ising_nulls"]))
 
 
 def _eq29(paths, s):
+    from rgcoarse.paper.claims_ising import eq29_claims
+
     return eq29_claims(read_tables_by_temperature(paths["ising_cod"]), s["cod_rank_range"])
 
 
 def _fig3(paths, s):
+    from rgcoarse.paper.claims_glass import figure3_claims
+
     if not len(paths["glass_cod"]):
         return []
     high_t, low_t = s["temperatures"]

@@ -16,8 +16,19 @@ from typing import Callable
 import pandas as pd
 
 from rgcoarse.io.tables import read_table, read_tables_by_temperature
-from rgcoarse.paper import figures as pf
 
+
+class _Figures:
+    """rgcoarse.paper.figures, imported when a panel is drawn: the registry is read when the workflow is
+    parsed (every dry-run and cluster job), which needs no matplotlib."""
+
+    def __getattr__(self, name):
+        from rgcoarse.paper import figures
+
+        return getattr(figures, name)
+
+
+pf = _Figures()
 #: Which conditions of a dataset a panel input covers.
 SELECTIONS = ("default", "all", "temperature", "temperatures")
 

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from rgcoarse.paper.plotting import STYLE, legend, new_figure
 from rgcoarse.registry import add_to_registry
 
 __all__ = ["SupplementaryFigure", "SUPPLEMENTARY_FIGURES", "register", "supplementary_figure", "drawn_figure_names"]
@@ -63,6 +61,11 @@ def drawn_figure_names() -> tuple[str, ...]:
 
 def draw_ising_exponents(tables):
     """M2 and P0 exponents of the Ising data against T, each with its 95% interval and its null's range."""
+    # matplotlib is imported when a figure is drawn, not when the registry is read (workflow parsing)
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    from rgcoarse.paper.plotting import STYLE, legend, new_figure
+
     exponents = tables["exponents"][0]
     ising = exponents[(exponents["dataset"] == "ising") & (exponents["status"] == "ok")]
     fig, axes = new_figure(ncols=2, layout="constrained")
@@ -115,7 +118,9 @@ register(SupplementaryFigure("supp_ising_exponents", "Ising exponents against T"
 
 
 def _draw_glass_depth(tables):
-    from rgcoarse.paper.depth_figure import draw_glass_depth  # imports the claims module only when drawn
+    from rgcoarse.paper.depth_figure import (
+        draw_glass_depth,  # imports the claims module only when drawn
+    )
 
     return draw_glass_depth(tables)
 
