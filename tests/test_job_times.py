@@ -30,3 +30,15 @@ def test_parts_sum_each_stage_and_give_arms_their_pairing_rules_jobs(tmp_path):
 def test_a_directory_without_benchmarks_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no benchmarks directory"):
         job_time_table(tmp_path)
+
+
+def test_startup_costs_are_read_from_the_jobs_logs(tmp_path):
+    from rgcoarse.pipeline.job_times import startup_costs
+    from rgcoarse.pipeline.snakemake_job import STARTUP_MARK
+
+    (tmp_path / "logs" / "fits").mkdir(parents=True)
+    (tmp_path / "logs" / "fits" / "a.log").write_text(f"x INFO {STARTUP_MARK} 1.250 s\nx INFO fit done\n")
+    (tmp_path / "logs" / "fits" / "b.log").write_text(f"x INFO {STARTUP_MARK} 2.000 s\nx INFO {STARTUP_MARK} 0.750 s\n")
+    (tmp_path / "logs" / "lammps.log").write_text("LAMMPS (29 Aug 2024)\n")
+    costs = startup_costs(tmp_path)
+    assert costs.to_dict() == {"fits/a.log": 1.25, "fits/b.log": 0.75}  # the last run of a re-run job

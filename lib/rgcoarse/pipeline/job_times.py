@@ -14,7 +14,8 @@ Every analysis rule writes ``benchmarks/<stage>/.../<name>.tsv`` (wall seconds i
   ``arm_wcrg_binder``), so the default run's parts stay what the default run costs.
 
 ``python -m rgcoarse.pipeline.job_times <run directory> [--output docs/job_times.csv]`` writes the
-table; the committed copy under docs/ is where the docs' job-time figures come from
+table, and prints the median CPU a job spent before its kernel (:func:`startup_costs`, from the jobs'
+logs); the committed copy under docs/ is where the docs' job-time figures come from
 (:mod:`rgcoarse.pipeline.doc_numbers`, names ``times.<part>.seconds`` and ``times.<part>.ratio``,
 the part's time over the LAMMPS time).
 """
@@ -22,6 +23,7 @@ the part's time over the LAMMPS time).
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -67,12 +69,32 @@ def job_time_table(run_directory) -> pd.DataFrame:
     return table.sort_values("part").reset_index(drop=True)
 
 
+def startup_costs(run_directory) -> pd.Series:
+    """Per job, the CPU seconds spent before its kernel (the line :func:`rgcoarse.pipeline.snakemake_job.run_job`
+    logs first), indexed by log path; a job whose log has no such line (LAMMPS, Ising chains' own
+    logging, a failed start) is left out."""
+    from rgcoarse.pipeline.snakemake_job import STARTUP_MARK
+
+    root = Path(run_directory) / "logs"
+    pattern = re.compile(re.escape(STARTUP_MARK) + r" ([0-9.]+) s")
+    costs = {}
+    for path in sorted(root.rglob("*.log")):
+        found = pattern.findall(path.read_text(errors="replace"))
+        if found:
+            costs[str(path.relative_to(root))] = float(found[-1])  # the last run of the job
+    return pd.Series(costs, name="startup_cpu_s", dtype=float)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run_directory", help="the directory snakemake ran in (holds benchmarks/)")
     parser.add_argument("--output", help="write the table as CSV here (default: print it)")
     args = parser.parse_args(argv)
     table = job_time_table(args.run_directory)
+    startup = startup_costs(args.run_directory)
+    if len(startup):
+        print(f"per-job CPU before the kernel (imports, Snakemake's script preamble): median {startup.median():.2f} s, "
+              f"range {startup.min():.2f}-{startup.max():.2f} s over {len(startup)} jobs")
     if args.output:
         write_csv(args.output, table, float_format="%.1f")
     else:

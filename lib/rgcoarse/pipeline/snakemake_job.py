@@ -20,9 +20,12 @@ file and records any uncaught exception there with its traceback before re-raisi
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from rgcoarse.pipeline.joblog import job_logger
+
+STARTUP_MARK = "startup CPU (before the kernel):"
 
 __all__ = ["job_for_target", "job_from_command_line", "run_job", "script_job"]
 
@@ -159,6 +162,9 @@ def run_job(job, main, name: str | None = None) -> None:
     """Run ``main(job, logger)``; an uncaught exception goes to the job's log with its traceback, then is re-raised."""
     log_path = job.log[0] if len(job.log) else None
     logger = job_logger(name or job.rule, log_path)
+    # The CPU this process spent before its kernel: Python, Snakemake's script preamble and every
+    # import (rgcoarse.pipeline.job_times reads it from the logs: the per-job fixed cost).
+    logger.info("%s %.3f s", STARTUP_MARK, time.process_time())
     try:
         main(job, logger)
     except BaseException:

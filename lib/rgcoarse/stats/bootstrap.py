@@ -33,7 +33,9 @@ from __future__ import annotations
 from math import comb
 
 import numpy as np
-from scipy import stats
+from scipy.special import (
+    stdtrit,  # Student's t quantile (scipy.stats would cost every fits job about 1 s of imports)
+)
 
 from rgcoarse.checks import as_value_matrix
 from rgcoarse.stats.autocorrelation import integrated_autocorrelation_time
@@ -63,7 +65,7 @@ MIN_BLOCKS = 3  # a t interval from b blocks has b - 1 degrees of freedom: at le
 
 def block_interval(point: float, slopes: np.ndarray, n_blocks: int, confidence: float) -> tuple[float, float]:
     """``point -+ t(n_blocks - 1) x sd(slopes)``: the interval of a block bootstrap with few blocks."""
-    quantile = float(stats.t.ppf(0.5 + confidence / 2, n_blocks - 1))
+    quantile = float(stdtrit(n_blocks - 1, 0.5 + confidence / 2))
     half = quantile * float(np.std(slopes, ddof=1))
     return point - half, point + half
 
