@@ -35,7 +35,7 @@ GAP_WINDOW = (0.01, 1.0)  # times the mean Fisher element: the decades around th
 
 
 def seed_tables(train_x, test_x, *, settings: dict, seed: int) -> dict[str, pd.DataFrame]:
-    """The three tables of one training seed (module docstring)."""
+    """The four tables of one training seed (module docstring)."""
     model, history = train(train_x, latent=int(settings["latent"]), epochs=int(settings["epochs"]),
                            batch_size=int(settings["batch_size"]), seed=seed,
                            learning_rate=float(settings["learning_rate"]))

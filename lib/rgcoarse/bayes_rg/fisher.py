@@ -15,10 +15,11 @@ import numpy as np
 
 from rgcoarse.bayes_rg.autoencoder import Autoencoder, per_sample_encoder_gradients
 
+GRADIENT_CHUNK = 512  # samples per block of per-sample gradients (bounds the diagonal's memory)
 MAX_FULL_PARAMETERS = 5000  # a full Fisher of more parameters (> 200 MB) is not formed: the diagonal is used
 
 
-def fisher_diagonal(model: Autoencoder, x: np.ndarray, temperature: float = 1.0, chunk: int = 512) -> np.ndarray:
+def fisher_diagonal(model: Autoencoder, x: np.ndarray, temperature: float = 1.0, chunk: int = GRADIENT_CHUNK) -> np.ndarray:
     """Diagonal of the empirical Fisher of the encoder, shaped like the encoder (k, n)."""
     total = np.zeros(model.encoder.size)
     for start in range(0, x.shape[0], chunk):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rgcoarse.bayes_rg.fisher import GRADIENT_CHUNK
 from rgcoarse.config.conditions import same_temperature, temperature_condition
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.config.validation import ConfigError
@@ -11,7 +12,6 @@ BAYES_TABLES = ("pruning", "fisher", "eigen", "summary")
 BAYES_FIGURES = ("bayes_rg_pruning", "bayes_rg_fisher_spectrum", "bayes_rg_kyfan")
 DIGITS_PIXELS = 64  # load_digits: 8 x 8
 MNIST_PIXELS = 784  # 28 x 28
-GRADIENT_CHUNK = 512  # samples per block of per-sample gradients (rgcoarse.bayes_rg.fisher)
 WORKING_COPIES = 4  # the data, its forward pass, the reconstruction and its gradient
 
 
