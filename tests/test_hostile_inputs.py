@@ -70,7 +70,7 @@ def test_a_bigger_memory_budget_lets_the_same_size_through():
     with pytest.raises(ConfigError, match="resources.analysis_mem_mb"):
         plan_with(big)
     plan_with(lambda c: (big(c), c["resources"].update(analysis_mem_mb=64000)))
-    assert costs.analysis_bytes(4000, 4096) / 2**20 < DEFAULTS["resources"]["analysis_mem_mb"]  # the default fits
+    assert costs.declared_mem_mb(4000, 4096) < DEFAULTS["resources"]["analysis_mem_mb"]  # the default fits
 
 
 def test_empty_null_rules_plan_no_null_jobs():

@@ -42,3 +42,22 @@ def test_startup_costs_are_read_from_the_jobs_logs(tmp_path):
     (tmp_path / "logs" / "lammps.log").write_text("LAMMPS (29 Aug 2024)\n")
     costs = startup_costs(tmp_path)
     assert costs.to_dict() == {"fits/a.log": 1.25, "fits/b.log": 0.75}  # the last run of a re-run job
+
+
+def test_fixed_costs_subtract_the_kernels_own_library_imports(tmp_path):
+    from rgcoarse.pipeline.job_times import fixed_costs, import_cpu
+    from rgcoarse.pipeline.snakemake_job import (
+        LIBRARIES_MARK,
+        STARTUP_MARK,
+        loaded_libraries,
+    )
+
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.log").write_text(f"x INFO {STARTUP_MARK} 5.000 s; {LIBRARIES_MARK} numpy\n")
+    (tmp_path / "logs" / "b.log").write_text(f"x INFO {STARTUP_MARK} 1.000 s\n")  # an older log: no libraries named
+    table = fixed_costs(tmp_path, repeats=1)
+    assert list(table["job"]) == ["a.log"]
+    row = table.iloc[0]
+    assert 0 < row["library_cpu_s"] < 5 and row["fixed_cpu_s"] == 5.0 - row["library_cpu_s"]
+    assert import_cpu(["numpy", "pandas"], repeats=1) > import_cpu([], repeats=1)  # importing costs CPU
+    assert "numpy" in loaded_libraries() and not any(n.startswith(("rgcoarse", "snakemake")) for n in loaded_libraries())

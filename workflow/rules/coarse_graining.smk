@@ -23,7 +23,7 @@ rule coarse_grain:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=config["resources"]["analysis_mem_mb"],
+        mem_mb=plan.analysis_mem_mb,
         runtime=30,
     script:
         "../scripts/coarse_grain.py"
@@ -52,7 +52,7 @@ rule observables:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=config["resources"]["analysis_mem_mb"],
+        mem_mb=plan.analysis_mem_mb,
         runtime=30,
     script:
         "../scripts/observables.py"
@@ -79,7 +79,7 @@ rule fit_exponents:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=config["resources"]["analysis_mem_mb"],
+        mem_mb=plan.analysis_mem_mb,
         runtime=20,
     script:
         "../scripts/fit_exponents.py"
@@ -111,7 +111,7 @@ rule null_statistics:
         "../../envs/rgcoarse.yaml"
     threads: 1
     resources:
-        mem_mb=config["resources"]["analysis_mem_mb"],
+        mem_mb=plan.analysis_mem_mb,
         runtime=60,
     script:
         "../scripts/null_statistics.py"

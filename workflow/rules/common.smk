@@ -10,6 +10,7 @@ from rgcoarse.datasets.kinds import condition_pattern
 from rgcoarse.datasets.nulls import null_model_names
 from rgcoarse.datasets.planted import structure_names
 from rgcoarse.paper.panels import PANELS
+from rgcoarse.pipeline.costs import available_memory_mb
 from rgcoarse.pipeline.bayes_rg_plan import BAYES_FIGURES, BAYES_TABLES
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT, GLASS_CONDITION, GLASS_PROGRESS_SECONDS, GLASS_RUN
 from rgcoarse.pipeline.glass_study_plan import GLASS_STUDY_FIGURES, GLASS_STUDY_TABLES
@@ -26,3 +27,14 @@ plan = Plan(
 )
 for message in plan.warnings:  # said before any job starts
     print(f"Warning: {message}", file=sys.stderr)
+
+# On one machine Snakemake limits only the memory it is told of: unless --resources mem_mb is
+# given, it may use what the machine has available now, so analysis jobs (each declaring its
+# dataset's cost-model estimate) never run side by side beyond it, and a dataset one job cannot
+# fit stops the run here, before any job. On a cluster every job gets its own node's memory.
+if workflow.local_exec:
+    if "mem_mb" not in workflow.global_resources:
+        workflow.global_resources["mem_mb"] = available_memory_mb()
+        plan.check_machine_memory(available_memory_mb(), "this machine has available (MemAvailable)")
+    elif workflow.global_resources["mem_mb"].value is not None:
+        plan.check_machine_memory(workflow.global_resources["mem_mb"].value, "Snakemake may use (--resources mem_mb)")

