@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-
 from rgcoarse.stats.controls import CONTROL_COLUMNS, null_band, with_controls
 
 
@@ -44,3 +43,30 @@ def test_controls_give_the_null_band_and_the_random_exponent():
     band = null_band(nulls, "glass", "T0.400_r0", "projection", "m2", "shift")
     assert band == {"draws": 1, "median": 3.0, "min": 3.0, "max": 3.0}
     assert with_controls(pd.DataFrame(rows))["null_draws"].eq(0).all()  # no null tables: empty controls
+
+
+def test_excess_over_null_is_the_t_prediction_interval_and_holds_its_coverage():
+    from rgcoarse.stats.controls import excess_over_null
+    from scipy import stats
+
+    draws = np.array([1.0, 1.2, 0.8, np.nan])  # a draw without a fit is not counted
+    half = stats.t.ppf(0.975, 2) * 0.2 * np.sqrt(1 + 1 / 3)
+    result = excess_over_null(1.5, draws)
+    assert np.isclose(result["excess"], 0.5)
+    assert np.isclose(result["excess_low"], 0.5 - half) and np.isclose(result["excess_high"], 0.5 + half)
+    assert all(np.isnan(v) for v in excess_over_null(1.5, [1.0]).values())  # one draw: no spread, no interval
+    # Exchangeable normal data and draws: the interval covers the population excess 0 at its level.
+    rng = np.random.default_rng(3)
+    sample = rng.normal(2.0, 0.3, size=(4000, 20))
+    covered = [excess_over_null(row[0], row[1:])["excess_low"] <= 0 <= excess_over_null(row[0], row[1:])["excess_high"]
+               for row in sample]
+    assert abs(np.mean(covered) - 0.95) < 0.01  # binomial SD 0.0034
+
+
+def test_controls_give_the_excess_only_for_fitted_rows():
+    rows = [_row("glass", "T1.000_r0", "projection", 1.11), _row("glass", "T1.000_r0", "random", 0, status="curved")]
+    nulls = pd.concat([_nulls("glass", "T1.000_r0", "shift", [1.05, 1.07]),
+                       _nulls("glass", "T1.000_r0", "shift", [1.0, 1.0], method="random")], ignore_index=True)
+    table = with_controls(pd.DataFrame(rows), nulls)
+    assert np.isclose(table.loc[0, "excess"], 0.05) and table.loc[0, "excess_low"] < 0.05 < table.loc[0, "excess_high"]
+    assert np.isnan(table.loc[1, "excess"])  # not fitted: no excess either

@@ -24,7 +24,13 @@ sampling, Ising-bridge tables and the lattice rule at T = 2.3 of the tiny run (t
 M2): those tables were added, the exponents table gained the lattice rule's rows, and no other
 table moved. And when the Bayesian renormalization arm came in (issue 27): its ``results/bayes_rg``
 tables were added and no recorded table moved; then its summary gained the causes of the exact zeros
-(``zero_blank_pixel``, ``zero_dead_unit``, ``zero_other``).
+(``zero_blank_pixel``, ``zero_dead_unit``, ``zero_other``). And when the exponents table gained the
+excess over the selection-bias null (``excess``, ``excess_low``, ``excess_high``; issue 24): no other
+column or table moved.
+
+The values are bit-exact only for one set of CPU kernels, so ``conftest.PINNED_KERNELS`` pins
+OpenBLAS, NumPy and numba to AVX2 code on every x86-64 machine: unpinned, an AVX-512 machine's
+BLAS rounding flips near-ties in the projection pairing and moves most tables.
 """
 
 import json

@@ -6,7 +6,12 @@ independent features its M2 exponent exceeds 1. Two controls measure that bias:
 - the same rule's exponent on the **selection-bias null** of the data: ``shift`` for a time
   series (keeps each series' autocorrelation), ``permute`` otherwise (independent samples); a
   band (median, min, max) over the null's draws;
-- the ``random`` rule's exponent on the data itself (no selection at all).
+- the ``random`` rule's exponent on the data itself (no selection at all);
+- the **excess** over the selection-bias null, ``exponent - mean(null draws)``, with a prediction
+  interval (:func:`excess_over_null`). Its population value is 0 whenever the features are
+  independent, whatever bias selection and autocorrelation give the exponent itself, so unlike
+  the exponent (the COD-increment exponent of independent AR(1) columns is -0.15 to -0.64, not 0)
+  it has an interval that covers its population value: ``tests/benchmarks/bench_cod_coverage.py``.
 
 :func:`with_controls` adds them as columns to the exponents table; :func:`null_band` gives the
 band of any null model; the bands come from the batched null draws (:mod:`rgcoarse.stats.null_draws`).
@@ -16,13 +21,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from rgcoarse.datasets.nulls import selection_bias_nulls
 from rgcoarse.stats.null_draws import WHOLE
 
 SELECTION_BIAS_NULLS = selection_bias_nulls()  # in order of preference: a time series has its time-ordered null
-CONTROL_COLUMNS = ("null_model", "null_draws", "null_median", "null_min", "null_max", "random_exponent")
+CONTROL_COLUMNS = ("null_model", "null_draws", "null_median", "null_min", "null_max", "random_exponent",
+                   "excess", "excess_low", "excess_high")
 NO_BAND = {"draws": 0, "median": np.nan, "min": np.nan, "max": np.nan}
+NO_EXCESS = {"excess": np.nan, "excess_low": np.nan, "excess_high": np.nan}
+EXCESS_LEVEL = 0.95  # two-sided level of the excess's prediction interval
 
 
 def _usable_exponents(rows: pd.DataFrame) -> np.ndarray:
@@ -31,16 +40,41 @@ def _usable_exponents(rows: pd.DataFrame) -> np.ndarray:
     return rows.loc[ok, "exponent"].to_numpy(dtype=float)
 
 
-def null_band(nulls: pd.DataFrame, dataset, condition, method, observable, model) -> dict:
-    """``{draws, median, min, max}`` of one null's exponent draws (``draws`` 0 and NaNs when none).
-
-    ``nulls`` is the stacked null-statistics tables (:mod:`rgcoarse.stats.null_draws`).
-    """
+def null_exponents(nulls: pd.DataFrame, dataset, condition, method, observable, model) -> np.ndarray:
+    """The finite exponent draws of one null (``nulls``: the stacked null-statistics tables,
+    :mod:`rgcoarse.stats.null_draws`)."""
     rows = nulls[(nulls["dataset"] == dataset) & (nulls["condition"] == condition) & (nulls["model"] == model)
                  & (nulls["method"] == method) & (nulls["statistic"] == f"{observable}_exponent")
                  & (nulls["level"] == WHOLE)]
     values = rows["value"].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
+    return values[np.isfinite(values)]
+
+
+def excess_over_null(value: float, null_values, level: float = EXCESS_LEVEL) -> dict:
+    """``value - mean(null draws)`` with its ``level`` prediction interval (NaNs with fewer than 2 draws).
+
+    If the data's statistic and the n draws are normal with one spread (exchangeable, as a
+    `shift` draw of independent series is with the series themselves), ``(value - mean) / (sd
+    sqrt(1 + 1/n))`` is Student's t with n - 1 degrees of freedom: the interval covers the
+    excess's population value (0 for independent features) with probability ``level``. It is
+    the interval form of the t test :func:`rgcoarse.paper.verdicts.null_test` applies to a normal null.
+    """
+    draws = np.asarray(null_values, dtype=float)
+    draws = draws[np.isfinite(draws)]
+    if draws.size < 2 or not np.isfinite(value):
+        return dict(NO_EXCESS)
+    n = draws.size
+    excess = float(value - draws.mean())
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * draws.std(ddof=1) * np.sqrt(1.0 + 1.0 / n))
+    return {"excess": excess, "excess_low": excess - half, "excess_high": excess + half}
+
+
+def null_band(nulls: pd.DataFrame, dataset, condition, method, observable, model) -> dict:
+    """``{draws, median, min, max}`` of one null's exponent draws (``draws`` 0 and NaNs when none)."""
+    return _band(null_exponents(nulls, dataset, condition, method, observable, model))
+
+
+def _band(values: np.ndarray) -> dict:
     if values.size == 0:
         return dict(NO_BAND)
     return {"draws": int(values.size), "median": float(np.median(values)), "min": float(values.min()),
@@ -73,8 +107,11 @@ def with_controls(exponents: pd.DataFrame, nulls: pd.DataFrame | None = None) ->
     for row in table.to_dict("records"):
         dataset, condition = str(row["dataset"]), row["condition"]
         model = selection_bias_null(nulls, dataset, condition)
-        band = (null_band(nulls, dataset, condition, row["method"], row["observable"], model) if model
-                else dict(NO_BAND))
+        draws = (null_exponents(nulls, dataset, condition, row["method"], row["observable"], model) if model
+                 else np.empty(0))
+        band = _band(draws)
+        usable = row["status"] == "ok" and np.isfinite(float(row["exponent"]))
+        excess = excess_over_null(float(row["exponent"]), draws) if usable else dict(NO_EXCESS)
         controls.append({
             "null_model": model if band["draws"] else "",
             "null_draws": band["draws"],
@@ -82,5 +119,6 @@ def with_controls(exponents: pd.DataFrame, nulls: pd.DataFrame | None = None) ->
             "null_min": band["min"],
             "null_max": band["max"],
             "random_exponent": _random_exponent(table, dataset, condition, row["observable"]),
+            **excess,
         })
     return pd.concat([table, pd.DataFrame(controls, columns=list(CONTROL_COLUMNS))], axis=1)
