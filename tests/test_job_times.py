@@ -45,19 +45,23 @@ def test_startup_costs_are_read_from_the_jobs_logs(tmp_path):
 
 
 def test_fixed_costs_subtract_the_kernels_own_library_imports(tmp_path):
-    from rgcoarse.pipeline.job_times import fixed_costs, import_cpu
-    from rgcoarse.pipeline.snakemake_job import (
-        LIBRARIES_MARK,
-        STARTUP_MARK,
-        loaded_libraries,
+    from rgcoarse.pipeline.job_times import (
+        fixed_costs,
+        import_cpu,
+        job_stats,
+        job_weighted_median,
+        script_imports,
     )
+    from rgcoarse.pipeline.snakemake_job import loaded_libraries
 
-    (tmp_path / "logs").mkdir()
-    (tmp_path / "logs" / "a.log").write_text(f"x INFO {STARTUP_MARK} 5.000 s; {LIBRARIES_MARK} numpy\n")
-    (tmp_path / "logs" / "b.log").write_text(f"x INFO {STARTUP_MARK} 1.000 s\n")  # an older log: no libraries named
-    table = fixed_costs(tmp_path, repeats=1)
-    assert list(table["job"]) == ["a.log"]
+    (tmp_path / "heavy.py").write_text("import json\nimport numpy as np\nfrom pandas import DataFrame\nx = 1\n")
+    assert script_imports(tmp_path / "heavy.py") == "import json\nimport numpy as np\nfrom pandas import DataFrame"
+    table = fixed_costs({"heavy": 3, "no_script": 5}, tmp_path, repeats=1)
+    assert list(table["script"]) == ["heavy"] and list(table["jobs"]) == [3]  # a rule without a script is left out
     row = table.iloc[0]
-    assert 0 < row["library_cpu_s"] < 5 and row["fixed_cpu_s"] == 5.0 - row["library_cpu_s"]
-    assert import_cpu(["numpy", "pandas"], repeats=1) > import_cpu([], repeats=1)  # importing costs CPU
+    assert row["library_cpu_s"] > import_cpu([], repeats=1)  # numpy and pandas cost CPU to import
+    assert row["fixed_cpu_s"] == row["startup_cpu_s"] - row["library_cpu_s"]
+    assert job_weighted_median(table, "fixed_cpu_s") == row["fixed_cpu_s"]
+    log = "Job stats:\njob    count\n-----  -----\nall        1\nheavy      3\ntotal      4\n\nSelect jobs\n"
+    assert job_stats(log) == {"all": 1, "heavy": 3}
     assert "numpy" in loaded_libraries() and not any(n.startswith(("rgcoarse", "snakemake")) for n in loaded_libraries())

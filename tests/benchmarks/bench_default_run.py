@@ -13,8 +13,9 @@ commit:
 - the critical path (``pipeline_timeline.py``, from the run's log);
 - the CPU of Snakemake's own process (user + system, its jobs excluded: they are child processes);
 - the median CPU a job spends before its kernel starts (the jobs' logs), and the median fixed
-  cost: that less importing the libraries the kernel had loaded, in a fresh process on this
-  machine (:func:`rgcoarse.pipeline.job_times.fixed_costs`).
+  cost over the run's jobs: what a job of each script spends before its kernel less importing
+  the libraries it loaded, both measured in fresh processes on this machine
+  (:func:`rgcoarse.pipeline.job_times.fixed_costs`).
 
 Machines differ about 1.8x in speed, so the ratios, not the seconds, compare runs on different
 machines; a baseline run in the same invocation compares commits on the same machine.
@@ -81,7 +82,13 @@ def run_default(workdir: Path, cores: str, configfile: str | None) -> dict:
 
 
 def summary(workdir: Path, run: dict) -> dict:
-    from rgcoarse.pipeline.job_times import fixed_costs, job_time_table, startup_costs
+    from rgcoarse.pipeline.job_times import (
+        fixed_costs,
+        job_stats,
+        job_time_table,
+        job_weighted_median,
+        startup_costs,
+    )
 
     table = job_time_table(workdir)
     seconds = dict(zip(table["part"], table["seconds"]))
@@ -89,13 +96,13 @@ def summary(workdir: Path, run: dict) -> dict:
     analysis = sum(seconds.get(part, 0.0) for part in ANALYSIS_PARTS)
     jobs = parse_jobs(run["log"])
     startup = startup_costs(workdir)
-    fixed = fixed_costs(workdir)
+    fixed = fixed_costs(job_stats(run["log"]), workdir / "workflow" / "scripts")
     return {"table": table, "wall": run["wall"], "lammps": lammps, "analysis": analysis,
             "wall_ratio": run["wall"] / lammps, "analysis_ratio": analysis / lammps,
             "snakemake_cpu": run["snakemake_cpu"], "jobs": len(jobs), "path": critical_path(jobs),
             "startup_median": float(startup.median()) if len(startup) else float("nan"),
             "startup_jobs": len(startup),
-            "fixed_median": float(fixed["fixed_cpu_s"].median()) if len(fixed) else float("nan")}
+            "fixed_median": job_weighted_median(fixed, "fixed_cpu_s"), "fixed": fixed}
 
 
 def report(commit: str, result: dict) -> str:
@@ -110,9 +117,23 @@ def report(commit: str, result: dict) -> str:
              "| part | jobs | summed job time (s) | / LAMMPS |", "|---|---:|---:|---:|"]
     lines += [f"| {row.part} | {row.jobs} | {row.seconds:.0f} | {row.ratio_to_lammps:.2f} |"
               for row in result["table"].itertuples()]
+    lines += ["", "| script | jobs | CPU before the kernel (s) | its libraries alone (s) | fixed cost (s) |",
+              "|---|---:|---:|---:|---:|"]
+    lines += [f"| {row.script} | {row.jobs} | {row.startup_cpu_s:.2f} | {row.library_cpu_s:.2f} | {row.fixed_cpu_s:.2f} |"
+              for row in result["fixed"].itertuples()]
     lines += ["", f"critical path ({sum(job.seconds for job in path):.0f} s of job time):"]
     lines += [f"  {job.seconds:6.0f} s  {job.name}" for job in path]
     return "\n".join(lines)
+
+
+def remeasure(workdir: Path) -> None:
+    """Print the report of a finished run kept with --keep (its log and benchmark files), measuring
+    the fixed costs afresh; the wall time and Snakemake's CPU are read from what the run printed."""
+    log = (workdir / "snakemake_run.log").read_text()
+    cpu = float((workdir / ".snakemake_own_cpu").read_text())
+    jobs = parse_jobs(log)
+    wall = (max(j.end for j in jobs.values() if j.end) - min(j.start for j in jobs.values())).total_seconds()
+    print(report(workdir.name, summary(workdir, {"wall": wall, "snakemake_cpu": cpu, "log": log})))
 
 
 def main():
@@ -122,7 +143,10 @@ def main():
     parser.add_argument("--cores", default="all")
     parser.add_argument("--configfile", help="a config overlay, as the README's --configfile")
     parser.add_argument("--keep", action="store_true", help="keep the scratch clones")
+    parser.add_argument("--report", type=Path, help="only report on a clone a --keep run left (no run)")
     args = parser.parse_args()
+    if args.report:
+        return remeasure(args.report)
     scratch = Path(tempfile.mkdtemp(prefix="bench_default_run_"))
     commits = [args.commit] + ([args.baseline] if args.baseline else [])
     results = {}

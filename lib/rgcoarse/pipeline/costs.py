@@ -1,18 +1,22 @@
 """What a dataset's size asks of the analysis jobs, checked before any job starts.
 
 Cost model of one analysis job (coarse-graining, observables, fits, null draws) on m samples of
-N features, in bytes: ``8 (4 m N + 4 N^2)``: the float64 data, its standardised copy and the
-level values (about 4 m N together at the first level), the correlation matrix and the working
-N x N matrices of the pairing and of stepwise selection (about 4 N^2). Measured peaks sit below
-it: 1.0 GB modelled against 0.8 GB for the Ising default (m = 4000, N = 4096) and 7.4 GB against
-7.9 GB for 20,000 x 8,192 (issue 28), so the model is a guide, not a guarantee. Each analysis job
-declares to the scheduler (``mem_mb``) :func:`declared_mem_mb` of its dataset: the model times
-:data:`MEMORY_MARGIN` plus :data:`PROCESS_MB` for the interpreter and libraries. Snakemake then never
-starts jobs side by side whose declarations exceed the memory it may use (on one machine: what the
-machine has available at the start, ``rgcoarse.pipeline.plan_checks.local_memory_mb``; on a cluster
-each job gets its own). The most one job may declare is ``resources.analysis_mem_mb`` (the memory of
-one machine or node): a dataset above it is refused before any job starts, naming the dataset and
-the estimate, so a cluster with bigger nodes raises that key and can go further.
+N features, in bytes: ``8 (8 m N + 2 N^2)``, :data:`DATA_COPIES` float64 copies of the data
+matrix (the data, its standardised and binarised copies, every level's values, the fits'
+resampled sums) and :data:`MATRIX_COPIES` N x N matrices (the correlation matrix and the working
+matrices of the pairing and of stepwise selection). Fitted to the peaks Snakemake's benchmark
+files recorded for 20,000 samples (``tests/benchmarks/bench_scale.py``, recorded in
+docs/performance.md): the largest job peaked at 2,588, 5,125 and 8,296 MB at N = 2,048, 4,096 and
+8,192 (6.6, 6.7 and 4.9 data copies beyond the N^2 term and the process), against 2,964, 5,656 and
+11,424 MB declared; the Ising default (m = 4,000, N = 4,096) peaked at 0.8 GB against 1,656 MB.
+The model is an upper bound fitted to measurements, not a guarantee. Each analysis job declares
+to the scheduler (``mem_mb``) :func:`declared_mem_mb` of its dataset, the model plus
+:data:`PROCESS_MB` for the interpreter and libraries. Snakemake then never starts jobs side by side
+whose declarations exceed the memory it may use (on one machine: what the machine has available
+when Snakemake starts, :func:`available_memory_mb`; on a cluster each job gets its own node's). The
+most one job may declare is ``resources.analysis_mem_mb`` (one machine's or node's memory): a
+dataset above it is refused before any job starts, naming the dataset and the estimate, so a
+cluster with bigger nodes raises that key and can go further.
 
 Levels: level l of a coarse-graining of N features has about N / 2^l clusters of 2^l features,
 until at most ``min_variables`` variables remain; a level enters an exponent fit when its clusters
@@ -26,19 +30,20 @@ import os
 from pathlib import Path
 
 BYTES_PER_VALUE = 8
-MEMORY_MARGIN = 1.25  # measured peaks reach 1.07x the model (20,000 x 8,192); a quarter above it
-PROCESS_MB = 400  # the interpreter and the libraries an analysis job imports, before its data
+DATA_COPIES = 8  # measured: up to 6.7 copies of the m x N matrix at the peak (module docstring)
+MATRIX_COPIES = 2  # N x N matrices at the peak
+PROCESS_MB = 400  # the interpreter and the libraries an analysis job imports, before its data (measured 250-300)
 MIN_FITTABLE_LEVELS = 3  # a power law from two points has no test of its shape
 
 
 def analysis_bytes(n_samples: int, n_features: int) -> int:
     """The cost model's peak memory of one analysis job (module docstring)."""
-    return BYTES_PER_VALUE * (4 * n_samples * n_features + 4 * n_features * n_features)
+    return BYTES_PER_VALUE * (DATA_COPIES * n_samples * n_features + MATRIX_COPIES * n_features * n_features)
 
 
 def declared_mem_mb(n_samples: int, n_features: int) -> int:
     """The memory (MB) an analysis job of an m x N dataset declares to the scheduler (module docstring)."""
-    return PROCESS_MB + math.ceil(MEMORY_MARGIN * analysis_bytes(n_samples, n_features) / 2**20)
+    return PROCESS_MB + math.ceil(analysis_bytes(n_samples, n_features) / 2**20)
 
 
 def available_memory_mb(meminfo: str = "/proc/meminfo") -> int:

@@ -15,8 +15,8 @@ Every analysis rule writes ``benchmarks/<stage>/.../<name>.tsv`` (wall seconds i
 
 ``python -m rgcoarse.pipeline.job_times <run directory> [--output docs/job_times.csv]`` writes the
 table, and prints the median CPU a job spent before its kernel (:func:`startup_costs`, from the jobs'
-logs) and the median fixed cost, that CPU less importing the libraries the kernel had loaded
-(:func:`fixed_costs`); the committed copy under docs/ is where the docs' job-time figures come from
+logs); :func:`fixed_costs` measures how much of it is fixed cost, beyond the kernel's libraries.
+The committed copy under docs/ is where the docs' job-time figures come from
 (:mod:`rgcoarse.pipeline.doc_numbers`, names ``times.<part>.seconds`` and ``times.<part>.ratio``,
 the part's time over the LAMMPS time).
 """
@@ -24,6 +24,7 @@ the part's time over the LAMMPS time).
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import resource
 import subprocess
@@ -74,51 +75,90 @@ def job_time_table(run_directory) -> pd.DataFrame:
     return table.sort_values("part").reset_index(drop=True)
 
 
-def _startup_lines(run_directory) -> dict:
-    """Per job log (relative path): (CPU before the kernel, the libraries loaded by then), its last run."""
-    from rgcoarse.pipeline.snakemake_job import LIBRARIES_MARK, STARTUP_MARK
-
-    root = Path(run_directory) / "logs"
-    pattern = re.compile(re.escape(STARTUP_MARK) + r" ([0-9.]+) s(?:; " + re.escape(LIBRARIES_MARK) + r" ?(.*))?$", re.MULTILINE)
-    lines = {}
-    for path in sorted(root.rglob("*.log")):
-        found = pattern.findall(path.read_text(errors="replace"))
-        if found:
-            cpu, libraries = found[-1]  # the last run of a re-run job
-            lines[str(path.relative_to(root))] = (float(cpu), tuple(libraries.split()))
-    return lines
-
-
 def startup_costs(run_directory) -> pd.Series:
     """Per job, the CPU seconds spent before its kernel (the line :func:`rgcoarse.pipeline.snakemake_job.run_job`
     logs first), indexed by log path; a job whose log has no such line (LAMMPS, Ising chains' own
     logging, a failed start) is left out."""
-    lines = _startup_lines(run_directory)
-    return pd.Series({job: cpu for job, (cpu, _) in lines.items()}, name="startup_cpu_s", dtype=float)
+    from rgcoarse.pipeline.snakemake_job import STARTUP_MARK
+
+    root = Path(run_directory) / "logs"
+    pattern = re.compile(re.escape(STARTUP_MARK) + r" ([0-9.]+) s")
+    costs = {}
+    for path in sorted(root.rglob("*.log")):
+        found = pattern.findall(path.read_text(errors="replace"))
+        if found:
+            costs[str(path.relative_to(root))] = float(found[-1])  # the last run of the job
+    return pd.Series(costs, name="startup_cpu_s", dtype=float)
 
 
 def import_cpu(modules, repeats: int = 3) -> float:
-    """Median CPU seconds a fresh Python process spends importing ``modules`` (and starting up)."""
+    """Median CPU seconds a fresh Python process spends starting and importing ``modules``."""
     code = "import importlib, warnings\nwarnings.simplefilter('ignore')\n" + "".join(
         f"importlib.import_module({name!r})\n" for name in modules)
-    times = []
+    return _cpu_of(code, repeats)[0]
+
+
+def _cpu_of(code: str, repeats: int) -> tuple[float, list[str]]:
+    """Median CPU of a fresh Python process running ``code``, and the last line it printed, split."""
+    times, printed = [], ""
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, "-c", code], check=True)
+        printed = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return float(np.median(times))
+    return float(np.median(times)), (printed.strip().splitlines() or [""])[-1].split()
 
 
-def fixed_costs(run_directory, repeats: int = 3) -> pd.DataFrame:
-    """Per job: CPU before the kernel, the CPU of importing the kernel's libraries alone (a fresh
-    process on this machine), and the difference, the **fixed cost** (Python, Snakemake's script
-    preamble, this package's modules). A job whose log names no libraries is left out."""
-    lines = {job: line for job, line in _startup_lines(run_directory).items() if line[1]}
-    library_cpu = {libraries: import_cpu(libraries, repeats) for libraries in {l for _, l in lines.values()}}
-    rows = [{"job": job, "startup_cpu_s": cpu, "library_cpu_s": library_cpu[libraries],
-             "fixed_cpu_s": cpu - library_cpu[libraries]} for job, (cpu, libraries) in lines.items()]
-    return pd.DataFrame(rows, columns=["job", "startup_cpu_s", "library_cpu_s", "fixed_cpu_s"])
+def script_imports(script: Path) -> str:
+    """The module-level import statements of a workflow script, as source."""
+    tree = ast.parse(Path(script).read_text())
+    return "\n".join(ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
+def script_fixed_cost(script: Path, repeats: int = 5) -> dict:
+    """CPU a job of ``script`` spends before its kernel, and how much of it is the **fixed cost**.
+
+    Both halves are measured the same way, in fresh processes on this machine: a process doing
+    what a ``script:`` job does first (Snakemake's preamble import, then the script's imports),
+    against one importing only the scientific libraries (:data:`KERNEL_LIBRARIES`) that process
+    ended up with. The difference is Python's own start, the preamble and this package's
+    modules: what a job pays whatever its kernel.
+    """
+    startup_code = ("import warnings\nwarnings.simplefilter('ignore')\nimport snakemake.script\n"
+                    + script_imports(script)
+                    + "\nfrom rgcoarse.pipeline.snakemake_job import loaded_libraries\nprint(' '.join(loaded_libraries()))")
+    startup, libraries = _cpu_of(startup_code, repeats)
+    library = import_cpu(libraries, repeats)
+    return {"script": Path(script).stem, "startup_cpu_s": startup, "library_cpu_s": library,
+            "fixed_cpu_s": startup - library}
+
+
+def fixed_costs(rule_jobs: dict, scripts_directory, repeats: int = 5) -> pd.DataFrame:
+    """Per rule with a script under ``scripts_directory`` (``workflow/scripts/<rule>.py``), its
+    jobs in a run (``rule_jobs``: rule -> count, Snakemake's "Job stats") and its script's fixed
+    cost (:func:`script_fixed_cost`)."""
+    scripts = Path(scripts_directory)
+    rows = [dict(script_fixed_cost(scripts / f"{rule}.py", repeats), jobs=int(count))
+            for rule, count in sorted(rule_jobs.items()) if (scripts / f"{rule}.py").is_file()]
+    return pd.DataFrame(rows, columns=["script", "jobs", "startup_cpu_s", "library_cpu_s", "fixed_cpu_s"])
+
+
+def job_weighted_median(table: pd.DataFrame, column: str) -> float:
+    """The median of ``column`` over jobs (each row counted ``jobs`` times)."""
+    return float(np.median(np.repeat(table[column].to_numpy(float), table["jobs"].to_numpy(int)))) if len(table) else np.nan
+
+
+def job_stats(log: str) -> dict:
+    """rule -> jobs, from the "Job stats" table a Snakemake run prints first."""
+    counts, inside = {}, False
+    for line in log.splitlines():
+        if line.startswith("Job stats:"):
+            inside = True
+        elif inside and (match := re.match(r"^(\w+)\s+(\d+)$", line.strip())):
+            if match.group(1) == "total":
+                break
+            counts[match.group(1)] = int(match.group(2))
+    return counts
 
 
 def main(argv=None) -> None:
@@ -131,10 +171,6 @@ def main(argv=None) -> None:
     if len(startup):
         print(f"per-job CPU before the kernel (imports, Snakemake's script preamble): median {startup.median():.2f} s, "
               f"range {startup.min():.2f}-{startup.max():.2f} s over {len(startup)} jobs")
-    fixed = fixed_costs(args.run_directory)
-    if len(fixed):
-        print(f"per-job fixed cost (that, less importing the kernel's own libraries in a fresh process): median "
-              f"{fixed['fixed_cpu_s'].median():.2f} s over {len(fixed)} jobs")
     if args.output:
         write_csv(args.output, table, float_format="%.1f")
     else:

