@@ -34,12 +34,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_timeline import critical_path, parse_jobs
+from pipeline_timeline import critical_path, parse_jobs, run_logged
 
 ANALYSIS_PARTS = ("coarse", "observables", "fits", "nulls")
 # Snakemake's own process, run so that its CPU (not its children's) is written at exit.
@@ -69,15 +68,8 @@ def run_default(workdir: Path, cores: str, configfile: str | None) -> dict:
     args = ["--cores", cores] + (["--configfile", configfile] if configfile else [])
     cpu_file = workdir / ".snakemake_own_cpu"
     env = dict(os.environ, PYTHONPATH=str(workdir / "lib"))
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", SNAKEMAKE_WRAPPER.format(path=str(cpu_file), args=args)],
-                          cwd=workdir, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    log = proc.stdout + proc.stderr
-    (workdir / "snakemake_run.log").write_text(log)
-    if proc.returncode != 0:
-        print(log[-6000:])
-        raise SystemExit(f"snakemake failed in {workdir} (exit {proc.returncode}); scratch kept")
+    wall, log = run_logged([sys.executable, "-c", SNAKEMAKE_WRAPPER.format(path=str(cpu_file), args=args)],
+                           workdir, env)
     return {"wall": wall, "snakemake_cpu": float(cpu_file.read_text()), "log": log}
 
 

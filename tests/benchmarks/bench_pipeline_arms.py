@@ -15,15 +15,13 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_timeline import report  # noqa: E402
+from pipeline_timeline import report, run_logged  # noqa: E402
 
 
 def arm_targets(workdir: Path, arm: str) -> list[str]:
@@ -54,15 +52,7 @@ def main():
         shutil.copytree(REPO / name, workdir / name)
     extra = arm_targets(workdir, args.arm)
     load = os.getloadavg()[0]
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), *extra],
-                          cwd=workdir, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    log = proc.stdout + proc.stderr
-    (workdir / "snakemake_run.log").write_text(log)
-    if proc.returncode != 0:
-        print(log[-6000:])
-        raise SystemExit(f"snakemake failed (exit {proc.returncode}); scratch directory kept: {workdir}")
+    wall, log = run_logged([sys.executable, "-m", "snakemake", "--cores", str(args.cores), *extra], workdir)
     peak_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB on Linux
     print(f"arm {args.arm}: {wall:.1f} s wall on --cores {args.cores}; largest job peak RSS {peak_gib:.2f} GiB; "
           f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after (scratch: {workdir})")

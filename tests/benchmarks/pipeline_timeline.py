@@ -9,7 +9,9 @@ no scheduler on any number of cores can finish the run sooner.
 """
 
 import re
+import subprocess
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,6 +94,20 @@ def critical_path(jobs: dict) -> list:
 
     finished = [job for job in jobs.values() if job.end is not None]
     return max((longest(job) for job in finished), key=lambda c: c[0], default=(0.0, []))[1]
+
+
+def run_logged(command: list, workdir: Path, env: dict | None = None) -> tuple[float, str]:
+    """Run a Snakemake ``command`` in ``workdir``: its wall seconds and its log (also written to
+    ``snakemake_run.log`` there); on failure, print the log's tail and exit, keeping ``workdir``."""
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    log = proc.stdout + proc.stderr
+    (workdir / "snakemake_run.log").write_text(log)
+    if proc.returncode != 0:
+        print(log[-6000:])
+        raise SystemExit(f"snakemake failed (exit {proc.returncode}); scratch directory kept: {workdir}")
+    return wall, log
 
 
 def report(log: str) -> str:
