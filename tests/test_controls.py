@@ -70,3 +70,38 @@ def test_controls_give_the_excess_only_for_fitted_rows():
     table = with_controls(pd.DataFrame(rows), nulls)
     assert np.isclose(table.loc[0, "excess"], 0.05) and table.loc[0, "excess_low"] < 0.05 < table.loc[0, "excess_high"]
     assert np.isnan(table.loc[1, "excess"])  # not fitted: no excess either
+
+
+def test_excess_extrapolates_the_shift_mean_past_its_seams():
+    """A shift draw has 1 extra break per pair, a seam draw 5: the null mean at 0 extra breaks is
+    mean - (mean_seams - mean) / 4, and the interval widens by that estimate's variance."""
+    from rgcoarse.stats.controls import excess_over_null
+    from scipy import stats
+
+    draws, seams = np.array([1.0, 1.2, 0.8]), np.array([0.6, 0.4, 0.5])  # means 1.0 and 0.5, variances 0.04, 0.01
+    result = excess_over_null(1.5, draws, seam_values=seams)
+    centre = 1.0 - (0.5 - 1.0) / 4  # 1.125
+    half = stats.t.ppf(0.975, 2) * np.sqrt(0.04 + 1.25**2 * 0.04 / 3 + 0.25**2 * 0.01 / 3)
+    assert np.isclose(result["excess"], 1.5 - centre)
+    assert np.isclose(result["excess_high"] - result["excess"], half)
+    assert excess_over_null(1.5, draws, seam_values=[0.5]) == excess_over_null(1.5, draws)  # one seam draw: unused
+    # Linear in the breaks: data at 0 extra, draws at 1, seams at 5, one spread: coverage at the level.
+    rng = np.random.default_rng(5)
+    slope, spread = -0.01, 0.02
+    covered = []
+    for _ in range(3000):
+        data = rng.normal(0.0, spread)
+        result = excess_over_null(data, rng.normal(slope, spread, 19), seam_values=rng.normal(5 * slope, spread, 19))
+        covered.append(result["excess_low"] <= 0 <= result["excess_high"])
+    assert abs(np.mean(covered) - 0.95) < 0.012  # binomial SD 0.004
+
+
+def test_controls_use_the_seam_draws_for_the_cod_row_only():
+    rows = [_row("glass", "T1.000_r0", "projection", -0.5, observable="cod_increment"),
+            _row("glass", "T1.000_r0", "projection", 1.2)]
+    cod = _nulls("glass", "T1.000_r0", "shift", [-0.6, -0.62], statistic="cod_increment_exponent")
+    seams = _nulls("glass", "T1.000_r0", "shift", [-0.7, -0.72], statistic="cod_increment_exponent_seams")
+    m2 = _nulls("glass", "T1.000_r0", "shift", [1.1, 1.12])
+    table = with_controls(pd.DataFrame(rows), pd.concat([cod, seams, m2], ignore_index=True))
+    assert np.isclose(table.loc[0, "excess"], -0.5 - (-0.61 + 0.1 / 4))  # centre -0.61 - (-0.71 + 0.61) / 4
+    assert np.isclose(table.loc[1, "excess"], 1.2 - 1.11)  # M2: the shift mean as it is

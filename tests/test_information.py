@@ -20,7 +20,9 @@ def test_entropy_and_mi_of_small_tables_by_hand():
     assert inf.entropy_of_counts([3, 1], miller_madow=True) == pytest.approx(h(0.75, 0.25) + 1 / 8)
 
 
-def test_pairwise_matrix_equals_pair_by_pair():
+@pytest.mark.parametrize("direct_above", [inf.COUNT_DIRECTLY_ABOVE_CELLS, 0.0, np.inf], ids=["auto", "counted", "product"])
+def test_pairwise_matrix_equals_pair_by_pair(monkeypatch, direct_above):
+    monkeypatch.setattr(inf, "COUNT_DIRECTLY_ABOVE_CELLS", direct_above)  # both routes to the joint counts
     rng = np.random.default_rng(0)
     codes = np.column_stack([rng.integers(0, k, 300) for k in (2, 3, 5, 2, 4)])
     codes[:, 3] = (codes[:, 0] + codes[:, 1]) % 2  # a dependent column
@@ -58,6 +60,15 @@ def test_gaussian_formula_and_bad_input():
         inf.discretise(np.zeros((4, 2)), "binned", bins=1)
     with pytest.raises(ValueError, match="estimator"):
         inf.check_estimator("ksg2")
+
+
+def test_counted_and_product_routes_agree_on_binned_data(monkeypatch):
+    values = np.random.default_rng(4).standard_normal((500, 12))
+    values[:, 1] += values[:, 0]
+    codes = inf.discretise(values, "binned", bins=8)  # 8 cells each: the counted route
+    counted = inf.pairwise_mutual_information(codes, miller_madow=True)
+    monkeypatch.setattr(inf, "COUNT_DIRECTLY_ABOVE_CELLS", np.inf)
+    assert np.allclose(inf.pairwise_mutual_information(codes, miller_madow=True), counted, rtol=0, atol=1e-13)
 
 
 def test_chunked_pairwise_table_equals_one_chunk(monkeypatch):

@@ -57,6 +57,20 @@ def test_shift_keeps_each_series_and_its_autocorrelation_and_destroys_alignment(
     assert _off_diagonal_max(null) < 0.35
 
 
+def test_three_seam_control_has_three_breaks_per_series_where_shift_has_one():
+    from rgcoarse.datasets.nulls import seam_control_matrix, three_seam_series
+
+    m = 50
+    ramp = np.arange(m)[:, None] + 1000 * np.arange(8)[None, :]  # each column counts up: a break is a step != 1
+    for name, draw, breaks in (("shift", null_matrix(ramp, "shift", seed=4), 1),
+                               ("three seams", three_seam_series(ramp, np.random.default_rng(4)), 3)):
+        assert np.array_equal(np.sort(draw, axis=0), ramp), name  # every value once
+        steps = np.roll(draw, -1, axis=0) - draw  # around the circle: the end of the data is a break too
+        assert np.all(np.sum(steps != 1, axis=0) == breaks), name
+    assert seam_control_matrix(ramp, "permute", seed=1) is None  # no seam: no control
+    assert np.array_equal(seam_control_matrix(ramp, "shift", seed=1), three_seam_series(ramp, np.random.default_rng(1)))
+
+
 def test_covgauss_keeps_the_covariance_and_destroys_nonlinear_dependence():
     rng = np.random.default_rng(20261202)  # not one of the nulls' seeds below (a shared stream would correlate them)
     m = 2000

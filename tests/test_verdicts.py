@@ -110,6 +110,28 @@ def test_null_draws_are_seeded_and_adding_draws_keeps_the_first():
         null_statistics(values, "permute", "projection", n_draws=0, **settings)
 
 
+def test_shift_draws_carry_the_seam_controls_cod_exponent():
+    from rgcoarse.config.seeds import derive_seed
+    from rgcoarse.datasets.nulls import three_seam_series
+    from rgcoarse.stats.null_draws import SEAM_STATISTIC, seam_statistic
+
+    values = _data(3)
+    settings = dict(seed=7, coarse=dict(omega=2**-0.5, min_variables=2), statistics=STATISTICS)
+    shift = null_statistics(values, "shift", "projection", n_draws=3, **settings)
+    seams = statistic_values(shift, SEAM_STATISTIC)
+    by_hand = seam_statistic(three_seam_series(values, np.random.default_rng(derive_seed(7, "seams", 1))),
+                             STATISTICS["cod_rank_range"])
+    assert seams.size == 3 and seams[1] == pytest.approx(by_hand, rel=1e-12)
+    # The truncated selection gives the full one's fit: a seam draw's exponent is the shift draw's statistic.
+    from rgcoarse.coarse.selection import stepwise_cod
+    from rgcoarse.stats.null_draws import _cod_increment_exponent
+
+    full = _cod_increment_exponent(stepwise_cod(values, None), values.shape[0], STATISTICS["cod_rank_range"])
+    assert seam_statistic(values, STATISTICS["cod_rank_range"]) == pytest.approx(full, rel=1e-12)
+    permute = null_statistics(values, "permute", "projection", n_draws=2, **settings)
+    assert statistic_values(permute, SEAM_STATISTIC).size == 0  # permute has no seam
+
+
 def test_a_common_mode_beats_its_permute_null():
     """Data with a common mode have a larger M2 exponent than any permute draw (rank test at 19 draws)."""
     values = _data(2)

@@ -160,9 +160,9 @@ class KnnColumns:
         columns = np.asarray(columns, dtype=np.int64)
         y = _standardised(y)
         order = np.argsort(y, kind="stable")
-        n_y, n_c = _ksg_sums_against_columns(y[order], np.ascontiguousarray(self.z[order][:, columns]),
-                                             np.ascontiguousarray(self.sorted[:, columns]),
-                                             np.ascontiguousarray(self.rank[order][:, columns]), self.k)
+        rows = order[:, None]  # gather only the listed columns, not the whole level, in y's order
+        n_y, n_c = _ksg_sums_against_columns(y[order], self.z[rows, columns], np.ascontiguousarray(self.sorted[:, columns]),
+                                             self.rank[rows, columns], self.k)
         return self._constant - (self._psi[n_y].mean(axis=1) + self._psi[n_c].mean(axis=1))
 
 

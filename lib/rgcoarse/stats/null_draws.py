@@ -22,6 +22,11 @@ Statistics (``level`` is -1 for a statistic of the whole coarse-graining):
     ΔCOD(1)/N: the share of the level's variance its best single variable explains.
 ``increment_cv`` (level 0)
     Coefficient of variation of ΔCOD(r)/N over the computed ranks of level 0.
+``cod_increment_exponent_seams``
+    For a null with a seam control (``shift``): the level-0 COD-increment exponent of a draw of
+    the control (:func:`rgcoarse.datasets.nulls.three_seam_series`), which the exponents'
+    excess uses to remove the shift's seam bias (:func:`rgcoarse.stats.controls.excess_over_null`).
+    Level 0 does not depend on the pairing rule, so only the ranks of the fit are computed.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import pandas as pd
 
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.config.seeds import derive_seed
-from rgcoarse.datasets.nulls import null_matrix
+from rgcoarse.datasets.nulls import null_matrix, seam_control_matrix
 from rgcoarse.stats.fits import fit_cod_increment, fit_power_law, select_fit_range
 from rgcoarse.stats.linefit import fit_line
 from rgcoarse.stats.observables import (
@@ -42,7 +47,8 @@ from rgcoarse.stats.observables import (
 from rgcoarse.stats.summaries import dominant_rows
 
 STATISTICS = ("m2_exponent", "p0_exponent", "cod_increment_exponent", "m2_slope_all_levels", "m2_local_slope",
-              "first_pick", "increment_cv")
+              "first_pick", "increment_cv", "cod_increment_exponent_seams")
+SEAM_STATISTIC = "cod_increment_exponent_seams"
 WHOLE = -1  # the ``level`` of a statistic of the whole coarse-graining
 COLUMNS = ("draw", "statistic", "level", "value")
 
@@ -94,10 +100,22 @@ def coarse_graining_statistics(values, levels, *, silence_threshold: float, k_mi
         if level.level == 0:
             increments = cod["norm_cod_increment"].to_numpy(float)
             rows.append(("increment_cv", 0, float(increments.std() / abs(increments.mean()))))
-            fit = fit_cod_increment(cod["rank"], cod["cod_increment"], r_min=cod_rank_range[0],
-                                    r_max=min(cod_rank_range[1], data.shape[0] - 2))  # as cod_increment_row
-            rows.append(("cod_increment_exponent", WHOLE, fit.exponent))
+            rows.append(("cod_increment_exponent", WHOLE, _cod_increment_exponent(cod, data.shape[0], cod_rank_range)))
     return [{"statistic": s, "level": int(lev), "value": float(v)} for s, lev, v in rows]
+
+
+def _cod_increment_exponent(cod: pd.DataFrame, samples: int, cod_rank_range) -> float:
+    r_max = min(cod_rank_range[1], samples - 2)  # as cod_increment_row
+    return fit_cod_increment(cod["rank"], cod["cod_increment"], r_min=cod_rank_range[0], r_max=r_max).exponent
+
+
+def seam_statistic(values, cod_rank_range) -> float:
+    """The level-0 COD-increment exponent of a seam-control draw (only the fit's ranks computed)."""
+    from rgcoarse.coarse.selection import stepwise_cod
+
+    data = np.asarray(values, dtype=np.float64)
+    cod = stepwise_cod(data, min(int(cod_rank_range[1]), data.shape[1]))
+    return _cod_increment_exponent(cod, data.shape[0], cod_rank_range)
 
 
 def null_statistics(values, model: str, method: str, *, n_draws: int, seed: int, coarse: dict,
@@ -117,6 +135,10 @@ def null_statistics(values, model: str, method: str, *, n_draws: int, seed: int,
         levels = coarse_grain(null, method, seed=derive_seed(seed, "pairing", draw), lattice_shape=lattice_shape,
                               **coarse)
         rows = coarse_graining_statistics(null, levels, **statistics)
+        seams = seam_control_matrix(values, model, derive_seed(seed, "seams", draw))
+        if seams is not None:
+            rows.append({"statistic": SEAM_STATISTIC, "level": WHOLE,
+                         "value": seam_statistic(seams, statistics["cod_rank_range"])})
         frames.append(pd.DataFrame(rows).assign(draw=np.int64(draw)))
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
 
