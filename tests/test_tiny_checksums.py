@@ -26,7 +26,10 @@ table moved. And when the Bayesian renormalization arm came in (issue 27): its `
 tables were added and no recorded table moved; then its summary gained the causes of the exact zeros
 (``zero_blank_pixel``, ``zero_dead_unit``, ``zero_other``). And when the exponents table gained the
 excess over the selection-bias null (``excess``, ``excess_low``, ``excess_high``; issue 24): no other
-column or table moved.
+column or table moved. And when the shift null's draws gained the seam control's COD-increment
+exponent (``cod_increment_exponent_seams``, one row per draw; issue 24): the shift null tables
+gained those rows and no other table moved (the information rule's faster joint counts, issue 28,
+moved nothing either).
 
 The values are bit-exact only for one set of CPU kernels, so ``conftest.PINNED_KERNELS`` pins
 OpenBLAS, NumPy and numba to AVX2 code on every x86-64 machine: unpinned, an AVX-512 machine's
