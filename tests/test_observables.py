@@ -138,6 +138,23 @@ def test_cod_table_stacks_levels():
     assert len(cod_table(levels, max_rank=2)) == 6
 
 
+def test_level0_cod_computed_once_equals_each_rules_own_level0():
+    """The data's own COD (rule level0_cod) spliced into a rule's table gives that rule's table bit for bit."""
+    from rgcoarse.coarse.levels import levels_from_frame, levels_to_frame
+    from rgcoarse.stats.observables import level0_cod_table
+
+    spins = np.where(np.random.default_rng(8).normal(size=(200, 32)) > 0, 1, -1).astype(np.int8)
+    data = spins.astype(np.float64)
+    level0 = level0_cod_table(spins, 8)
+    for method in ("projection", "random"):
+        levels = levels_from_frame(levels_to_frame(coarse_grain(data, method, omega=2**-0.5, min_variables=4)), data)
+        assert cod_table(levels, 8, level0=level0).equals(cod_table(levels, 8)), method
+    with pytest.raises(ValueError, match="level0"):  # a stale file: other variables, or more ranks
+        cod_table(levels, 4, level0=level0)
+    with pytest.raises(ValueError, match="level0"):
+        cod_table(levels[1:], 8, level0=level0)
+
+
 @pytest.mark.parametrize("method", ["projection", "random", "lattice"])
 def test_level_by_level_sums_equal_the_direct_sums_from_the_original_data(method):
     from rgcoarse.stats.observables import (

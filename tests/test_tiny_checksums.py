@@ -29,7 +29,9 @@ excess over the selection-bias null (``excess``, ``excess_low``, ``excess_high``
 column or table moved. And when the shift null's draws gained the seam control's COD-increment
 exponent (``cod_increment_exponent_seams``, one row per draw; issue 24): the shift null tables
 gained those rows and no other table moved (the information rule's faster joint counts, issue 28,
-moved nothing either).
+moved nothing either). And when the level-0 COD moved into one job per condition (rule
+``level0_cod``, issue 28): its ``level0_cod.parquet`` tables were added, and every rule's COD table,
+which now splices them in, was unchanged bit for bit.
 
 The values are bit-exact only for one set of CPU kernels, so ``conftest.PINNED_KERNELS`` pins
 OpenBLAS, NumPy and numba to AVX2 code on every x86-64 machine: unpinned, an AVX-512 machine's

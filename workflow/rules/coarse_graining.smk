@@ -29,11 +29,34 @@ rule coarse_grain:
         "../scripts/coarse_grain.py"
 
 
+rule level0_cod:
+    """Stepwise COD of a condition's own variables: level 0 of every pairing rule, computed once."""
+    input:
+        "results/data/{dataset}/{condition}.parquet",
+    output:
+        "results/observables/{dataset}/{condition}/level0_cod.parquet",
+    params:
+        cod_max_rank=lambda w: plan.cod_max_rank(w.dataset),
+    log:
+        "logs/observables/{dataset}/{condition}/level0_cod.log",
+    benchmark:
+        "benchmarks/observables/{dataset}/{condition}/level0_cod.tsv"
+    conda:
+        "../../envs/rgcoarse.yaml"
+    threads: 1
+    resources:
+        mem_mb=plan.analysis_mem_mb,
+        runtime=30,
+    script:
+        "../scripts/level0_cod.py"
+
+
 rule observables:
     """M2(K), P0(K), stepwise COD per level, cluster spectra and nearest-neighbour pair fraction."""
     input:
         data="results/data/{dataset}/{condition}.parquet",
         levels="results/coarse/{dataset}/{condition}/{method}.parquet",
+        level0_cod="results/observables/{dataset}/{condition}/level0_cod.parquet",
     output:
         m2="results/observables/{dataset}/{condition}/{method}/m2.parquet",
         p0="results/observables/{dataset}/{condition}/{method}/p0.parquet",

@@ -30,7 +30,8 @@ def main(job, logger):
     logger.info("M2 done")
     write_table(out.p0, silence_probability_table(binarise(data, p.silence_threshold), levels), metadata)
     logger.info("P0 done")
-    write_table(out.cod, cod_table(levels, p.cod_max_rank), metadata)
+    level0, _ = read_table(job.input.level0_cod)  # the data's own COD, shared by every rule
+    write_table(out.cod, cod_table(levels, p.cod_max_rank, level0=level0), metadata)
     logger.info("COD done")
     index = spectrum_level(levels, p.spectrum_cluster_size)
     write_table(out.spectrum, cluster_spectrum(data, levels, index), metadata)

@@ -172,6 +172,14 @@ def _object_column(cells: list[np.ndarray]) -> np.ndarray:
     return column
 
 
+def rebuilt_level0(data) -> Level:
+    """Level 0 as :func:`levels_from_frame` rebuilds it (float64, column-major), so a kernel run
+    on it rounds exactly as on the rebuilt levels."""
+    values = np.ascontiguousarray(np.asarray(as_value_matrix(data, "data"), dtype=np.float64).T).T
+    n = values.shape[1]
+    return _make_level(0, values, [[i] for i in range(n)], np.ones(n), np.empty((0, 2)))
+
+
 def levels_from_frame(frame: pd.DataFrame, data) -> list[Level]:
     """Inverse of :func:`levels_to_frame`, given the data the coarse-graining started from.
 

@@ -301,7 +301,7 @@ def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
     )
 
 
-def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
+def cod_table(levels, max_rank: int | None = None, level0: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`stepwise_cod` of every level's variables, stacked with a ``level`` column.
 
     Parameters
@@ -309,6 +309,9 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
     levels : list of Level
     max_rank : int, optional
         Ranks per level (default: all of that level's variables).
+    level0 : pandas.DataFrame, optional
+        Level 0's rows computed already (:func:`level0_cod_table` of the same data and
+        ``max_rank``): level 0 is the data itself, the same for every pairing rule.
 
     Returns
     -------
@@ -316,19 +319,42 @@ def cod_table(levels, max_rank: int | None = None) -> pd.DataFrame:
         Columns ``level``, ``n_variables``, ``rank``, ``variable``, ``cod``,
         ``cod_increment``, ``norm_cod_increment``.
     """
+    if not isinstance(levels, (list, tuple)) or not levels:
+        raise ValueError("levels: expected a non-empty list of Level objects")
+    if level0 is not None:
+        _check_level0(level0, levels[0], max_rank)
+    frames = [level0[list(COD_COLUMNS)] if level0 is not None else _level_cod(levels[0], max_rank)]
+    frames += [_level_cod(level, max_rank) for level in levels[1:]]
+    return pd.concat(frames, ignore_index=True)[list(COD_COLUMNS)]
+
+
+COD_COLUMNS = ("level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment")
+
+
+def level0_cod_table(data, max_rank: int | None = None) -> pd.DataFrame:
+    """Level 0's rows of :func:`cod_table`: stepwise COD of the data's own variables."""
+    from rgcoarse.coarse.levels import rebuilt_level0
+
+    return _level_cod(rebuilt_level0(data), max_rank)
+
+
+def _level_cod(level, max_rank) -> pd.DataFrame:
     # Imported here: the fits job imports this module but needs no BLAS selection kernels.
     from rgcoarse.coarse.selection import stepwise_cod
 
-    if not isinstance(levels, (list, tuple)) or not levels:
-        raise ValueError("levels: expected a non-empty list of Level objects")
-    frames = []
-    for level in levels:
-        frame = stepwise_cod(level.values, max_rank)
-        frame.insert(0, "level", np.int64(level.level))
-        frame.insert(1, "n_variables", np.int64(level.n_variables))
-        frames.append(frame)
-    columns = ["level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment"]
-    return pd.concat(frames, ignore_index=True)[columns]
+    frame = stepwise_cod(level.values, max_rank)
+    frame.insert(0, "level", np.int64(level.level))
+    frame.insert(1, "n_variables", np.int64(level.n_variables))
+    return frame
+
+
+def _check_level0(level0: pd.DataFrame, level, max_rank) -> None:
+    """The precomputed level 0 must be of these variables and this many ranks (a stale file is an error)."""
+    expected_ranks = level.n_variables if not max_rank else min(int(max_rank), level.n_variables)
+    levels_in = set(level0["level"].unique()) if len(level0) else set()
+    if levels_in != {0} or int(level0["n_variables"].iloc[0]) != level.n_variables or len(level0) > expected_ranks:
+        raise ValueError(f"level0: expected level-0 COD rows of {level.n_variables} variables and at most "
+                         f"{expected_ranks} ranks, got levels {sorted(levels_in)} and {len(level0)} rows")
 
 
 def spectrum_level(levels, cluster_size: int) -> int:
