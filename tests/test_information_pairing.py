@@ -129,3 +129,16 @@ def test_bad_options_are_named():
         information_pairs(values, compression="half")
     with pytest.raises(ValueError, match="looks continuous"):
         information_pairs(np.random.default_rng(7).standard_normal((400, 4)), estimator="discrete")
+
+
+def test_discrete_sum_codes_equal_the_sorted_unique_values_of_the_sum():
+    """The relevance term codes x_a + x_b from the pair's joint codes; that equals np.unique of the sum."""
+    from rgcoarse.coarse.information_pairing import _Scorer
+
+    values = np.random.default_rng(0).integers(-2, 3, (500, 6)) * 0.7  # sums like 0.7 + 1.4 need the rounding
+    values[:, 5] = 1.0  # a constant column
+    scorer = _Scorer(values, "discrete", 8, "pairwise")
+    for a in range(6):
+        for b in range(6):
+            by_sort = np.unique(np.round(scorer.values[:, a] + scorer.values[:, b], 9), return_inverse=True)[1]
+            assert np.array_equal(scorer._sum_codes(a, b), by_sort), (a, b)

@@ -96,9 +96,13 @@ class _Scorer:
             self.correlation = z.T @ z / z.shape[0]
             self.pair_mi = gaussian_mutual_information(self.correlation)
         else:
-            self.values = _exact_levels(values) if estimator == "discrete" else np.asarray(values, np.float64)
+            self.values = np.asfortranarray(_exact_levels(values) if estimator == "discrete"
+                                            else np.asarray(values, np.float64))  # columns contiguous
             self.codes = discretise(self.values, "discrete" if estimator == "discrete" else "binned", bins)
             self.pair_mi = pairwise_mutual_information(self.codes, miller_madow=estimator != "discrete")
+            self.codes = np.asfortranarray(self.codes)  # the scores read whole columns: keep each contiguous
+            if estimator == "discrete":  # code i of a column is its i-th smallest value
+                self.distinct_values = [np.unique(column) for column in self.values.T]
         if estimator == "knn":
             self.knn = KnnColumns(self.values)
         np.fill_diagonal(self.pair_mi, -np.inf)
@@ -129,11 +133,22 @@ class _Scorer:
             c = self.correlation
             denominator = np.sqrt(max(2.0 * (1.0 + c[a, b]), 1e-12))
             return float(np.mean(gaussian_mutual_information((c[a, environment] + c[b, environment]) / denominator)))
-        total = self.values[:, a] + self.values[:, b]
-        y = (np.unique(np.round(total, 9), return_inverse=True)[1] if self.estimator == "discrete"
-             else quantile_codes(total, self.bins))
+        y = (self._sum_codes(a, b) if self.estimator == "discrete"
+             else quantile_codes(self.values[:, a] + self.values[:, b], self.bins))
         return float(np.mean(_mutual_information_with_columns(y, self.codes[:, environment],
                                                               miller_madow=self.estimator != "discrete")))
+
+
+    def _sum_codes(self, a: int, b: int) -> np.ndarray:
+        """Codes of the distinct values of x_a + x_b (rounded to 1e-9), in ascending order, as
+        ``np.unique`` of the sum gives them, from the pair's joint codes: no sort of m samples."""
+        values_a, values_b = self.distinct_values[a], self.distinct_values[b]
+        joint = self.codes[:, a] * values_b.size + self.codes[:, b]
+        present = np.flatnonzero(np.bincount(joint, minlength=values_a.size * values_b.size))
+        sums = np.round(values_a[present // values_b.size] + values_b[present % values_b.size], 9)
+        lookup = np.zeros(values_a.size * values_b.size, dtype=np.int64)
+        lookup[present] = np.unique(sums, return_inverse=True)[1]
+        return lookup[joint]
 
 
 def _entropy_rows(counts: np.ndarray, m: int, miller_madow: bool) -> np.ndarray:
