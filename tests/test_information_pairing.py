@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from index_order import index_order_pairs
 from rgcoarse.coarse.information_pairing import information_pairs
 from rgcoarse.stats.information import (

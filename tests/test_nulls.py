@@ -2,8 +2,6 @@
 
 import numpy as np
 import pytest
-from scipy.signal import lfilter
-
 from rgcoarse.datasets.kinds import kind_of_dataset, source_dataset
 from rgcoarse.datasets.nulls import (
     null_condition,
@@ -11,10 +9,11 @@ from rgcoarse.datasets.nulls import (
     null_matrix,
     persistence_null,
     selection_bias_nulls,
-    time_ordered_nulls,
     split_null_condition,
     split_null_dataset,
+    time_ordered_nulls,
 )
+from scipy.signal import lfilter
 
 
 def _correlated_series(m=3000, n=6, phi=0.9, seed=0):

@@ -29,8 +29,8 @@ import numpy as np
 from rgcoarse.coarse.selection import stepwise_cod
 from rgcoarse.datasets.nulls import null_matrix, seam_control_matrix
 from rgcoarse.stats.controls import excess_over_null
-from rgcoarse.stats.null_draws import seam_statistic
 from rgcoarse.stats.fits import fit_cod_increment
+from rgcoarse.stats.null_draws import seam_statistic
 from scipy import stats
 from scipy.signal import lfilter
 

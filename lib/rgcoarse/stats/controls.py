@@ -24,7 +24,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rgcoarse.datasets.nulls import SHIFT_EXTRA_BREAKS, THREE_SEAM_EXTRA_BREAKS, selection_bias_nulls
+from rgcoarse.datasets.nulls import (
+    SHIFT_EXTRA_BREAKS,
+    THREE_SEAM_EXTRA_BREAKS,
+    selection_bias_nulls,
+)
 from rgcoarse.stats.null_draws import SEAM_STATISTIC, WHOLE
 
 SELECTION_BIAS_NULLS = selection_bias_nulls()  # in order of preference: a time series has its time-ordered null

@@ -92,7 +92,7 @@ COUNT_DIRECTLY_ABOVE_CELLS = 5.0
 def _reduced_one_hot(codes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """(m, sum(s - 1)) indicators of every column's cells but its last (float32: exact counts
     below 2^24 samples). The last cell of a pair's table follows from the marginals."""
-    m, n = codes.shape
+    m = codes.shape[0]
     offsets = np.r_[0, np.cumsum(sizes - 1)[:-1]]
     dtype = np.float32 if m < 2**24 else np.float64
     indicator = np.zeros((m, int((sizes - 1).sum())), dtype=dtype)
