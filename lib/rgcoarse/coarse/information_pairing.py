@@ -138,7 +138,6 @@ class _Scorer:
         return float(np.mean(_mutual_information_with_columns(y, self.codes[:, environment],
                                                               miller_madow=self.estimator != "discrete")))
 
-
     def _sum_codes(self, a: int, b: int) -> np.ndarray:
         """Codes of the distinct values of x_a + x_b (rounded to 1e-9), in ascending order, as
         ``np.unique`` of the sum gives them, from the pair's joint codes: no sort of m samples."""

@@ -9,8 +9,9 @@ independent features its M2 exponent exceeds 1. Two controls measure that bias:
 - the ``random`` rule's exponent on the data itself (no selection at all);
 - the **excess** over the selection-bias null, ``exponent - mean(null draws)``, with a prediction
   interval (:func:`excess_over_null`); for the COD-increment exponent under ``shift`` the null
-  mean is first extrapolated past the shift's seam bias with the seam-control draws. Its population value is 0 whenever the features are
-  independent, whatever bias selection and autocorrelation give the exponent itself, so unlike
+  mean is first extrapolated past the shift's seam bias with the seam-control draws. Its
+  population value is 0 whenever the features are independent, whatever bias selection and
+  autocorrelation give the exponent itself, so unlike
   the exponent (the COD-increment exponent of independent AR(1) columns is -0.15 to -0.64, not 0)
   it has an interval that covers its population value: ``tests/benchmarks/bench_cod_coverage.py``.
 

@@ -132,7 +132,12 @@ def pairwise_mutual_information(codes, miller_madow: bool = False) -> np.ndarray
         joint_entropy[first:last] = _entropies_from_reduced(joint, first, last, starts, sizes, marginals, table, m,
                                                             miller_madow)
         first = last
-    single = np.diagonal(joint_entropy).copy()  # the pair (a, a): the cells of a alone
+    return _mutual_information_from_joint(joint_entropy)
+
+
+def _mutual_information_from_joint(joint_entropy: np.ndarray) -> np.ndarray:
+    """I(a; b) = H(a) + H(b) - H(a, b); the pair (a, a) holds the cells of a alone, so H(a) is the diagonal."""
+    single = np.diagonal(joint_entropy).copy()
     mi = single[:, None] + single[None, :] - joint_entropy
     np.fill_diagonal(mi, single)
     return mi
@@ -144,8 +149,7 @@ def _entropies_from_reduced(joint, first, last, starts, sizes, marginals, plogp,
     its reduced block (cells but the last of each variable) and the two marginals."""
     n = sizes.size
     out = np.empty((last - first, n))
-    size_max = marginals.shape[1]
-    cells = np.zeros((size_max, size_max), dtype=np.int64)
+    cells = np.zeros(marginals.shape[1] ** 2, dtype=np.int64)  # one table, row-major: cell (i, j) at i * sb + j
     for a in range(first, last):
         row0, sa = starts[a] - starts[first], sizes[a]
         for b in range(n):
@@ -154,24 +158,29 @@ def _entropies_from_reduced(joint, first, last, starts, sizes, marginals, plogp,
                 row_sum = 0
                 for j in range(sb - 1):
                     count = np.int64(joint[row0 + i, col0 + j])
-                    cells[i, j] = count
+                    cells[i * sb + j] = count
                     row_sum += count
-                cells[i, sb - 1] = marginals[a, i] - row_sum
+                cells[i * sb + sb - 1] = marginals[a, i] - row_sum
             for j in range(sb):
                 column_sum = 0
                 for i in range(sa - 1):
-                    column_sum += cells[i, j]
-                cells[sa - 1, j] = marginals[b, j] - column_sum
-            entropy, occupied = 0.0, 0
-            for i in range(sa):
-                for j in range(sb):
-                    if cells[i, j] > 0:
-                        entropy -= plogp[cells[i, j]]
-                        occupied += 1
-            if miller_madow:
-                entropy += (occupied - 1) / (2.0 * m)
-            out[a - first, b] = entropy
+                    column_sum += cells[i * sb + j]
+                cells[(sa - 1) * sb + j] = marginals[b, j] - column_sum
+            out[a - first, b] = _entropy_of_cells(cells, sa * sb, plogp, m, miller_madow)
     return out
+
+
+@numba.njit(cache=True, inline="always")
+def _entropy_of_cells(cells, n_cells, plogp, m, miller_madow):
+    """Plug-in entropy of the first ``n_cells`` counts (``plogp[c] = (c/m) ln(c/m)``), Miller–Madow corrected if asked."""
+    entropy, occupied = 0.0, 0
+    for cell in range(n_cells):
+        if cells[cell] > 0:
+            entropy -= plogp[cells[cell]]
+            occupied += 1
+    if miller_madow:
+        entropy += (occupied - 1) / (2.0 * m)
+    return entropy
 
 
 def _plogp_table(m: int) -> np.ndarray:
@@ -185,11 +194,8 @@ def _plogp_table(m: int) -> np.ndarray:
 def _counted_mutual_information(codes: np.ndarray, sizes: np.ndarray, miller_madow: bool) -> np.ndarray:
     m = codes.shape[0]
     table = _plogp_table(m)
-    joint = _pair_joint_entropies(np.ascontiguousarray(codes.T), sizes, table, m, miller_madow)
-    single = np.diagonal(joint).copy()  # the pair (a, a) has the cells of a alone
-    mi = single[:, None] + single[None, :] - joint
-    np.fill_diagonal(mi, single)
-    return mi
+    return _mutual_information_from_joint(_pair_joint_entropies(np.ascontiguousarray(codes.T), sizes, table, m,
+                                                                miller_madow))
 
 
 @numba.njit(cache=True)
@@ -210,13 +216,7 @@ def _pair_joint_entropies(codes_by_variable, sizes, plogp, m, miller_madow):
             else:
                 for t in range(m):
                     counts[codes_a[t] * sizes[b] + codes_b[t]] += 1
-            entropy, occupied = 0.0, 0
-            for cell in range(cells):
-                if counts[cell] > 0:
-                    entropy -= plogp[counts[cell]]
-                    occupied += 1
-            if miller_madow:
-                entropy += (occupied - 1) / (2.0 * m)
+            entropy = _entropy_of_cells(counts, cells, plogp, m, miller_madow)
             joint[a, b] = entropy
             joint[b, a] = entropy
     return joint

@@ -301,6 +301,9 @@ def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
     )
 
 
+COD_COLUMNS = ("level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment")
+
+
 def cod_table(levels, max_rank: int | None = None, level0: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`stepwise_cod` of every level's variables, stacked with a ``level`` column.
 
@@ -326,9 +329,6 @@ def cod_table(levels, max_rank: int | None = None, level0: pd.DataFrame | None =
     frames = [level0[list(COD_COLUMNS)] if level0 is not None else _level_cod(levels[0], max_rank)]
     frames += [_level_cod(level, max_rank) for level in levels[1:]]
     return pd.concat(frames, ignore_index=True)[list(COD_COLUMNS)]
-
-
-COD_COLUMNS = ("level", "n_variables", "rank", "variable", "cod", "cod_increment", "norm_cod_increment")
 
 
 def level0_cod_table(data, max_rank: int | None = None) -> pd.DataFrame:
