@@ -96,6 +96,23 @@ def test_stepwise_cod_max_rank_truncates():
         stepwise_cod(values, max_rank=2.5)
 
 
+def test_stepwise_cod_first_pick_alone_is_the_largest_sum_of_squared_correlations():
+    # Rank 1 only (no Gram product formed): the gain of variable i is sum_j r_ij**2, by hand
+    # from NumPy's Pearson matrix; a constant column has gain 0 and is never picked.
+    rng = np.random.default_rng(8)
+    values = rng.normal(size=(60, 9)) @ rng.normal(size=(9, 9))
+    values[:, 4] = 3.0
+    with np.errstate(invalid="ignore"):  # the constant column's NaN row and column, zeroed next
+        pearson = np.nan_to_num(np.corrcoef(values, rowvar=False))
+    gains = np.sum(pearson**2, axis=1)
+    first = stepwise_cod(values, max_rank=1)
+    assert len(first) == 1 and first["variable"].iloc[0] == np.argmax(gains)
+    assert first["cod_increment"].iloc[0] == pytest.approx(gains.max(), rel=1e-12)
+    assert first["norm_cod_increment"].iloc[0] == pytest.approx(gains.max() / 9, rel=1e-12)
+    assert first["cod_increment"].iloc[0] == pytest.approx(stepwise_cod(values, max_rank=5)["cod_increment"].iloc[0],
+                                                           rel=1e-12)
+
+
 def test_correlation_matrix_equals_pearson_and_zeroes_constant_columns():
     rng = np.random.default_rng(5)
     values = rng.normal(size=(30, 5)) * [1.0, 1e-150, 1e150, 3.0, 1.0]

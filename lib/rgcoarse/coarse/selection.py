@@ -126,15 +126,21 @@ class _BlockedResidual:
     slots up again (:meth:`slot_of`) after every :meth:`add`.
     """
 
-    def __init__(self, m: np.ndarray, block_size: int = DEFAULT_BLOCK_SIZE):
+    def __init__(self, m: np.ndarray, block_size: int = DEFAULT_BLOCK_SIZE, *, gram: bool = True):
         n = m.shape[0]
         self.R = np.asarray(m, dtype=np.float64)  # read only: each block builds new compacted matrices
-        # G = M M; M is symmetric, and M.T @ M lets NumPy use syrk.
-        self.G = self.R.T @ self.R
         self.variables = np.arange(n)
         self.eligible = np.ones(n, dtype=bool)
         self.r_diag = np.diag(self.R).copy()
-        self.g_diag = np.diag(self.G).copy()
+        if gram:
+            # G = M M; M is symmetric, and M.T @ M lets NumPy use syrk.
+            self.G = self.R.T @ self.R
+            self.g_diag = np.diag(self.G).copy()
+        else:
+            # Only the first pick is wanted: diag(M M) is the rows' squared norms, O(N**2)
+            # instead of the O(N**3) product. No row (rows()) and no update (add()) is then possible.
+            self.G = None
+            self.g_diag = np.einsum("ij,ij->i", self.R, self.R)
         self.block_size = int(block_size)
         self._V = np.empty((self.block_size, n))
         self._U = np.empty((self.block_size, n))
@@ -272,7 +278,7 @@ def stepwise_cod(
     max_rank = _check_max_rank(max_rank, n)
     tol = check_tolerance(tol)
     block_size = min(max_rank, MAX_DEFERRED_RANKS) if block_size is None else check_block_size(block_size)
-    tracker = _BlockedResidual(correlation_matrix(values), block_size)
+    tracker = _BlockedResidual(correlation_matrix(values), block_size, gram=max_rank > 1)
     chosen = np.empty(max_rank, dtype=np.int64)
     gains = np.empty(max_rank)
     for r in range(max_rank):
@@ -286,7 +292,7 @@ def stepwise_cod(
         gains[r] = gain[slot]
         d, s = float(rd[slot]), float(tracker.g_diag[slot])
         tracker.retire(slot)
-        if d > tol:
+        if d > tol and r + 1 < max_rank:  # the last pick's update would never be read
             tracker.add(*tracker.rows(slot), d, s)
     cod = np.cumsum(gains)
     return pd.DataFrame(
