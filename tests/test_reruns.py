@@ -16,8 +16,11 @@ from conftest import dry_run, load_config, save_config
 # input files, software environment and code.
 TRIGGERS = ("--rerun-triggers", "mtime", "params", "input", "software-env", "code")
 
-# Rules downstream of the exponent fits (besides fit_exponents itself and `all`).
-FIT_CONSUMERS = {"exponents_table", "claims", "paper_figure", "supp_pairing_rules", "planted_benchmark", "supplementary_figure"}
+# Rules downstream of the observables-and-fits job (besides `observables` itself and `all`): the
+# exponent fits are made in the observables job, so a fit setting re-runs it and what reads its tables.
+# (The WCRG arm's Ising bridge figure reads the M2 tables.)
+FIT_CONSUMERS = {"exponents_table", "claims", "paper_figure", "supp_pairing_rules", "planted_benchmark", "supplementary_figure",
+                 "wcrg_figure"}
 
 
 def planned(directory):
@@ -57,7 +60,7 @@ def test_finished_tiny_run_is_up_to_date(tiny_run_copy):
     [("k_min", 2), ("cod_rank_range", [2, 8])],
     ids=["fits.k_min", "fits.cod_rank_range"],
 )
-def test_fit_range_change_reruns_only_fits_and_what_reads_them(tiny_run_copy, key, value):
+def test_fit_range_change_reruns_only_the_observables_jobs_and_what_reads_them(tiny_run_copy, key, value):
     config = load_config(tiny_run_copy)
     assert config["fits"][key] != value, "the test must change the value"
     config["fits"][key] = value
@@ -66,15 +69,17 @@ def test_fit_range_change_reruns_only_fits_and_what_reads_them(tiny_run_copy, ke
     jobs = planned(tiny_run_copy)
 
     # The null draws keep fitted statistics too (the fit range rule, the COD-increment ranks), so they re-run.
-    unexpected = rules_of(jobs) - FIT_CONSUMERS - {"fit_exponents", "null_statistics", "all"}
+    unexpected = rules_of(jobs) - FIT_CONSUMERS - {"observables", "null_statistics", "all"}
     assert not unexpected, f"changing fits.{key} must not re-run {sorted(unexpected)}; planned:\n{describe(jobs)}"
-    fits = [job for job in jobs if job.rule == "fit_exponents"]
+    fits = [job for job in jobs if job.rule == "observables"]
     n_fits = len(list((tiny_run_copy / "results" / "fits").rglob("*.parquet")))
     assert len(fits) == n_fits, f"every fit ({n_fits}) depends on fits.{key}, planned:\n{describe(jobs)}"
-    from_fits = panels_reading(tiny_run_copy, "results/fits/")
+    from_fits = panels_reading(tiny_run_copy, "results/fits/") | panels_reading(tiny_run_copy, "results/observables/")
     assert {"fig2c", "fig2d"} <= from_fits, f"fig2c and fig2d are drawn with their fits; found {from_fits}"
-    assert panels(jobs) == from_fits, f"only the panels drawn from fits ({from_fits}) should be redrawn:\n{describe(jobs)}"
+    assert panels(jobs) == from_fits, f"only the panels drawn from that job's tables ({from_fits}) should be redrawn:\n{describe(jobs)}"
     assert {"exponents_table", "claims"} <= rules_of(jobs), f"the tables read the fits:\n{describe(jobs)}"
+    wcrg_figures = {job.wildcards["figure"] for job in jobs if job.rule == "wcrg_figure"}
+    assert wcrg_figures == {"wcrg_ising_bridge"}, f"only the bridge figure reads the observables:\n{describe(jobs)}"
 
 
 def test_a_bootstrap_setting_reruns_the_fits_but_not_the_null_draws(tiny_run_copy):
@@ -83,7 +88,8 @@ def test_a_bootstrap_setting_reruns_the_fits_but_not_the_null_draws(tiny_run_cop
     config["fits"]["n_bootstrap"] += 10
     save_config(tiny_run_copy, config)
     jobs = planned(tiny_run_copy)
-    assert "fit_exponents" in rules_of(jobs) and "null_statistics" not in rules_of(jobs), describe(jobs)
+    assert "observables" in rules_of(jobs) and "null_statistics" not in rules_of(jobs), describe(jobs)
+    assert not {"coarse_grain", "level0_cod"} & rules_of(jobs), describe(jobs)
 
 
 def test_one_temperature_override_reruns_only_that_temperature(tiny_run_copy):
@@ -101,7 +107,7 @@ def test_one_temperature_override_reruns_only_that_temperature(tiny_run_copy):
         assert job.wildcards.get("dataset") in (None, "ising"), f"{job.rule} {job.wildcards} re-runs:\n{describe(jobs)}"
     assert "gaussian_matrix" not in rules_of(jobs)
     # T = 2.3 runs the projection rule and, for the pairing-rule comparison, random pairing and the lattice rule.
-    for rule in ("coarse_grain", "observables", "fit_exponents"):
+    for rule in ("coarse_grain", "observables"):
         methods = sorted(job.wildcards["method"] for job in jobs if job.rule == rule)
         assert methods == ["lattice", "projection", "random"], f"{rule} at T = 2.3 should re-run for its rules:\n{describe(jobs)}"
     # The WCRG arm reads T = 2.3 only through its Ising bridge: that table and that figure, no other.

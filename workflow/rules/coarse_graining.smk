@@ -52,7 +52,9 @@ rule level0_cod:
 
 
 rule observables:
-    """M2(K), P0(K), stepwise COD per level, cluster spectra and nearest-neighbour pair fraction."""
+    """M2(K), P0(K), stepwise COD per level, cluster spectra and nearest-neighbour pair fraction, and the
+    power-law exponents of M2, -ln P0 and the COD increment with their intervals (one job: the fits
+    reuse the data and levels the observables hold)."""
     input:
         data="results/data/{dataset}/{condition}.parquet",
         levels="results/coarse/{dataset}/{condition}/{method}.parquet",
@@ -63,10 +65,14 @@ rule observables:
         cod="results/observables/{dataset}/{condition}/{method}/cod.parquet",
         spectrum="results/observables/{dataset}/{condition}/{method}/spectrum.parquet",
         pairs="results/observables/{dataset}/{condition}/{method}/pairs.parquet",
+        fits="results/fits/{dataset}/{condition}/{method}.parquet",
     params:
         silence_threshold=lambda w: plan.silence_threshold(w.dataset),
         cod_max_rank=lambda w: plan.cod_max_rank(w.dataset),
         spectrum_cluster_size=config["observables"]["spectrum_cluster_size"],
+        fits=config["fits"],
+        time_series=lambda w: plan.is_time_series(w.dataset),
+        seed=plan.bootstrap_seed,
     log:
         "logs/observables/{dataset}/{condition}/{method}.log",
     benchmark:
@@ -76,36 +82,9 @@ rule observables:
     threads: 1
     resources:
         mem_mb=plan.analysis_mem_mb,
-        runtime=30,
+        runtime=50,
     script:
         "../scripts/observables.py"
-
-
-rule fit_exponents:
-    """Power-law exponents of M2, -ln P0 and the COD increment with bootstrap CIs."""
-    input:
-        data="results/data/{dataset}/{condition}.parquet",
-        levels="results/coarse/{dataset}/{condition}/{method}.parquet",
-        cod="results/observables/{dataset}/{condition}/{method}/cod.parquet",
-    output:
-        "results/fits/{dataset}/{condition}/{method}.parquet",
-    params:
-        fits=config["fits"],
-        silence_threshold=lambda w: plan.silence_threshold(w.dataset),
-        time_series=lambda w: plan.is_time_series(w.dataset),
-        seed=plan.bootstrap_seed,
-    log:
-        "logs/fits/{dataset}/{condition}/{method}.log",
-    benchmark:
-        "benchmarks/fits/{dataset}/{condition}/{method}.tsv"
-    conda:
-        "../../envs/rgcoarse.yaml"
-    threads: 1
-    resources:
-        mem_mb=plan.analysis_mem_mb,
-        runtime=20,
-    script:
-        "../scripts/fit_exponents.py"
 
 
 rule null_statistics:

@@ -1,10 +1,13 @@
-"""Glue: the scaling observables of one coarse-graining (M2, P0, COD, spectrum, pair locality)."""
+"""Glue: the scaling observables of one coarse-graining (M2, P0, COD, spectrum, pair locality) and
+their fitted exponents (M2, -ln P0, COD increment), in one job."""
 
 import numpy as np
+import pandas as pd
 from rgcoarse.coarse.levels import levels_from_frame
 from rgcoarse.io.datamatrix import read_data_matrix
 from rgcoarse.io.tables import read_table, write_table
 from rgcoarse.pipeline.snakemake_job import job_from_command_line, run_job
+from rgcoarse.stats.exponent_fits import exponent_rows
 from rgcoarse.stats.observables import (
     binarise,
     cluster_spectrum,
@@ -22,16 +25,19 @@ def main(job, logger):
     data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     frame, metadata = read_table(job.input.levels)
     levels = levels_from_frame(frame, data)
+    silent = binarise(data, p.silence_threshold)
+    method = metadata["method"]
     metadata = dict(metadata, silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank)
     metadata.pop("dataset_metadata", None)
     metadata["dataset_metadata"] = matrix.metadata
 
     write_table(out.m2, mean_variance_table(data, levels), metadata)
     logger.info("M2 done")
-    write_table(out.p0, silence_probability_table(binarise(data, p.silence_threshold), levels), metadata)
+    write_table(out.p0, silence_probability_table(silent, levels), metadata)
     logger.info("P0 done")
     level0, _ = read_table(job.input.level0_cod)  # the data's own COD, shared by every rule
-    write_table(out.cod, cod_table(levels, p.cod_max_rank, level0=level0), metadata)
+    cod = cod_table(levels, p.cod_max_rank, level0=level0)
+    write_table(out.cod, cod, metadata)
     logger.info("COD done")
     index = spectrum_level(levels, p.spectrum_cluster_size)
     write_table(out.spectrum, cluster_spectrum(data, levels, index), metadata)
@@ -39,7 +45,21 @@ def main(job, logger):
     write_table(out.pairs, pair_locality_table(levels, matrix.metadata.get("lattice_shape")), metadata)
     logger.info("wrote observables")
 
+    rows = exponent_rows(data, silent, levels, cod, fits=p.fits, time_series=p.time_series, seed=p.seed,
+                         log=logger.info)
+    identity = {
+        "dataset": matrix.metadata.get("dataset", "unknown"),
+        "condition": metadata.get("condition", ""),
+        "method": method,
+        "temperature": float(matrix.metadata.get("temperature", np.nan)),
+        "n_samples": matrix.n_samples,
+        "n_features": matrix.n_features,
+    }
+    write_table(out.fits, pd.DataFrame([{**identity, **row} for row in rows]),
+                {"fits": dict(p.fits), "seed": p.seed, "silence_threshold": p.silence_threshold})
+    logger.info("wrote %s", out.fits)
 
-if "snakemake" not in globals():  # by hand: python workflow/scripts/observables.py results/observables/ising/T2.300/projection/m2.parquet
+
+if "snakemake" not in globals():  # by hand: python workflow/scripts/observables.py results/fits/ising/T2.300/projection.parquet
     snakemake = job_from_command_line("observables")
 run_job(snakemake, main)

@@ -6,7 +6,8 @@ Every analysis rule writes ``benchmarks/<stage>/.../<name>.tsv`` (wall seconds i
 - ``lammps``: the glass runs' preparation and production (the yardstick: nothing may shorten it);
 - ``glass_other``: the rest of the glass chain (p_hop, dynamics);
 - ``data``: Ising sampling and the generated matrices;
-- ``coarse``, ``observables``, ``fits``: the main paper's analysis, every rule but the arms';
+- ``coarse``, ``observables``, ``fits``: the main paper's analysis, every rule but the arms' (the
+  fits are made in the observables job since issue 28; ``fits`` counts them in older runs);
 - ``nulls``: null draws;
 - ``arm_<arm>``: a companion arm's own jobs plus the coarse-graining, observables and fits of its
   pairing rule (the RMI arm: ``benchmarks/rmi/`` and every job of the ``rmi`` rule); a named target
