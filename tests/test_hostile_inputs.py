@@ -54,6 +54,20 @@ REJECTED = [
     ("coarse_graining.min_variables", 100000, "coarse_graining.min_variables"),
     ("figures.fig2a", {"level": 99}, "figures.fig2a: level(s) [99] are deeper than the deepest level of ising"),
     ("figures.fig3a", {"levels": [0, 2, 40]}, "figures.fig3a: level(s) [40]"),
+    # Found by a second hostile pass (issue 24: "more cases of the same kinds").
+    ("ising.overrides", {"2.3": {"n_samples": 100}, "2.30": {"n_samples": 8000}}, "2.3 and 2.30 name the same temperature"),
+    ("nulls.per_method", {"projection": {"models": {"ising": ["shift"]}}},
+     "nulls.per_method.projection.models.ising: 'shift' keeps the time order"),
+    ("glass_study.methods", ["projection", "projektion"], "glass_study.methods: 'projektion' is not a pairing rule"),
+    ("glass_study.methods", ["projection", "lattice"], "glass_study.methods: rule 'lattice' needs lattice data"),
+    ("coarse_graining.omega", 1e200, "coarse_graining.omega"),
+    ("coarse_graining.omega", 1e-200, "coarse_graining.omega"),
+    ("fits.confidence", 0.9999, "fits.n_bootstrap / fits.confidence: 200 resamples leave 0.01 beyond each end"),
+    ("observables.silence_threshold", {**DEFAULTS["observables"]["silence_threshold"], "ising": 5.0},
+     "observables.silence_threshold.ising: 5.0 silences every variable or none (spins are -1 or +1)"),
+    ("observables.silence_threshold", {**DEFAULTS["observables"]["silence_threshold"], "glass": -0.5},
+     "observables.silence_threshold.glass: -0.5 silences every variable or none"),
+    ("rmi.crossover_range", [5.0, 10.0], "rmi.crossover_range: [5.0, 10.0] reaches outside the noise levels"),
 ]
 
 
@@ -186,3 +200,58 @@ def test_an_empty_section_in_an_overlay_keeps_the_defaults(tmp_path):
     config = layered_config(REPO / "config.yaml", [overlay])
     assert config["observables"] == DEFAULTS["observables"] and config["fits"] == DEFAULTS["fits"]
     Plan(config)
+
+
+def _npy(tmp_path, name, values):
+    path = tmp_path / f"{name}.npy"
+    np.save(path, values)
+    return path
+
+
+def _with_user(path, **entry):
+    return lambda c: c["user_datasets"].update(mine={"path": str(path), **entry})
+
+
+def test_an_infinite_value_in_the_rows_a_parse_reads_is_named_there(tmp_path):
+    x = np.random.default_rng(5).standard_normal((500, 6))
+    x[3, 4] = np.inf
+    path = _csv(tmp_path, "inf", pd.DataFrame(x, columns=list("abcdef")))
+    with pytest.raises(DataMatrixError, match="infinite value in column 'e', row 4"):
+        check_user_file(path)
+
+
+def test_an_id_column_the_file_does_not_have_is_named_at_parse_time(tmp_path):
+    path = _csv(tmp_path, "ids", pd.DataFrame(np.random.default_rng(6).standard_normal((50, 4)), columns=list("abcd")))
+    with pytest.raises(ConfigError, match=r"user_datasets.mine.id_columns: .*\['no_such'\] are not columns"):
+        plan_with(_with_user(path, id_columns=["no_such"]))
+
+
+def test_a_declared_lattice_must_be_square_for_the_wcrg_arm_and_admits_the_lattice_rule(tmp_path):
+    path = _npy(tmp_path, "field", np.random.default_rng(7).standard_normal((300, 64)))
+    with pytest.raises(ConfigError, match=r"user_datasets.mine.lattice_shape: 2 x 32 is not square"):
+        plan_with(_with_user(path, lattice_shape=[2, 32]))
+    plan = plan_with(_with_user(path, lattice_shape=[8, 8], methods=["lattice", "random"]))
+    assert "lattice" in plan.methods_for("mine", "default")
+    with pytest.raises(ConfigError, match="rule 'lattice' needs lattice data, which user data without a lattice_shape"):
+        plan_with(_with_user(path, methods=["lattice"]))
+
+
+def test_too_few_samples_for_a_bootstrap_is_said_before_any_job(tmp_path):
+    path = _npy(tmp_path, "short", np.random.default_rng(8).standard_normal((3, 64)))
+    plan = plan_with(lambda c: (_with_user(path)(c), c["fits"].update(min_clusters=4)))
+    assert any("mine has 3 samples" in w and "too_few_samples" in w for w in plan.warnings), plan.warnings
+
+
+def test_values_too_large_to_square_are_an_error_asking_for_a_rescale(tmp_path):
+    path = _npy(tmp_path, "huge", 1e300 * np.random.default_rng(9).standard_normal((60, 8)))
+    with pytest.raises(DataMatrixError, match="values up to .* rescale the data"):
+        read_user_matrix(path)
+
+
+def test_a_time_ordered_user_null_on_data_not_declared_a_series_is_said(tmp_path):
+    path = _npy(tmp_path, "rows", np.random.default_rng(10).standard_normal((300, 64)))
+    models = lambda c: c["nulls"]["models"].update(user=["shift", "permute"])  # noqa: E731
+    plan = plan_with(lambda c: (_with_user(path)(c), models(c), c["fits"].update(min_clusters=4)))
+    assert any("user_datasets.mine is not declared time_series: true" in w for w in plan.warnings), plan.warnings
+    series = plan_with(lambda c: (_with_user(path, time_series=True)(c), models(c), c["fits"].update(min_clusters=4)))
+    assert not any("time_series" in w for w in series.warnings)

@@ -47,6 +47,10 @@ class DatasetKind:
     size : callable, optional
         ``size(config) -> (n_samples or None, n_features, the config keys that set them)`` of a
         built-in kind's data matrices, for the checks before any job (``None``: not run).
+    silence_range : (low, high, why), optional
+        Where the values are known before any data exist: a silence threshold below ``low``
+        silences no variable and one at or above ``high`` every variable (P0 is then 1 or 0), so
+        ``observables.silence_threshold`` must lie in ``[low, high)``; ``why`` says what the values are.
     """
 
     name: str
@@ -59,6 +63,7 @@ class DatasetKind:
     conditions: str = "default"
     seed_name: str | None = None
     size: Callable | None = None
+    silence_range: tuple[float, float, str] | None = None
 
 
 DATASET_KINDS: dict[str, DatasetKind] = {}
@@ -135,12 +140,13 @@ def _glass_size(config):
 
 
 register(DatasetKind("ising", "2D Ising model configurations (samples x spins), spaced by tau_int", has_lattice=True,
-                     temperatures=True, generator="ising_chain", conditions="temperature", size=_ising_size))
+                     temperatures=True, generator="ising_chain", conditions="temperature", size=_ising_size,
+                     silence_range=(-1.0, 1.0, "spins are -1 or +1")))
 register(DatasetKind("gaussian", "an i.i.d. N(0, 1) random matrix (the paper's Fig. 1)", generator="gaussian_matrix",
                      size=_section_size("gaussian")))
 register(DatasetKind("glass", "Kob-Andersen glass: p_hop of every particle (time frames x particles)", time_series=True,
                      temperatures=True, generator="glass_phop", conditions="run", seed_name=GLASS_SEED_NAMESPACE,
-                     size=_glass_size))
+                     size=_glass_size, silence_range=(0.0, float("inf"), "p_hop is at least 0")))
 register(DatasetKind("planted", "planted structure with known truth (blocks, power-law field, nonlinear pairs, noise)",
                      generator="planted_dataset", conditions="structure", size=_section_size("planted")))
 register(DatasetKind("user", "your own data matrix (Parquet, CSV or NPY; samples x features)", builtin=False,

@@ -144,6 +144,12 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
         raise DataMatrixError(
             f"{path}: missing or NaN values (ragged rows?), first in column {column!r}"
         )
+    for column in frame.columns:  # column by column: no copy of the whole frame
+        values = frame[column].to_numpy()
+        if values.dtype.kind == "f" and np.isinf(values).any():
+            row = int(np.flatnonzero(np.isinf(values))[0])
+            raise DataMatrixError(f"{path}: infinite value in column {column!r}, row {row + 1} of the data; "
+                                  "every value must be a finite number")
     if len(frame) >= CSV_INDEX_MIN_ROWS and frame.shape[1]:
         first = frame.iloc[:, 0].to_numpy()
         if np.array_equal(first, np.arange(len(first))):

@@ -79,12 +79,17 @@ def check_user_file(path, options=None) -> tuple[int | None, int]:
     suffix = path.suffix.lower()
     if suffix == ".npy":
         (n_samples, n_features), _ = _inspect_npy(path)
+        names = [f"f{j}" for j in range(n_features)]  # as read_user_matrix names them
     elif suffix == ".csv":
         n_samples, names = _inspect_csv(path, options.get("header"))
         n_features = len(names)
     else:
         n_samples, names = _inspect_parquet(path)
         n_features = len(names)
+    unknown = [c for c in options.get("id_columns", []) if c not in names]
+    if unknown:
+        raise DataMatrixError(f"{path}: id_columns {unknown} are not columns of the file (columns: {names[:10]}...)",
+                              option="id_columns")
     if "lattice_shape" in options and not options.get("id_columns"):  # id columns leave later: checked on reading
         _checked_lattice_shape(options["lattice_shape"], n_features, path)
     return n_samples, n_features

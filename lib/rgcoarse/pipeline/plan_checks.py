@@ -6,6 +6,7 @@ Run once, when :class:`rgcoarse.pipeline.plan.Plan` is built; each error is a
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES, pairing_rule_names
@@ -40,6 +41,26 @@ from rgcoarse.pipeline.schema import config_schema
 
 def _raise(message):
     raise ConfigError(message)
+
+
+def _check_null_models(key: str, kind_name: str, models) -> None:
+    """A time-ordered null (shift) on a kind whose data are not a time series would be dropped silently."""
+    kind = kind_of_dataset(kind_name) if kind_name != "user" else None  # a user's file says so per entry
+    for model in models:
+        if kind is not None and NULL_MODELS[model].time_ordered and not kind.time_series:
+            raise ConfigError(f"config key {key}: {model!r} keeps the time order of a series, and {kind_name} data "
+                              f"are not a time series; use {[m for m, n in NULL_MODELS.items() if not n.time_ordered]}")
+
+
+def _check_one_override_per_temperature(overrides, where: str) -> None:
+    """Two override keys for one temperature ("2.3" and "2.30") would be merged silently, the last winning."""
+    by_condition = {}
+    for key in overrides:
+        by_condition.setdefault(temperature_condition(key), []).append(str(key))
+    for keys in by_condition.values():
+        if len(keys) > 1:
+            raise ConfigError(f"config key {where}.overrides: {' and '.join(keys)} name the same temperature; "
+                              "keep one entry")
 
 
 class PlanChecks:
@@ -82,8 +103,28 @@ class PlanChecks:
         low, high = self.config["fits"]["cod_rank_range"]
         if low > high:
             problems.append(f"config key fits.cod_rank_range: [{low}, {high}] is reversed; write [{high}, {low}]")
+        fits = self.config["fits"]
+        tail = fits["n_bootstrap"] * (1 - fits["confidence"]) / 2
+        if tail < 1 - 1e-9:  # each end of a percentile interval must lie inside the resamples, not at their extremes
+            problems.append(f"config keys fits.n_bootstrap / fits.confidence: {fits['n_bootstrap']} resamples leave "
+                            f"{tail:.2g} beyond each end of a {fits['confidence']} percentile interval; it needs at "
+                            f"least {math.ceil(2 / (1 - fits['confidence']) - 1e-9)} resamples")
+        problems += self._silence_threshold_problems()
         if problems:
             raise ConfigError("\n".join(problems))
+
+    def _silence_threshold_problems(self) -> list[str]:
+        """A threshold outside the values a kind's data take silences every variable or none: P0 is then 0 or 1."""
+        problems = []
+        for kind in DATASET_KINDS.values():
+            if kind.silence_range is None:
+                continue
+            low, high, what = kind.silence_range
+            threshold = self.config["observables"]["silence_threshold"].get(kind.name)
+            if threshold is not None and not low <= threshold < high:
+                problems.append(f"config key observables.silence_threshold.{kind.name}: {threshold} silences every variable or "
+                                f"none ({what}); choose a value in [{low}, {high})")
+        return problems
 
     def _check_unique_conditions(self):
         names = self.ising_conditions()
@@ -92,11 +133,13 @@ class PlanChecks:
 
     def _check_overrides(self):
         known = set(self.ising_conditions())
-        for key in self.config["ising"].get("overrides", {}):
+        overrides = self.config["ising"].get("overrides", {})
+        for key in overrides:
             if temperature_condition(key) not in known:
                 raise ConfigError(
                     f"config key ising.overrides.{key}: {key} is not one of ising.temperatures"
                 )
+        _check_one_override_per_temperature(overrides, "ising")
 
     def _check_user_files(self):
         for name, entry in self.config.get("user_datasets", {}).items():
@@ -179,6 +222,16 @@ class PlanChecks:
             # The paper's datasets must give their figures and claims; a user's file is read and
             # analysed anyway, and told up front what will not be fitted.
             problem = _raise if dataset in builtin_dataset_names() else self._warn
+            if dataset not in builtin_dataset_names() and n_samples is not None:
+                from rgcoarse.stats.bootstrap import (
+                    min_bootstrap_samples,  # SciPy only when a user file is checked
+                )
+
+                fewest = min_bootstrap_samples(fits["confidence"])
+                if n_samples < fewest:
+                    self._warn(f"config key {keys}: {dataset} has {n_samples} samples; the M2 and P0 exponents' "
+                               f"bootstrap needs at least {fewest} distinct samples at fits.confidence = "
+                               f"{fits['confidence']}, so they will be reported not fitted (too_few_samples)")
             if n_features <= min_variables:
                 problem(f"config key coarse_graining.min_variables: {min_variables} leaves no level to "
                         f"coarse-grain in {dataset} ({n_features} features, set by {keys}); use fewer")
@@ -222,14 +275,18 @@ class PlanChecks:
         if missing:
             raise ConfigError(f"config key {key}: missing dataset kind(s) {sorted(missing)}")
 
-    def _check_methods(self, key, methods, kind):
+    def _check_methods(self, key, methods, kind, has_lattice=None):
+        """Registered rules, and a lattice rule only on lattice data (``has_lattice``: a user entry's own say)."""
+        has_lattice = kind.has_lattice if has_lattice is None else has_lattice
         for method in methods:
             if method not in PAIRING_RULES:
                 raise ConfigError(
                     f"config key {key}: {method!r} is not a pairing rule; registered: {', '.join(pairing_rule_names())}"
                 )
-            if PAIRING_RULES[method].needs_lattice and not kind.has_lattice:
-                raise ConfigError(f"config key {key}: rule {method!r} needs lattice data, which {kind.name} data is not")
+            if PAIRING_RULES[method].needs_lattice and not has_lattice:
+                where = (f"user data without a lattice_shape (declare one: {key.rsplit('.', 1)[0]}.lattice_shape)"
+                         if kind.name == "user" else f"{kind.name} data")
+                raise ConfigError(f"config key {key}: rule {method!r} needs lattice data, which {where} is not")
 
     def _check_pairing_config(self):
         self._check_kind_map("coarse_graining.methods", self.config["coarse_graining"]["methods"])
@@ -264,16 +321,13 @@ class PlanChecks:
                 if not any(same_temperature(t, k) for k in glass_temperatures):
                     raise ConfigError(f"{key}: {t} is not one of glass.temperatures {glass_temperatures}")
         for name, entry in self.config.get("user_datasets", {}).items():
-            self._check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name))
+            self._check_methods(f"user_datasets.{name}.methods", entry.get("methods", []), kind_of_dataset(name),
+                                has_lattice="lattice_shape" in entry)
+            self._check_user_lattice_rules(name, entry)
         if "nulls" in self.config:
             self._check_kind_map("nulls.models", self.config["nulls"]["models"])
             for kind_name, models in self.config["nulls"]["models"].items():
-                kind = kind_of_dataset(kind_name) if kind_name != "user" else None
-                for model in models:
-                    if kind is not None and NULL_MODELS[model].time_ordered and not kind.time_series:
-                        raise ConfigError(f"config key nulls.models.{kind_name}: {model!r} keeps the time order of a "
-                                          f"series, and {kind_name} data are not a time series; use "
-                                          f"{[m for m, n in NULL_MODELS.items() if not n.time_ordered]}")
+                _check_null_models(f"nulls.models.{kind_name}", kind_name, models)
             self._check_kind_map("nulls.methods", self.config["nulls"]["methods"])
             for kind_name, methods in self.config["nulls"]["methods"].items():
                 self._check_methods(f"nulls.methods.{kind_name}", methods, kind_of_dataset(kind_name))
@@ -286,6 +340,13 @@ class PlanChecks:
                 kinds = set(entry.get("models", {})) - set(dataset_kind_names())
                 if kinds:
                     raise ConfigError(f"config key nulls.per_method.{rule}.models: unknown dataset kind(s) {sorted(kinds)}")
+                for kind_name, models in entry.get("models", {}).items():
+                    _check_null_models(f"nulls.per_method.{rule}.models.{kind_name}", kind_name, models)
+            ordered = [m for m in self.config["nulls"]["models"].get("user", []) if NULL_MODELS[m].time_ordered]
+            for name, entry in self.config.get("user_datasets", {}).items():
+                if ordered and not entry.get("time_series", False):
+                    self._warn(f"config key nulls.models.user: {ordered} keep(s) a series' time order, and "
+                               f"user_datasets.{name} is not declared time_series: true, so it gets no such null")
         self._check_kind_map("observables.silence_threshold", self.config["observables"]["silence_threshold"])
         self._check_kind_map("observables.cod_max_rank", self.config["observables"]["cod_max_rank"])
 
@@ -301,6 +362,21 @@ class PlanChecks:
                 raise ConfigError(
                     f"config keys ising.lattice_size / coarse_graining.min_variables, for the {method!r} pairing: {exc}"
                 ) from None
+
+    def _check_user_lattice_rules(self, name, entry):
+        """A lattice rule on a user's declared lattice must halve it down to min_variables, as on the Ising lattice."""
+        if "lattice_shape" not in entry or entry.get("id_columns") or name not in self.user_file_shapes:
+            return  # without a lattice the rule was refused above; with id columns the job checks the shape
+        n_features = self.user_file_shapes[name][1]
+        for method in entry.get("methods", []):
+            rule = PAIRING_RULES[method]
+            if rule.needs_lattice and rule.check:
+                try:
+                    rule.check(n_features, tuple(entry["lattice_shape"]), self.config["coarse_graining"]["min_variables"],
+                               self.pairing_options(method))
+                except ValueError as exc:
+                    raise ConfigError(f"config keys user_datasets.{name}.lattice_shape / coarse_graining.min_variables, "
+                                      f"for the {method!r} pairing: {exc}") from None
 
     def _check_planted(self):
         section = self.config["planted"]
@@ -358,6 +434,7 @@ class PlanChecks:
         for key in glass["overrides"]:
             if not self._glass_is_temperature(float(key), glass):
                 raise ConfigError(f"config key {where}.overrides.{key}: {key} is not one of {where}.temperatures")
+        _check_one_override_per_temperature(glass["overrides"], where)
 
     def _check_glass_run(self, condition, makes_data):
         """Chain of starting runs, stage lengths and p_hop window of one run."""
@@ -396,6 +473,7 @@ class PlanChecks:
     def _check_glass_config(self):
         """Cross-key rules the schema cannot express; each error names its config key."""
         self._check_glass_temperatures(self.glass, "glass")
+        self._check_methods("glass_study.methods", self.glass_study["methods"], kind_of_dataset("glass"))
         try:
             command_placeholders(self.glass["lammps_command"])
         except ValueError as exc:

@@ -89,6 +89,10 @@ class RmiPlan:
         low, high = rmi["crossover_range"]
         if not low < high:
             raise ConfigError(f"rmi.crossover_range: expected low < high, got {rmi['crossover_range']}")
+        noise = wave["noise"]
+        if low < min(noise) or high > max(noise):  # a change outside the measured levels can never be seen
+            raise ConfigError(f"rmi.crossover_range: {rmi['crossover_range']} reaches outside the noise levels measured, "
+                              f"rmi.wave_packet.noise [{min(noise):g}, {max(noise):g}]")
         if opt["batch"] > opt["pool"]:
             raise ConfigError(f"rmi.optimisation.batch ({opt['batch']}) exceeds rmi.optimisation.pool ({opt['pool']})")
         if opt["neighbours"] >= opt["batch"]:

@@ -148,12 +148,24 @@ class WcrgPlan:
                               f"{detail_cost:.3g} the details cost (detail_steps x scales); raise budget or lower outputs")
 
     def _check_wcrg_lattice(self):
-        from rgcoarse.wcrg.wavelets import wavelet_filters
+        from rgcoarse.wcrg.wavelets import check_lattice_size, wavelet_filters
 
         try:
             wavelet_filters(self.wcrg["lattice"]["wavelet"])
         except ValueError as error:
             raise ConfigError(f"wcrg.lattice.wavelet: {error}") from None
+        for name, entry in self.config.get("user_datasets", {}).items():
+            if "lattice_shape" not in entry:
+                continue
+            rows, cols = (int(v) for v in entry["lattice_shape"])
+            if rows != cols:
+                raise ConfigError(f"user_datasets.{name}.lattice_shape: {rows} x {cols} is not square; the WCRG arm's "
+                                  "wavelet conditioning of a declared lattice needs L x L (or set wcrg.enabled: false)")
+            try:
+                check_lattice_size(rows)
+            except ValueError as error:
+                raise ConfigError(f"user_datasets.{name}.lattice_shape: {error} (the WCRG arm conditions every declared "
+                                  "lattice; or set wcrg.enabled: false)") from None
         temperatures = self.config["ising"]["temperatures"]
         for t in self.wcrg["lattice"]["ising_temperatures"]:
             if t not in temperatures:
