@@ -242,12 +242,6 @@ def test_too_few_samples_for_a_bootstrap_is_said_before_any_job(tmp_path):
     assert any("mine has 3 samples" in w and "too_few_samples" in w for w in plan.warnings), plan.warnings
 
 
-def test_values_too_large_to_square_are_an_error_asking_for_a_rescale(tmp_path):
-    path = _npy(tmp_path, "huge", 1e300 * np.random.default_rng(9).standard_normal((60, 8)))
-    with pytest.raises(DataMatrixError, match="values up to .* rescale the data"):
-        read_user_matrix(path)
-
-
 def test_a_time_ordered_user_null_on_data_not_declared_a_series_is_said(tmp_path):
     path = _npy(tmp_path, "rows", np.random.default_rng(10).standard_normal((300, 64)))
     models = lambda c: c["nulls"]["models"].update(user=["shift", "permute"])  # noqa: E731

@@ -12,9 +12,6 @@ job before any analysis job runs (the parse-time check reads only headers and fo
   interval without adding information: an error gives their count, unless the entry sets
   ``allow_duplicate_rows: true``. Discrete data (at most :data:`DISCRETE_LEVELS` distinct values
   per column, such as spins or spike counts) repeat rows by nature and are not checked.
-- **Magnitude.** The observables square sums of up to N values in float64; values beyond
-  :data:`MAX_MAGNITUDE` would overflow them to inf (an M2 that cannot be fitted, for a reason no
-  status names), so they are an error asking for the data to be rescaled.
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from rgcoarse.io.datamatrix import DataMatrixError
 
 CONSTANT_RTOL = 1e-10
 DISCRETE_LEVELS = 16
-MAX_MAGNITUDE = 1e100  # (N * 1e100)**2 stays finite in float64 for any N a machine can hold
 
 
 def id_like_columns(values: np.ndarray) -> list[int]:
@@ -64,11 +60,6 @@ def checked_columns(values: np.ndarray, names: list[str], source: str, options: 
     ``notes`` records what was dropped, for the data matrix's metadata.
     """
     notes = {}
-    largest = float(max(values.max(), -values.min())) if values.size and values.dtype.kind == "f" else 0.0  # no copy
-    if largest > MAX_MAGNITUDE:
-        raise DataMatrixError(f"{source}: values up to {largest:.3g} in magnitude; the observables square sums of them "
-                              f"and would overflow beyond {MAX_MAGNITUDE:g}: rescale the data (and a silence threshold "
-                              "with it)")
     declared = list(options.get("id_columns", []))
     unknown = [c for c in declared if c not in names]
     if unknown:
