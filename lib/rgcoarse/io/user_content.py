@@ -53,6 +53,14 @@ def duplicated_rows(values: np.ndarray) -> int:
     return int(values.shape[0] - np.unique(np.ascontiguousarray(values), axis=0).shape[0])
 
 
+def check_id_columns(declared, names, source: str) -> None:
+    """Every declared id column must be a column of the file (a typo would leave the id as a feature)."""
+    unknown = [c for c in declared if c not in names]
+    if unknown:
+        raise DataMatrixError(f"{source}: id_columns {unknown} are not columns of the file (columns: {names[:10]}...)",
+                              option="id_columns")
+
+
 def checked_columns(values: np.ndarray, names: list[str], source: str, options: dict) -> tuple[np.ndarray, list[str], dict]:
     """``(values, names, notes)`` after the content checks (module docstring); raises DataMatrixError.
 
@@ -61,9 +69,7 @@ def checked_columns(values: np.ndarray, names: list[str], source: str, options: 
     """
     notes = {}
     declared = list(options.get("id_columns", []))
-    unknown = [c for c in declared if c not in names]
-    if unknown:
-        raise DataMatrixError(f"{source}: id_columns {unknown} are not columns of the file (columns: {names[:10]}...)")
+    check_id_columns(declared, names, source)
     keep = [j for j, name in enumerate(names) if name not in declared]
     if declared:
         notes["dropped_id_columns"] = declared

@@ -30,7 +30,7 @@ from rgcoarse.io.datamatrix import (
     _table_to_array,
     validate_values,
 )
-from rgcoarse.io.user_content import checked_columns
+from rgcoarse.io.user_content import check_id_columns, checked_columns
 
 USER_FORMATS = (".parquet", ".csv", ".npy")
 
@@ -86,10 +86,7 @@ def check_user_file(path, options=None) -> tuple[int | None, int]:
     else:
         n_samples, names = _inspect_parquet(path)
         n_features = len(names)
-    unknown = [c for c in options.get("id_columns", []) if c not in names]
-    if unknown:
-        raise DataMatrixError(f"{path}: id_columns {unknown} are not columns of the file (columns: {names[:10]}...)",
-                              option="id_columns")
+    check_id_columns(options.get("id_columns", []), names, str(path))
     if "lattice_shape" in options and not options.get("id_columns"):  # id columns leave later: checked on reading
         _checked_lattice_shape(options["lattice_shape"], n_features, path)
     return n_samples, n_features

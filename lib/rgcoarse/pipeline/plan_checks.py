@@ -355,28 +355,28 @@ class PlanChecks:
         size = self.config["ising"]["lattice_size"]
         section = self.config["coarse_graining"]
         methods = set(section["methods"]["ising"]) | set(section.get("comparison_methods", []))
-        for method in sorted(m for m in methods if PAIRING_RULES[m].needs_lattice and PAIRING_RULES[m].check):
-            try:
-                PAIRING_RULES[method].check(size * size, (size, size), section["min_variables"], self.pairing_options(method))
-            except ValueError as exc:
-                raise ConfigError(
-                    f"config keys ising.lattice_size / coarse_graining.min_variables, for the {method!r} pairing: {exc}"
-                ) from None
+        self._check_lattice_halving(sorted(methods), (size, size), "ising.lattice_size")
 
     def _check_user_lattice_rules(self, name, entry):
         """A lattice rule on a user's declared lattice must halve it down to min_variables, as on the Ising lattice."""
         if "lattice_shape" not in entry or entry.get("id_columns") or name not in self.user_file_shapes:
             return  # without a lattice the rule was refused above; with id columns the job checks the shape
-        n_features = self.user_file_shapes[name][1]
-        for method in entry.get("methods", []):
+        self._check_lattice_halving(entry.get("methods", []), tuple(entry["lattice_shape"]),
+                                    f"user_datasets.{name}.lattice_shape")
+
+    def _check_lattice_halving(self, methods, shape, key):
+        """Each lattice rule among ``methods`` must halve a ``shape`` lattice down to min_variables."""
+        min_variables = self.config["coarse_graining"]["min_variables"]
+        for method in methods:
             rule = PAIRING_RULES[method]
-            if rule.needs_lattice and rule.check:
-                try:
-                    rule.check(n_features, tuple(entry["lattice_shape"]), self.config["coarse_graining"]["min_variables"],
-                               self.pairing_options(method))
-                except ValueError as exc:
-                    raise ConfigError(f"config keys user_datasets.{name}.lattice_shape / coarse_graining.min_variables, "
-                                      f"for the {method!r} pairing: {exc}") from None
+            if not (rule.needs_lattice and rule.check):
+                continue
+            try:
+                rule.check(shape[0] * shape[1], shape, min_variables, self.pairing_options(method))
+            except ValueError as exc:
+                raise ConfigError(
+                    f"config keys {key} / coarse_graining.min_variables, for the {method!r} pairing: {exc}"
+                ) from None
 
     def _check_planted(self):
         section = self.config["planted"]
