@@ -26,7 +26,6 @@ def main(job, logger):
     frame, metadata = read_table(job.input.levels)
     levels = levels_from_frame(frame, data)
     silent = binarise(data, p.silence_threshold)
-    method = metadata["method"]
     metadata = dict(metadata, silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank)
     metadata.pop("dataset_metadata", None)
     metadata["dataset_metadata"] = matrix.metadata
@@ -50,7 +49,7 @@ def main(job, logger):
     identity = {
         "dataset": matrix.metadata.get("dataset", "unknown"),
         "condition": metadata.get("condition", ""),
-        "method": method,
+        "method": metadata["method"],
         "temperature": float(matrix.metadata.get("temperature", np.nan)),
         "n_samples": matrix.n_samples,
         "n_features": matrix.n_features,
