@@ -351,7 +351,9 @@ def test_killed_stage_resumes_from_its_restart_file(equilibrated, tmp_path):
     )
     child = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 120
-    while not list((workdir / "checkpoints").glob("restart.*")) and time.monotonic() < deadline:
+    # Wait for a second restart file: LAMMPS writes them in turn, so the first is then complete
+    # (killed just as the first appears, it may be half-written and the stage rightly starts over).
+    while len(list((workdir / "checkpoints").glob("restart.*"))) < 2 and time.monotonic() < deadline:
         assert child.poll() is None, "the stage finished before it could be killed"
         time.sleep(0.02)
     os.killpg(child.pid, signal.SIGKILL)  # the child's own session: python, mpirun and LAMMPS
