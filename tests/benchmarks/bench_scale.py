@@ -33,7 +33,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = ("correlation", "random", "projection")
-STAGES = ("coarse", "observables", "fits")
+STAGES = ("coarse", "observables")  # observables jobs include the fits
 DATASET = "scale"
 PREDICT_AT = 65536
 

@@ -22,13 +22,16 @@ from rgcoarse.stats.pair_locality import pair_locality_table
 def main(job, logger):
     p, out = job.params, job.output
     matrix = read_data_matrix(job.input.data)
-    data = matrix.values.astype(np.float64)  # integer spins: sums and variances in float64
     frame, metadata = read_table(job.input.levels)
-    levels = levels_from_frame(frame, data)
+    levels = levels_from_frame(frame, matrix.values)
+    # Level 0 is the data in float64 (integer spins: sums and variances in float64), column-major:
+    # one copy of the data serves both, and the stored type's copy is let go.
+    data, dataset_metadata, n_samples, n_features = levels[0].values, matrix.metadata, matrix.n_samples, matrix.n_features
+    del matrix
     silent = binarise(data, p.silence_threshold)
     metadata = dict(metadata, silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank)
     metadata.pop("dataset_metadata", None)
-    metadata["dataset_metadata"] = matrix.metadata
+    metadata["dataset_metadata"] = dataset_metadata
 
     write_table(out.m2, mean_variance_table(data, levels), metadata)
     logger.info("M2 done")
@@ -41,18 +44,18 @@ def main(job, logger):
     index = spectrum_level(levels, p.spectrum_cluster_size)
     write_table(out.spectrum, cluster_spectrum(data, levels, index), metadata)
     logger.info("spectrum at level %d done", index)
-    write_table(out.pairs, pair_locality_table(levels, matrix.metadata.get("lattice_shape")), metadata)
+    write_table(out.pairs, pair_locality_table(levels, dataset_metadata.get("lattice_shape")), metadata)
     logger.info("wrote observables")
 
     rows = exponent_rows(data, silent, levels, cod, fits=p.fits, time_series=p.time_series, seed=p.seed,
                          log=logger.info)
     identity = {
-        "dataset": matrix.metadata.get("dataset", "unknown"),
+        "dataset": dataset_metadata.get("dataset", "unknown"),
         "condition": metadata.get("condition", ""),
         "method": metadata["method"],
-        "temperature": float(matrix.metadata.get("temperature", np.nan)),
-        "n_samples": matrix.n_samples,
-        "n_features": matrix.n_features,
+        "temperature": float(dataset_metadata.get("temperature", np.nan)),
+        "n_samples": n_samples,
+        "n_features": n_features,
     }
     write_table(out.fits, pd.DataFrame([{**identity, **row} for row in rows]),
                 {"fits": dict(p.fits), "seed": p.seed, "silence_threshold": p.silence_threshold})

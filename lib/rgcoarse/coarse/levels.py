@@ -175,7 +175,7 @@ def _object_column(cells: list[np.ndarray]) -> np.ndarray:
 def rebuilt_level0(data) -> Level:
     """Level 0 as :func:`levels_from_frame` rebuilds it (float64, column-major), so a kernel run
     on it rounds exactly as on the rebuilt levels."""
-    values = np.ascontiguousarray(np.asarray(as_value_matrix(data, "data"), dtype=np.float64).T).T
+    values = _variables_by_row(data).T
     n = values.shape[1]
     return _make_level(0, values, [[i] for i in range(n)], np.ones(n), np.empty((0, 2)))
 
@@ -218,13 +218,12 @@ def levels_from_frame(frame: pd.DataFrame, data) -> list[Level]:
     if not np.array_equal(unique_levels, np.arange(unique_levels.size)):
         raise ValueError(f"level: expected levels 0..L without gaps, got {unique_levels.tolist()}")
     n_features = int(np.sum(level_ids == 0))
-    data = as_value_matrix(data, "data")
-    if data.shape[1] != n_features:
-        raise ValueError(f"data: has {data.shape[1]} features but the coarse-graining starts from {n_features}")
-    levels: list[Level] = []
     # Values held as (variables, samples) while they are built: a pair's parents are then
     # contiguous rows, not strided columns.
-    series = np.ascontiguousarray(data.T)
+    series = _variables_by_row(data)
+    if series.shape[0] != n_features:
+        raise ValueError(f"data: has {series.shape[0]} features but the coarse-graining starts from {n_features}")
+    levels: list[Level] = []
     for lev in unique_levels:
         rows = np.flatnonzero(level_ids == lev)
         if not np.array_equal(variables[rows], np.arange(rows.size)):
@@ -240,6 +239,19 @@ def levels_from_frame(frame: pd.DataFrame, data) -> list[Level]:
             series = _paired_series(series, pairs, omega)
         levels.append(_make_level(lev, series.T, members, scale[rows], pairs))
     return levels
+
+
+def _variables_by_row(data) -> np.ndarray:
+    """The data as float64 (variables, samples) rows, converted and transposed in one copy (none for
+    column-major float64 data); the checks and messages of :func:`as_value_matrix`."""
+    try:
+        rows = np.ascontiguousarray(np.asarray(data).T, dtype=np.float64)
+    except (TypeError, ValueError):
+        rows = None
+    if rows is None or rows.ndim != 2:
+        as_value_matrix(data, "data")  # raises, naming the problem
+    as_value_matrix(rows.T, "data", contiguous=False)  # shape and finiteness; float64 already: no copy
+    return rows
 
 
 def _paired_series(previous: np.ndarray, pairs: np.ndarray, omega: float) -> np.ndarray:

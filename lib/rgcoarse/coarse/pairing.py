@@ -91,20 +91,19 @@ def projection_pairs(
         raise ValueError(f"order: expected one of {PROJECTION_ORDERS}, got {order!r}")
     tol = check_tolerance(tol)
     block_size = check_block_size(block_size)
-    corr = correlation_matrix(values)
     if values.shape[1] < 2:
         pairs, gains = np.empty((0, 2), dtype=np.int64), np.empty(0)
     elif order == "index":
-        pairs, gains = _index_order_projection(corr, tol, block_size)
+        # The correlation matrix is handed to the tracker alone, which frees it once compacted.
+        pairs, gains = _index_order_projection(_BlockedResidual(correlation_matrix(values), block_size), tol)
     else:
-        r = np.ascontiguousarray(corr)
+        r = np.ascontiguousarray(correlation_matrix(values))
         pairs, gains = _greedy_projection_kernel(r, r.T @ r, tol)
     return (pairs, gains) if return_gains else pairs
 
 
-def _index_order_projection(corr: np.ndarray, tol: float, block_size: int):
-    n = corr.shape[0]
-    tracker = _BlockedResidual(corr, block_size)
+def _index_order_projection(tracker: _BlockedResidual, tol: float):
+    n = tracker.variables.size
     pairs = np.empty((n // 2, 2), dtype=np.int64)
     gains = np.empty(n // 2)
     unpaired = np.ones(n, dtype=bool)

@@ -197,9 +197,12 @@ class _BlockedResidual:
         """Apply the deferred updates and drop retired candidates from storage."""
         keep = np.flatnonzero(self.eligible)
         t = self._t
-        # Two one-axis takes copy about twice as fast as one np.ix_ gather.
+        # Two one-axis takes copy about twice as fast as one np.ix_ gather. Each old matrix is let
+        # go before the next is built: at most three N x N matrices and an intermediate at a time.
         R = self.R.take(keep, axis=0).take(keep, axis=1)
+        self.R = None
         G = self.G.take(keep, axis=0).take(keep, axis=1)
+        self.G = None
         if t:
             v = self._V[:t, keep]
             u = self._U[:t, keep]

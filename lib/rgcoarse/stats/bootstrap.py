@@ -140,7 +140,7 @@ def series_block_length(data, *, block_factor: float) -> tuple[float, int]:
     """
     if not np.isfinite(block_factor) or block_factor <= 0:
         raise ValueError(f"block_factor: expected a finite number > 0, got {block_factor!r}")
-    data = as_value_matrix(data, "data")
+    data = as_value_matrix(data, "data", contiguous=False)
     per_feature = np.median([integrated_autocorrelation_time(column) for column in data.T])
     tau = max(integrated_autocorrelation_time(data.mean(axis=1)), float(per_feature))
     return float(tau), max(1, int(np.ceil(block_factor * tau)))
@@ -278,7 +278,7 @@ def bootstrap_exponent(
         raise ValueError(f"block_length: expected a positive integer, got {block_length!r}")
     # Each level's sums (M2) or all-silent masks (P0), built once for the table and the resamples.
     if observable == "m2":
-        data = as_value_matrix(data, "data")
+        data = as_value_matrix(data, "data", contiguous=False)
         check_levels(levels, data.shape[1], "data")
         per_level = list(centred_level_sums(data, levels))
         table = mean_variance_from_sums(levels, per_level)

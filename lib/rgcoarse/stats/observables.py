@@ -114,7 +114,7 @@ def centred_level_sums(data: np.ndarray, levels) -> Iterator[np.ndarray]:
     A cluster sum's variance is then its mean square: one product per level, no
     cancellation, and the same sums serve the bootstrap (:func:`rgcoarse.stats.bootstrap.bootstrap_exponent`).
     """
-    data = as_value_matrix(data, "data")
+    data = as_value_matrix(data, "data", contiguous=False)  # a column-major level 0 is used as it is
     yield from level_sums(data - data.mean(axis=0), levels)
 
 
@@ -130,7 +130,7 @@ def level_all_silent(silent: np.ndarray, levels) -> Iterator[np.ndarray]:
 
 def _paired_levels(data, levels, dtype, combine) -> Iterator[np.ndarray]:
     # Held as (n_clusters, m): gathering a cluster is then a contiguous row copy.
-    rows = np.array(np.asarray(data).T, dtype=dtype, order="C")
+    rows = np.ascontiguousarray(np.asarray(data).T, dtype=dtype)  # no copy of column-major data of that type
     for index, level in enumerate(levels):
         if index:
             rows = _paired_rows(rows, level.pairs, combine)
@@ -187,7 +187,7 @@ def mean_variance_table(data, levels) -> pd.DataFrame:
         Columns ``level``, ``cluster_size`` (K), ``n_clusters``, ``m2``; one row per
         (level, K), sorted.
     """
-    data = as_value_matrix(data, "data")
+    data = as_value_matrix(data, "data", contiguous=False)
     check_levels(levels, data.shape[1], "data")
     return mean_variance_from_sums(levels, centred_level_sums(data, levels))
 
@@ -213,7 +213,7 @@ def binarise(values, threshold: float) -> np.ndarray:
     -------
     numpy.ndarray of bool, shape (m, N)
     """
-    values = as_value_matrix(values)
+    values = as_value_matrix(values, contiguous=False)
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):
@@ -254,6 +254,19 @@ def all_silent(silent: np.ndarray, level) -> np.ndarray:
     return cluster_sums(silent, level.members) == level.cluster_sizes
 
 
+#: Features gathered at a time by :func:`cluster_spectrum`: its copies of the data stay this wide.
+SPECTRUM_CHUNK_FEATURES = 1024
+
+
+def _cluster_eigenvalues(data: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """(n_c, K) eigenvalues, decreasing, of the population covariance of each cluster's members."""
+    block = data[:, members]  # (m, n_c, K)
+    block -= block.mean(axis=0)
+    stacked = np.transpose(block, (1, 2, 0))  # (n_c, K, m)
+    cov = stacked @ np.transpose(stacked, (0, 2, 1)) / data.shape[0]
+    return np.linalg.eigvalsh(cov)[:, ::-1]
+
+
 def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
     """Mean eigenvalue spectrum of the within-cluster covariance (Meshulam et al. 2019).
 
@@ -274,7 +287,7 @@ def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
         Columns ``level``, ``cluster_size``, ``n_clusters``, ``rank`` (1..K),
         ``rank_fraction`` (rank / K), ``eigenvalue``.
     """
-    data = as_value_matrix(data, "data")
+    data = as_value_matrix(data, "data", contiguous=False)
     check_levels(levels, data.shape[1], "data")
     if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not 0 <= level < len(levels):
         raise ValueError(f"level: expected an integer in [0, {len(levels)}), got {level!r}")
@@ -283,11 +296,9 @@ def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
     ks, counts = np.unique(sizes, return_counts=True)
     k = int(ks[np.argmax(counts)])
     members = np.stack([chosen.members[i] for i in np.flatnonzero(sizes == k)])  # (n_c, K)
-    block = data[:, members]  # (m, n_c, K)
-    block = block - block.mean(axis=0)
-    stacked = np.transpose(block, (1, 2, 0))  # (n_c, K, m)
-    cov = stacked @ np.transpose(stacked, (0, 2, 1)) / data.shape[0]
-    eigenvalues = np.linalg.eigvalsh(cov)[:, ::-1].mean(axis=0)
+    spectra = [_cluster_eigenvalues(data, members[start : start + SPECTRUM_CHUNK_FEATURES // k])
+               for start in range(0, members.shape[0], max(SPECTRUM_CHUNK_FEATURES // k, 1))]
+    eigenvalues = np.concatenate(spectra).mean(axis=0)
     rank = np.arange(1, k + 1)
     return pd.DataFrame(
         {
