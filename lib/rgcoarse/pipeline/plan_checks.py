@@ -214,7 +214,7 @@ class PlanChecks:
                 raise ConfigError(
                     f"config keys {keys}: dataset {dataset} ({condition}), {shape[0]} samples x {shape[1]} features, "
                     f"needs about {costs.declared_mem_mb(*shape):,} MB per analysis job (cost model "
-                    f"{costs.PROCESS_MB} MB + 8 bytes x ({costs.DATA_COPIES} m N + {costs.MATRIX_COPIES} N^2), "
+                    f"{costs.PROCESS_MB} MB + {costs.MODEL}, "
                     "rgcoarse.pipeline.costs), "
                     f"more than the {budget_mb} MB one job may declare (resources.analysis_mem_mb); reduce the size or "
                     "raise resources.analysis_mem_mb on a machine or node with that memory")
