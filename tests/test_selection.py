@@ -1,9 +1,14 @@
 """Stepwise linear selection (COD) and the residual machinery against least squares."""
 
 import numpy as np
+import pandas as pd
 import pytest
-
-from rgcoarse.coarse.selection import _BlockedResidual, correlation_matrix, standardised_columns, stepwise_cod
+from rgcoarse.coarse.selection import (
+    _BlockedResidual,
+    correlation_matrix,
+    standardised_columns,
+    stepwise_cod,
+)
 
 
 def brute_force_cod(values, max_rank):
@@ -171,3 +176,22 @@ def test_correlation_matrix_is_exactly_symmetric_and_matches_numpy():
         m = correlation_matrix(values)
         np.testing.assert_array_equal(m, m.T)
         np.testing.assert_allclose(m, np.corrcoef(values, rowvar=False), atol=1e-12)
+
+
+def test_shared_level_products_give_bit_identical_cod_and_pairs():
+    """A null draw makes level 0's correlation and Gram matrices once (LevelProducts) for the
+    projection pairing and the stepwise COD: both must equal what each computes alone, bit for bit."""
+    from rgcoarse.coarse.pairing import projection_pairs
+    from rgcoarse.coarse.selection import LevelProducts
+
+    rng = np.random.default_rng(7)
+    values = rng.standard_normal((300, 96)) + rng.standard_normal((300, 1))  # a common mode
+    products = LevelProducts(values)
+    alone_pairs, alone_gains = projection_pairs(values, return_gains=True, block_size=16)
+    shared_pairs, shared_gains = projection_pairs(values, return_gains=True, block_size=16, products=products)
+    np.testing.assert_array_equal(shared_pairs, alone_pairs)
+    np.testing.assert_array_equal(shared_gains, alone_gains)
+    pd.testing.assert_frame_equal(stepwise_cod(values, 40, products=products), stepwise_cod(values, 40))
+    assert not products.correlation().flags.writeable and not products.gram().flags.writeable
+    with pytest.raises(ValueError, match=r"products: made for values of shape \(300, 96\)"):
+        stepwise_cod(values[:, :50], 5, products=products)

@@ -32,6 +32,7 @@ def coarse_grain(
     min_variables: int,
     seed: int = 0,
     lattice_shape=None,
+    level0_products=None,
     **options,
 ) -> list[Level]:
     """Coarse-grain ``values`` level by level until at most ``min_variables`` remain.
@@ -54,6 +55,9 @@ def coarse_grain(
         (ignored by the others). The ``lattice`` rule alternates horizontal and vertical
         pairs (:func:`rgcoarse.coarse.pairing.lattice_axis`); the shape must be halvable down to
         ``min_variables`` variables.
+    level0_products : rgcoarse.coarse.selection.LevelProducts, optional
+        Level 0's correlation and Gram matrices, made on ``values`` and shared with the caller
+        (performance only: a rule that needs them uses them instead of making its own).
     **options
         Rule options, e.g. ``order`` (``"index"`` or ``"greedy"``) of the projection rule;
         options of other rules are ignored.
@@ -80,6 +84,7 @@ def coarse_grain(
         rng=np.random.default_rng(seed),
         options=rule_options,
         lattice_shape=check_lattice_shape(lattice_shape) if rule.needs_lattice else None,
+        level0_products=level0_products,
     )
     while levels[-1].n_variables > min_variables:
         current = levels[-1]

@@ -48,6 +48,7 @@ def projection_pairs(
     tol: float = RESIDUAL_TOL,
     block_size: int = DEFAULT_BLOCK_SIZE,
     return_gains: bool = False,
+    products=None,
 ):
     """Stepwise projection pairing (the paper's rule, Sec. II.B, eqs. 22-23).
 
@@ -77,6 +78,9 @@ def projection_pairs(
     return_gains : bool
         Also return each step's gain (drop in ``tr R``; the error before the first step
         is the number of varying variables).
+    products : rgcoarse.coarse.selection.LevelProducts, optional
+        Order ``"index"``: the correlation and Gram matrices of these values, made already
+        (shared with the stepwise COD of the same level); computed here if omitted.
 
     Returns
     -------
@@ -93,6 +97,10 @@ def projection_pairs(
     block_size = check_block_size(block_size)
     if values.shape[1] < 2:
         pairs, gains = np.empty((0, 2), dtype=np.int64), np.empty(0)
+    elif order == "index" and products is not None:
+        products.check(values)
+        pairs, gains = _index_order_projection(
+            _BlockedResidual(products.correlation(), block_size, gram=products.gram()), tol)
     elif order == "index":
         # The correlation matrix is handed to the tracker alone, which frees it once compacted.
         pairs, gains = _index_order_projection(_BlockedResidual(correlation_matrix(values), block_size), tol)

@@ -43,6 +43,9 @@ class PairingContext:
         Rule options from the config (see :attr:`PairingRule.options`).
     lattice_shape : (int, int) or None
         Current lattice shape of lattice data; a lattice rule updates it level by level.
+    level0_products : rgcoarse.coarse.selection.LevelProducts or None
+        Level 0's correlation and Gram matrices, when the caller shares them with its own
+        use of them (a null draw's level-0 COD); rules that need them read them from here.
     """
 
     level: int
@@ -50,6 +53,7 @@ class PairingContext:
     rng: np.random.Generator
     options: dict = field(default_factory=dict)
     lattice_shape: tuple | None = None
+    level0_products: object | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,8 @@ def option_config_keys() -> dict[str, str]:
 def _projection(values, context: PairingContext) -> LevelPairing:
     from rgcoarse.coarse.pairing import projection_pairs
 
-    return LevelPairing(projection_pairs(values, context.options.get("order", "index")))
+    products = context.level0_products if context.level == 0 else None
+    return LevelPairing(projection_pairs(values, context.options.get("order", "index"), products=products))
 
 
 def _projection_greedy(values, context: PairingContext) -> LevelPairing:

@@ -117,6 +117,38 @@ def _copy_upper_to_lower(matrix, block=64):
                     matrix[i, j] = matrix[j, i]
 
 
+class LevelProducts:
+    """The correlation matrix ``M`` of one level's values and its Gram product ``M M``, each made on
+    first use and then shared.
+
+    The projection pairing and the stepwise COD of the same level both start from these and only
+    read them, so a caller that runs both (a null draw: the pairing, then the level-0 COD statistics)
+    makes each O(N**3) product once. ``values`` must be the level's values as the kernels see them:
+    C-ordered float64 (:func:`as_value_matrix`), as the coarse-graining's level 0 holds them.
+    """
+
+    def __init__(self, values):
+        self.values = as_value_matrix(values)
+        self._correlation = self._gram = None
+
+    def check(self, values) -> None:
+        if np.shape(values) != self.values.shape:
+            raise ValueError(f"products: made for values of shape {self.values.shape}, used for {np.shape(values)}")
+
+    def correlation(self) -> np.ndarray:
+        if self._correlation is None:
+            self._correlation = correlation_matrix(self.values)
+            self._correlation.flags.writeable = False  # shared: every user only reads it
+        return self._correlation
+
+    def gram(self) -> np.ndarray:
+        if self._gram is None:
+            m = self.correlation()
+            self._gram = m.T @ m  # as _BlockedResidual makes it: the same syrk
+            self._gram.flags.writeable = False
+        return self._gram
+
+
 class _BlockedResidual:
     """``R`` and ``G`` on the eligible candidates, with rank-1 updates deferred in blocks.
 
@@ -126,13 +158,16 @@ class _BlockedResidual:
     slots up again (:meth:`slot_of`) after every :meth:`add`.
     """
 
-    def __init__(self, m: np.ndarray, block_size: int = DEFAULT_BLOCK_SIZE, *, gram: bool = True):
+    def __init__(self, m: np.ndarray, block_size: int = DEFAULT_BLOCK_SIZE, *, gram=True):
         n = m.shape[0]
         self.R = np.asarray(m, dtype=np.float64)  # read only: each block builds new compacted matrices
         self.variables = np.arange(n)
         self.eligible = np.ones(n, dtype=bool)
         self.r_diag = np.diag(self.R).copy()
-        if gram:
+        if isinstance(gram, np.ndarray):  # M M made already (LevelProducts)
+            self.G = gram
+            self.g_diag = np.diag(self.G).copy()
+        elif gram:
             # G = M M; M is symmetric, and M.T @ M lets NumPy use syrk.
             self.G = self.R.T @ self.R
             self.g_diag = np.diag(self.G).copy()
@@ -240,7 +275,8 @@ def _add_symmetric_product(target: np.ndarray, left: np.ndarray, right: np.ndarr
 
 
 def stepwise_cod(
-    values, max_rank: int | None = None, *, tol: float = RESIDUAL_TOL, block_size: int | None = None
+    values, max_rank: int | None = None, *, tol: float = RESIDUAL_TOL, block_size: int | None = None,
+    products: LevelProducts | None = None,
 ) -> pd.DataFrame:
     """Unsupervised forward stepwise linear selection of single variables.
 
@@ -264,6 +300,9 @@ def stepwise_cod(
         beyond rounding). Default: every update deferred up to :data:`MAX_DEFERRED_RANKS`
         ranks. Only the diagonals and the selected rows of ``R`` and ``G`` are read, so a
         short selection never needs the N x N updates applied.
+    products : LevelProducts, optional
+        The correlation and Gram matrices of these values, made already (shared with the
+        projection pairing of the same level); computed here if omitted.
 
     Returns
     -------
@@ -281,7 +320,11 @@ def stepwise_cod(
     max_rank = _check_max_rank(max_rank, n)
     tol = check_tolerance(tol)
     block_size = min(max_rank, MAX_DEFERRED_RANKS) if block_size is None else check_block_size(block_size)
-    tracker = _BlockedResidual(correlation_matrix(values), block_size, gram=max_rank > 1)
+    if products is None:
+        tracker = _BlockedResidual(correlation_matrix(values), block_size, gram=max_rank > 1)
+    else:
+        products.check(values)
+        tracker = _BlockedResidual(products.correlation(), block_size, gram=max_rank > 1 and products.gram())
     chosen = np.empty(max_rank, dtype=np.int64)
     gains = np.empty(max_rank)
     for r in range(max_rank):

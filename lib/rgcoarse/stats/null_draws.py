@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rgcoarse.checks import as_value_matrix
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.datasets.nulls import null_matrix, seam_control_matrix
@@ -77,8 +78,11 @@ def m2_slopes(m2: pd.DataFrame) -> dict:
 
 
 def coarse_graining_statistics(values, levels, *, silence_threshold: float, k_min: float, min_clusters: int,
-                               cod_max_rank: int, cod_rank_range) -> list[dict]:
-    """Every statistic of :data:`STATISTICS` of one coarse-graining of ``values`` (rows without ``draw``)."""
+                               cod_max_rank: int, cod_rank_range, level0_products=None) -> list[dict]:
+    """Every statistic of :data:`STATISTICS` of one coarse-graining of ``values`` (rows without ``draw``).
+
+    ``level0_products``: level 0's correlation and Gram matrices if the pairing made them already
+    (:class:`rgcoarse.coarse.selection.LevelProducts`)."""
     from rgcoarse.coarse.selection import (
         stepwise_cod,  # BLAS kernels only where COD is computed
     )
@@ -95,7 +99,7 @@ def coarse_graining_statistics(values, levels, *, silence_threshold: float, k_mi
         max_rank = (cod_max_rank or None) if level.level == 0 else 1
         if level.n_variables < 2:
             continue
-        cod = stepwise_cod(level.values, max_rank)
+        cod = stepwise_cod(level.values, max_rank, products=level0_products if level.level == 0 else None)
         rows.append(("first_pick", level.level, float(cod["norm_cod_increment"].iloc[0])))
         if level.level == 0:
             increments = cod["norm_cod_increment"].to_numpy(float)
@@ -129,12 +133,18 @@ def null_statistics(values, model: str, method: str, *, n_draws: int, seed: int,
     """
     if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
         raise ValueError(f"n_draws: expected a positive integer, got {n_draws!r}")
+    from rgcoarse.coarse.selection import LevelProducts
+
     frames = []
     for draw in range(int(n_draws)):
-        null = null_matrix(values, model, derive_seed(seed, "draw", draw))
+        # Level 0 is the null matrix as the kernels see it (C-ordered float64): its correlation and
+        # Gram matrices serve the pairing and the level-0 COD alike, made once.
+        null = as_value_matrix(null_matrix(values, model, derive_seed(seed, "draw", draw)), "null")
+        products = LevelProducts(null)
         levels = coarse_grain(null, method, seed=derive_seed(seed, "pairing", draw), lattice_shape=lattice_shape,
-                              **coarse)
-        rows = coarse_graining_statistics(null, levels, **statistics)
+                              level0_products=products, **coarse)
+        rows = coarse_graining_statistics(null, levels, level0_products=products, **statistics)
+        del products
         seams = seam_control_matrix(values, model, derive_seed(seed, "seams", draw))
         if seams is not None:
             rows.append({"statistic": SEAM_STATISTIC, "level": WHOLE,
