@@ -5,10 +5,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from rgcoarse.io.datamatrix import DataMatrix, DataMatrixError, read_data_matrix, write_data_matrix
-from rgcoarse.io.user_files import read_user_matrix
 from rgcoarse.datasets.gaussian import gaussian_matrix
+from rgcoarse.io.datamatrix import (
+    DataMatrix,
+    DataMatrixError,
+    read_data_matrix,
+    write_data_matrix,
+)
+from rgcoarse.io.user_files import read_user_matrix
 
 
 def test_round_trip_keeps_values_names_and_metadata(tmp_path):
@@ -107,3 +111,29 @@ def test_unknown_format_and_missing_file(tmp_path):
         read_user_matrix(tmp_path / "u.txt")
     with pytest.raises(DataMatrixError, match="file not found"):
         read_user_matrix(tmp_path / "absent.csv")
+
+
+def test_reading_column_chunks_gives_the_whole_matrix_exactly(tmp_path, monkeypatch):
+    """read_data_matrix decodes a few columns at a time (to hold one chunk's Arrow buffers, not the
+    table's): the matrix, its dtype and its layout are those of a whole-table read, and a missing
+    value is still named by its column."""
+    import rgcoarse.io.datamatrix as datamatrix
+
+    monkeypatch.setattr(datamatrix, "READ_CHUNK_COLUMNS", 3)  # 10 columns: chunks of 3, 3, 3 and 1
+    values = np.random.default_rng(3).standard_normal((50, 10)).astype(np.float32)
+    write_data_matrix(tmp_path / "m.parquet", DataMatrix(values, {"kind": "test"}))
+    read = read_data_matrix(tmp_path / "m.parquet")
+    assert read.values.dtype == np.float32 and read.values.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(read.values, values)
+    whole = pq.read_table(tmp_path / "m.parquet")
+    np.testing.assert_array_equal(read.values, np.column_stack([c.to_numpy() for c in whole.columns]))
+
+    spins = np.where(np.random.default_rng(4).random((20, 7)) < 0.5, -1, 1).astype(np.int8)
+    write_data_matrix(tmp_path / "s.parquet", DataMatrix(spins, {}))
+    assert read_data_matrix(tmp_path / "s.parquet").values.dtype == np.int8
+
+    table = whole.set_column(8, "f8", pa.array([None] + [1.0] * 49, type=pa.float32()))
+    table = table.replace_schema_metadata(whole.schema.metadata)
+    pq.write_table(table, tmp_path / "nulls.parquet")
+    with pytest.raises(DataMatrixError, match=r"nulls.parquet: missing values in column 'f8'"):
+        read_data_matrix(tmp_path / "nulls.parquet")

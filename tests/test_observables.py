@@ -1,6 +1,7 @@
 """Observables against direct loops over clusters and hand-made cases."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.coarse.pairing import random_pairs
@@ -94,6 +95,18 @@ def test_cluster_spectrum_equals_per_cluster_eigenvalues():
     assert spectrum["n_clusters"].iloc[0] == 4
     with pytest.raises(ValueError, match="level"):
         cluster_spectrum(data, levels, 9)
+
+
+@pytest.mark.parametrize("chunk", [1, 8, 12, 1024])  # under one cluster, two, three per chunk, all at once
+def test_cluster_spectrum_is_the_same_whatever_its_chunks(monkeypatch, chunk):
+    import rgcoarse.stats.observables as observables
+
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(60, 32)) @ rng.normal(size=(32, 32))
+    levels = coarse_grain(data, "projection", omega=2**-0.5, min_variables=4)
+    whole = cluster_spectrum(data, levels, 2)
+    monkeypatch.setattr(observables, "SPECTRUM_CHUNK_FEATURES", chunk)
+    pd.testing.assert_frame_equal(cluster_spectrum(data, levels, 2), whole, check_exact=False, rtol=1e-13)
 
 
 def test_cluster_spectrum_uses_the_modal_cluster_size():

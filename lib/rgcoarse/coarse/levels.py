@@ -250,6 +250,7 @@ def _variables_by_row(data) -> np.ndarray:
         rows = None
     if rows is None or rows.ndim != 2:
         as_value_matrix(data, "data")  # raises, naming the problem
+        raise ValueError("data: expected a 2-D numeric array (samples x features)")
     as_value_matrix(rows.T, "data", contiguous=False)  # shape and finiteness; float64 already: no copy
     return rows
 

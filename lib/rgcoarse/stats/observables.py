@@ -296,8 +296,9 @@ def cluster_spectrum(data, levels, level: int) -> pd.DataFrame:
     ks, counts = np.unique(sizes, return_counts=True)
     k = int(ks[np.argmax(counts)])
     members = np.stack([chosen.members[i] for i in np.flatnonzero(sizes == k)])  # (n_c, K)
-    spectra = [_cluster_eigenvalues(data, members[start : start + SPECTRUM_CHUNK_FEATURES // k])
-               for start in range(0, members.shape[0], max(SPECTRUM_CHUNK_FEATURES // k, 1))]
+    per_chunk = max(SPECTRUM_CHUNK_FEATURES // k, 1)  # clusters
+    spectra = [_cluster_eigenvalues(data, members[start : start + per_chunk])
+               for start in range(0, members.shape[0], per_chunk)]
     eigenvalues = np.concatenate(spectra).mean(axis=0)
     rank = np.arange(1, k + 1)
     return pd.DataFrame(
