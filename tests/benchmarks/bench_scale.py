@@ -104,6 +104,26 @@ def growth_law(sizes, seconds) -> tuple[float, float]:
     return float(np.exp(log_a)), float(b)
 
 
+def print_growth(measured: dict, samples: int) -> None:
+    """Growth laws t = a N^b per rule: over every measured size, and locally between the two largest
+    (the one to extrapolate with: the O(N^3) and O(m N^2) terms take over from fixed costs as N grows),
+    with the time that local law and the memory the cost model give at N = PREDICT_AT."""
+    from rgcoarse.pipeline.costs import declared_mem_mb
+
+    sizes = np.array(sorted(measured), dtype=float)
+    print(f"\ngrowth laws t = a N^b over N = {', '.join(f'{int(n):,}' for n in sizes)} (all) and over the two "
+          f"largest (local); predicted at N = {PREDICT_AT:,} by the local law (one job per node: the SLURM profile)")
+    for rule in RULES:
+        seconds = [measured[int(n)]["rules"][rule]["s"] for n in sizes]
+        rss = [measured[int(n)]["rules"][rule]["max_rss_mb"] for n in sizes]
+        _, b_all = growth_law(sizes, seconds)
+        a, b = growth_law(sizes[-2:], seconds[-2:])
+        _, b_rss = growth_law(sizes[-2:], rss[-2:])
+        print(f"  {rule}: b = {b_all:.2f} (all), {b:.2f} (local); at {PREDICT_AT:,}: {a * PREDICT_AT**b / 3600:.1f} h "
+              f"of job time; peak RSS grew locally as N^{b_rss:.2f}; the cost model declares "
+              f"{declared_mem_mb(samples, PREDICT_AT) / 1024:,.0f} GB per job (its N x N matrices dominate there)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2048, 4096, 8192, 16384])
@@ -136,17 +156,7 @@ def main():
         print(f"  N = {n:,}: wall {result['wall']:.0f} s for the three rules (data job {result['data_s']:.0f} s; "
               f"the shared level-0 COD job {result['level0_s']:.0f} s, peak RSS {result['level0_rss_mb']:,.0f} MB)")
     if len(measured) >= 2:
-        sizes = np.array(sorted(measured), dtype=float)
-        print(f"\ngrowth laws t = a N^b over N = {', '.join(f'{int(n):,}' for n in sizes)}; "
-              f"predicted at N = {PREDICT_AT:,} (one job per node: the SLURM profile)")
-        for rule in RULES:
-            seconds = [measured[int(n)]["rules"][rule]["s"] for n in sizes]
-            a, b = growth_law(sizes, seconds)
-            rss = [measured[int(n)]["rules"][rule]["max_rss_mb"] for n in sizes]
-            _, b_rss = growth_law(sizes, rss)
-            print(f"  {rule}: b = {b:.2f}; at {PREDICT_AT:,}: {a * PREDICT_AT**b / 3600:.1f} h of job time; "
-                  f"peak RSS grows as N^{b_rss:.2f}: about {rss[-1] * (PREDICT_AT / sizes[-1])**b_rss / 1024:,.0f} GB "
-                  f"(cost model {declared_mem_mb(args.samples, PREDICT_AT) / 1024:,.0f} GB)")
+        print_growth(measured, args.samples)
     if not args.keep:
         shutil.rmtree(scratch)
 
