@@ -8,8 +8,8 @@ the data job, then ``correlation``, ``random`` and ``projection``, each with its
 Per N and rule it prints the summed job time of coarse-graining + observables (whose job makes
 the fits too), the peak RSS of the largest job (Snakemake's benchmark files) and the memory the
 jobs declared (``mem_mb``, :func:`rgcoarse.pipeline.costs.declared_mem_mb`); per N, the wall time
-and the shared jobs (the data job and the data's own level-0 COD). A size whose declaration exceeds what the
-machine may give is refused before any job starts: the script prints the refusal.
+and the shared jobs (the data job and the data's own level-0 COD). A size whose declaration exceeds
+what the machine may give is refused before any job starts: the script prints the refusal.
 
 It then fits the growth law ``t = a N^b`` per rule to the measured sizes and gives the time and
 memory it predicts at N = 65,536 (a run through the SLURM profile: one node per job, jobs of one

@@ -26,7 +26,7 @@ def main(job, logger):
     levels = levels_from_frame(frame, matrix.values)
     # Level 0 is the data in float64 (integer spins: sums and variances in float64), column-major:
     # one copy of the data serves both, and the stored type's copy is let go.
-    data, dataset_metadata, n_samples, n_features = levels[0].values, matrix.metadata, matrix.n_samples, matrix.n_features
+    data, dataset_metadata = levels[0].values, matrix.metadata
     del matrix
     silent = binarise(data, p.silence_threshold)
     metadata = dict(metadata, silence_threshold=p.silence_threshold, cod_max_rank=p.cod_max_rank)
@@ -54,8 +54,8 @@ def main(job, logger):
         "condition": metadata.get("condition", ""),
         "method": metadata["method"],
         "temperature": float(dataset_metadata.get("temperature", np.nan)),
-        "n_samples": n_samples,
-        "n_features": n_features,
+        "n_samples": data.shape[0],
+        "n_features": data.shape[1],
     }
     write_table(out.fits, pd.DataFrame([{**identity, **row} for row in rows]),
                 {"fits": dict(p.fits), "seed": p.seed, "silence_threshold": p.silence_threshold})

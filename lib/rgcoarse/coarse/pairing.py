@@ -97,13 +97,8 @@ def projection_pairs(
     block_size = check_block_size(block_size)
     if values.shape[1] < 2:
         pairs, gains = np.empty((0, 2), dtype=np.int64), np.empty(0)
-    elif order == "index" and products is not None:
-        products.check(values)
-        pairs, gains = _index_order_projection(
-            _BlockedResidual(products.correlation(), block_size, gram=products.gram()), tol)
     elif order == "index":
-        # The correlation matrix is handed to the tracker alone, which frees it once compacted.
-        pairs, gains = _index_order_projection(_BlockedResidual(correlation_matrix(values), block_size), tol)
+        pairs, gains = _index_order_projection(_BlockedResidual.of(values, block_size, products=products), tol)
     else:
         r = np.ascontiguousarray(correlation_matrix(values))
         pairs, gains = _greedy_projection_kernel(r, r.T @ r, tol)

@@ -184,6 +184,15 @@ class _BlockedResidual:
         self._t = 0
         self._slot = np.arange(n)
 
+    @classmethod
+    def of(cls, values, block_size: int, *, gram: bool = True, products: LevelProducts | None = None):
+        """The tracker of ``values``' correlation matrix: made here, and then held by the tracker
+        alone (it frees it once compacted), or shared through ``products``."""
+        if products is None:
+            return cls(correlation_matrix(values), block_size, gram=gram)
+        products.check(values)
+        return cls(products.correlation(), block_size, gram=products.gram() if gram else False)
+
     def slot_of(self, variable: int) -> int:
         """Current slot of an original variable index (it must still be stored)."""
         return int(self._slot[variable])
@@ -320,11 +329,7 @@ def stepwise_cod(
     max_rank = _check_max_rank(max_rank, n)
     tol = check_tolerance(tol)
     block_size = min(max_rank, MAX_DEFERRED_RANKS) if block_size is None else check_block_size(block_size)
-    if products is None:
-        tracker = _BlockedResidual(correlation_matrix(values), block_size, gram=max_rank > 1)
-    else:
-        products.check(values)
-        tracker = _BlockedResidual(products.correlation(), block_size, gram=max_rank > 1 and products.gram())
+    tracker = _BlockedResidual.of(values, block_size, gram=max_rank > 1, products=products)
     chosen = np.empty(max_rank, dtype=np.int64)
     gains = np.empty(max_rank)
     for r in range(max_rank):

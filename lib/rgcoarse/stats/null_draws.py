@@ -144,7 +144,7 @@ def null_statistics(values, model: str, method: str, *, n_draws: int, seed: int,
         levels = coarse_grain(null, method, seed=derive_seed(seed, "pairing", draw), lattice_shape=lattice_shape,
                               level0_products=products, **coarse)
         rows = coarse_graining_statistics(null, levels, level0_products=products, **statistics)
-        del products
+        del products  # its two N x N matrices, before the seam control's own selection
         seams = seam_control_matrix(values, model, derive_seed(seed, "seams", draw))
         if seams is not None:
             rows.append({"statistic": SEAM_STATISTIC, "level": WHOLE,
