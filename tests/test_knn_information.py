@@ -5,6 +5,7 @@ import pytest
 from rgcoarse.stats.information import mutual_information_of_codes, quantile_codes
 from rgcoarse.stats.knn_information import (
     KnnColumns,
+    _kth_joint_distance,
     kl_entropy,
     ksg_mutual_information,
 )
@@ -72,3 +73,29 @@ def test_ties_are_separated_and_constant_samples_named():
         kl_entropy(np.ones(100))
     with pytest.raises(ValueError, match="non-finite"):
         ksg_mutual_information(np.r_[np.nan, np.arange(20.0)], np.arange(21.0))
+
+
+def _brute_force_kth_distance(x, y, k):
+    d = np.maximum(np.abs(x[:, None] - x[None, :]), np.abs(y[:, None] - y[None, :]))
+    np.fill_diagonal(d, np.inf)
+    return np.sort(d, axis=1)[:, k - 1]
+
+
+@pytest.mark.parametrize("shape", ["gaussian", "correlated", "heavy_tailed", "clumped", "duplicates", "one_dimensional"])
+def test_grid_search_finds_the_brute_force_kth_distance(shape):
+    """The grid search is exact: the same k-th max-norm distances as comparing every pair."""
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((2, 700))
+    if shape == "correlated":
+        y = 0.99 * x + 0.1 * y
+    elif shape == "heavy_tailed":
+        x, y = rng.standard_cauchy((2, 700))
+    elif shape == "clumped":  # most points in a tiny square, a few far away
+        x[:650] *= 1e-6
+        y[:650] *= 1e-6
+    elif shape == "duplicates":
+        x[100:200], y[100:200] = x[:100], y[:100]
+    elif shape == "one_dimensional":
+        y = np.zeros_like(x)
+    for k in (1, 3, 8):
+        np.testing.assert_array_equal(_kth_joint_distance(x, y, k), _brute_force_kth_distance(x, y, k))

@@ -46,36 +46,75 @@ def _standardised(column) -> np.ndarray:
     return z
 
 
+_POINTS_PER_CELL = 0.3  # grid fineness: 3.4x faster than a sorted-strip scan on the glass p_hop pairs
+
+
 @numba.njit(cache=True)
-def _kth_joint_distance(x_sorted, y_by_x, k):
-    """Max-norm distance of every point (in x order) to its k-th nearest other point."""
-    m = x_sorted.size
+def _kth_joint_distance(x, y, k):
+    """Max-norm distance of every point (x[i], y[i]) to its k-th nearest other point.
+
+    The points are binned on a g x g grid (about ``_POINTS_PER_CELL`` per cell on average) and each
+    point's search grows ring by ring of cells until its k-th distance is no larger than the
+    distance to the searched square's edge. The result is exact: it equals a brute-force search
+    (tests/test_knn_information.py), only the order of the comparisons differs.
+    """
+    m = x.size
+    g = max(1, int(np.sqrt(m / _POINTS_PER_CELL)))
+    x0, y0 = x.min(), y.min()
+    hx, hy = (x.max() - x0) / g, (y.max() - y0) / g
+    hx, hy = hx if hx > 0 else 1.0, hy if hy > 0 else 1.0  # a constant coordinate: one row of cells
+    cell_x, cell_y = np.empty(m, np.int64), np.empty(m, np.int64)
+    start = np.zeros(g * g + 1, np.int64)
+    for i in range(m):
+        cell_x[i] = min(int((x[i] - x0) / hx), g - 1)
+        cell_y[i] = min(int((y[i] - y0) / hy), g - 1)
+        start[cell_x[i] * g + cell_y[i] + 1] += 1
+    for c in range(g * g):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    x_cells, y_cells = np.empty(m), np.empty(m)  # the points grouped by cell
+    for i in range(m):
+        c = cell_x[i] * g + cell_y[i]
+        x_cells[fill[c]], y_cells[fill[c]] = x[i], y[i]
+        fill[c] += 1
+    margin = 1e-9 * (hx + hy)  # a point binned across an edge by rounding is still searched
     eps = np.empty(m)
     best = np.empty(k)
     for p in range(m):
-        found = 0
-        lo, hi = p - 1, p + 1
-        while lo >= 0 or hi < m:
-            d_lo = x_sorted[p] - x_sorted[lo] if lo >= 0 else np.inf
-            d_hi = x_sorted[hi] - x_sorted[p] if hi < m else np.inf
-            if d_lo <= d_hi:
-                dx, j = d_lo, lo
-                lo -= 1
-            else:
-                dx, j = d_hi, hi
-                hi += 1
-            if found == k and dx >= best[k - 1]:
-                break  # every point further out in x is further than the k-th distance
-            d = max(dx, abs(y_by_x[j] - y_by_x[p]))
-            if found < k:
-                found += 1
-            elif d >= best[k - 1]:
-                continue
-            i = found - 1  # insert d into the sorted k best
-            while i > 0 and best[i - 1] > d:
-                best[i] = best[i - 1]
-                i -= 1
-            best[i] = d
+        px, py, a, b = x[p], y[p], cell_x[p], cell_y[p]
+        found, self_seen, r = 0, False, 0
+        while True:
+            for i in range(max(a - r, 0), min(a + r, g - 1) + 1):
+                on_edge = i == a - r or i == a + r
+                for j in range(max(b - r, 0), min(b + r, g - 1) + 1):
+                    if not on_edge and j != b - r and j != b + r:
+                        continue  # inside the ring: searched at a smaller r
+                    for t in range(start[i * g + j], start[i * g + j + 1]):
+                        if not self_seen and x_cells[t] == px and y_cells[t] == py:
+                            self_seen = True  # the point itself (or one exact duplicate of it)
+                            continue
+                        d = max(abs(x_cells[t] - px), abs(y_cells[t] - py))
+                        if found < k:
+                            found += 1
+                        elif d >= best[k - 1]:
+                            continue
+                        q = found - 1  # insert d into the sorted k best
+                        while q > 0 and best[q - 1] > d:
+                            best[q] = best[q - 1]
+                            q -= 1
+                        best[q] = d
+            reach = np.inf  # every point closer than this lies in the searched square
+            if a - r > 0:
+                reach = min(reach, px - (x0 + (a - r) * hx))
+            if a + r + 1 < g:
+                reach = min(reach, x0 + (a + r + 1) * hx - px)
+            if b - r > 0:
+                reach = min(reach, py - (y0 + (b - r) * hy))
+            if b + r + 1 < g:
+                reach = min(reach, y0 + (b + r + 1) * hy - py)
+            if (found == k and best[k - 1] <= reach - margin) or reach == np.inf:
+                break
+            r += 1
         eps[p] = best[k - 1]
     return eps
 
@@ -182,8 +221,7 @@ def kl_entropy(values, k: int = DEFAULT_NEIGHBOURS, standardise: bool = False) -
         raise ValueError(f"kl_entropy: expected shape (m,), (m, 1) or (m, 2), got {values.shape}")
     z = np.column_stack([_standardised(column) for column in columns.T])
     d = z.shape[1]
-    order = np.argsort(z[:, 0], kind="stable")
-    second = z[order, 1] if d == 2 else np.zeros(z.shape[0])  # 0: the 1-D distance
-    eps = _kth_joint_distance(z[order, 0], second, k)
+    second = z[:, 1] if d == 2 else np.zeros(z.shape[0])  # 0: the 1-D distance
+    eps = _kth_joint_distance(z[:, 0], second, k)
     h = digamma(z.shape[0]) - digamma(k) + d * np.log(2.0) + d * np.mean(np.log(eps))
     return float(h if standardise else h + np.sum(np.log(columns.std(axis=0))))
