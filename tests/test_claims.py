@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from rgcoarse.paper import claims as cl
 from rgcoarse.paper import claims_glass, claims_ising
 
@@ -352,7 +351,6 @@ def test_paper_values_are_stated_once_with_their_source():
 
 def test_collective_mode_rows_test_the_data_against_the_local_null_per_temperature():
     import pandas as pd
-
     from rgcoarse.coarse.coarse_grain import coarse_grain
     from rgcoarse.paper.claims_glass import collective_mode_claims
     from rgcoarse.stats.null_draws import m2_slopes
@@ -377,3 +375,40 @@ def test_collective_mode_rows_test_the_data_against_the_local_null_per_temperatu
     assert all(c.verdict == "disagrees" for c in by_id["glass_collective_mode_T1"])
     few = collective_mode_claims({0.4: m2}, pd.DataFrame(rows).query("draw < 5"), "projection")
     assert {c.verdict for c in few} == {"not testable"}
+
+
+def test_tc_singled_out_has_a_margin_whose_sign_is_the_call():
+    rank, n = np.arange(1, 65), 100
+    noise = np.exp(0.05 * np.random.default_rng(6).standard_normal(64))  # intervals of finite width
+    power = 0.1 * rank**-0.875 * noise
+    cod = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": power, "norm_cod_increment": power / n})
+    flat = cod.assign(cod_increment=0.01 * noise, norm_cod_increment=0.0001 * noise)
+    singled = claims_ising.tc_singled_out_claim({2.25: cod, 5.0: flat}, (1, 32), -0.875, 0.1, "text")
+    everywhere = claims_ising.tc_singled_out_claim({2.25: cod, 5.0: cod}, (1, 32), -0.875, 0.1, "text")
+    nowhere = claims_ising.tc_singled_out_claim({2.25: flat, 5.0: flat}, (1, 32), -0.875, 0.1, "text")
+    assert singled.verdict == cl.AGREES and singled.margin > 0
+    assert everywhere.verdict == cl.DISAGREES and everywhere.margin < 0
+    assert nowhere.verdict == cl.DISAGREES and nowhere.margin < 0
+    assert "2.25: -0.886 [" in singled.note and "5: -0.011 [" in singled.note  # every temperature's slope is listed
+
+
+def test_m2_slope_readings_are_tested_against_the_null_draws_of_the_same_slope():
+    k = 2.0 ** np.arange(8)
+    m2 = pd.DataFrame({"level": np.arange(8), "cluster_size": k, "n_clusters": 256 / k, "m2": k**1.3})
+    rng = np.random.default_rng(4)
+    nulls = pd.concat([pd.DataFrame({"dataset": "glass", "temperature": 0.4, "model": "shift", "method": "projection",
+                                     "statistic": s, "level": -1, "draw": np.arange(19),
+                                     "value": 1.05 + 0.01 * rng.standard_normal(19)})
+                       for s in ("m2_slope_all_levels", "m2_local_slope")])
+    claims = cl.exponent_readings("fig3c_exponent", "3c", "about 1.85", 1.85, pd.DataFrame(
+        columns=["dataset", "method", "observable", "temperature"]), "glass", 0.4, "projection", 0.1, m2=m2,
+        nulls=nulls, null_model="shift")
+    tests = [c for c in claims if c.claim_id == "fig3c_exponent_vs_null" and "slope" in c.reading or
+             c.reading == "projection: all levels exceeds the shift null"]
+    assert [c.reading for c in tests] == ["projection: all levels exceeds the shift null",
+                                          "projection: local slope at the largest K exceeds the shift null"]
+    for test in tests:
+        assert test.null_model == "shift" and test.null_draws == 19 and test.p_value < 1e-3
+        assert test.verdict == cl.AGREES and test.margin > 0
+    points = [c for c in claims if c.reading in ("projection: all levels", "projection: local slope at the largest K")]
+    assert all(c.null_value is None and c.verdict == cl.DISAGREES and c.margin < 0 for c in points)

@@ -76,12 +76,16 @@ def test_crossover_claim_agrees_disagrees_and_is_borderline_when_the_change_is_u
     one = _comparison(levels, {"normalised": [2.5, 1.9, 1.2, 0.8], "pca": [1.0, 1.3, 1.5, 2.0]})
     claim = crossover_claim(one, (0.05, 0.5))
     assert claim.verdict == AGREES and claim.ci_low == 0.1 and claim.ci_high == 0.2
+    assert claim.margin == pytest.approx(0.2)  # at sigma = 0.2: pca's [1.45, 1.55] clears normalised's [1.15, 1.25]
     none = _comparison(levels, {"normalised": [2.5, 2.4, 2.3, 2.2], "pca": [1.0, 1.3, 1.5, 2.0]})
     assert crossover_claim(none, (0.05, 0.5)).verdict == DISAGREES
+    assert crossover_claim(none, (0.05, 0.5)).margin == -1  # no change where one was expected
     straddling = _comparison(levels, {"normalised": [2.5, 2.4, 2.3, 1.0], "pca": [1.0, 1.3, 1.5, 2.0]})
     assert crossover_claim(straddling, (0.05, 0.5)).verdict == BORDERLINE  # between 0.2 and 1.0: could be either side
+    assert crossover_claim(straddling, (0.05, 0.5)).margin == pytest.approx(-np.log(1.0 / 0.5))
     late = _comparison([0.01, 0.1, 0.6, 1.0], {"normalised": [2.5, 2.4, 2.3, 1.0], "pca": [1.0, 1.3, 1.5, 2.0]})
     assert crossover_claim(late, (0.05, 0.5)).verdict == DISAGREES
+    assert crossover_claim(late, (0.05, 0.5)).margin == pytest.approx(-np.log(0.6 / 0.5))
     close = _comparison(levels, {"normalised": [2.5, 1.9, 1.52, 0.8], "pca": [1.0, 1.3, 1.55, 2.0]})
     assert crossover_claim(close, (0.05, 0.5)).verdict == BORDERLINE
 

@@ -141,3 +141,20 @@ def test_a_common_mode_beats_its_permute_null():
                             coarse=dict(omega=2**-0.5, min_variables=2), statistics=STATISTICS)
     test = v.null_test(data["m2_exponent"], statistic_values(draws, "m2_exponent"))
     assert test.p_value <= 0.05 and data["m2_exponent"] > statistic_values(draws, "m2_exponent").max()
+
+
+def test_a_count_against_chance_has_a_finite_margin_in_successes():
+    assert v.count_needed(5, 0.05) == 2  # P(X >= 1) = 0.23, P(X >= 2) = 0.023
+    assert v.count_needed(5, 0.5) == 5 and v.count_needed(4, 0.5) == 5  # 1/16 > 0.05: even all four are not enough
+    none, p = v.from_count(0, 5, 0.05)
+    assert p == 1.0 and none.status == v.DISAGREES and none.margin == -2
+    two, p = v.from_count(2, 5, 0.05)
+    assert p == pytest.approx(0.0226, abs=1e-4) and two.status == v.AGREES and two.margin == 0
+
+
+def test_two_sided_tests_are_named_and_measured_as_two_sided():
+    test = v.NullTest(19, 0.0, 1.0, 2.5, 0.02, "t (normal null)")
+    assert test.describe("two-sided").startswith("two-sided (data != null)")
+    assert test.describe("greater").startswith("one-sided (data > null)")
+    assert v.from_p_value(0.02, -2.5, two_sided=True).margin == pytest.approx(2.5 - 1.959964, abs=1e-6)
+    assert v.from_p_value(0.02, 2.5).margin == pytest.approx(2.5 - 1.644854, abs=1e-6)

@@ -40,7 +40,7 @@ from rgcoarse.paper.verdicts import (
     AGREES,
     ALPHA,
     Judgement,
-    from_p_value,
+    from_count,
     point_within_tolerance,
 )
 
@@ -57,12 +57,17 @@ def sign_test(differences) -> tuple[int, int, float]:
     return wins, n, float(stats.binom.sf(wins - 1, n, 0.5)) if n else float("nan")
 
 
+def _z_of(p_value: float) -> float:
+    """The normal quantile of a one-sided p-value; NaN at p = 1 (no finite z; the margin counts seeds)."""
+    return float(stats.norm.isf(p_value)) if p_value < 1 else float("nan")
+
+
 def _sign_claim(claim: Claim, differences) -> Claim:
     wins, n, p_value = sign_test(differences)
     if n == 0:
         return judged(claim, Judgement(NOT_EVALUATED, None), note=claim.note + "; no training seeds")
-    z = float(stats.norm.isf(p_value)) if p_value < 1 else float("-inf")
-    return judged(claim, from_p_value(p_value, z), p_value=p_value, z=z,
+    judgement, _ = from_count(wins, n, 0.5)
+    return judged(claim, judgement, p_value=p_value, z=_z_of(p_value),
                   note=f"{claim.note}; positive in {wins} of {n} seeds (one-sided sign test; p >= 1/2^n, "
                        f"so {int(np.ceil(np.log2(1 / ALPHA)))} seeds are needed to reach alpha = {ALPHA:g})")
 
@@ -145,8 +150,8 @@ def gap_claims(summary: pd.DataFrame) -> list[Claim]:
                       "zeros are no gap among the weights that matter)", reading,
                       statistic="median over seeds of the widest gap (ratio of its ends)",
                       null_model="smooth spectrum (oversmoothed kernel density of the log values)", null_draws=draws)
-        z = float(stats.norm.isf(chance)) if chance < 1 else float("-inf")
-        claims.append(judged(claim, from_p_value(chance, z), p_value=chance, z=z))
+        judgement, _ = from_count(significant, n, ALPHA)
+        claims.append(judged(claim, judgement, p_value=chance, z=_z_of(chance)))
     located = seeds["window_gap_location"].dropna()
     location = float(np.median(located)) if len(located) else float("nan")
     claim = Claim("bayes_rg_fisher_gap", FIGURE, text, f"{PAPER_GAP_OVER_MEAN:.2f} x mean", location, None, None,

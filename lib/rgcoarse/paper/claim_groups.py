@@ -82,6 +82,11 @@ def _eq29(paths, s):
     return eq29_claims(read_tables_by_temperature(paths["ising_cod"]), s["cod_rank_range"])
 
 
+def _other_glass_null_rules(config) -> list[str]:
+    """Every rule with glass nulls besides the figures' one (the paper's information rule)."""
+    return [m for m in config["nulls"]["methods"]["glass"] if m != config["figures"]["method"]]
+
+
 def _fig3(paths, s):
     from rgcoarse.paper.claims_glass import figure3_claims
 
@@ -91,7 +96,10 @@ def _fig3(paths, s):
     return figure3_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["glass_cod"]), s["method"],
                           high_t, low_t, m2_by_t=read_tables_by_temperature(paths["glass_m2"]),
                           nulls=read_null_statistics(paths["glass_nulls"]),
-                          other_methods=s["other_methods"])
+                          other_methods=s["other_methods"],
+                          other_m2={rule: read_tables_by_temperature([p for p in paths["glass_m2_other"]
+                                                                      if f"/{rule}/" in p])
+                                    for rule in s["other_methods"]})
 
 
 def _rmi(paths, s):
@@ -151,11 +159,15 @@ register(ClaimGroup(
     inputs=lambda plan: {"exponents": "results/exponents.parquet",
                          "glass_cod": plan.figure_observable_paths("glass", "cod"),
                          "glass_m2": plan.figure_observable_paths("glass", "m2"),
+                         # the M2 tables of the other rules with glass nulls, for their slope readings
+                         "glass_m2_other": [plan.observable_path("glass", c, "m2", rule)
+                                            for rule in _other_glass_null_rules(plan.config)
+                                            for c in plan.figure_conditions("glass")
+                                            if rule in plan.methods_for("glass", c)],
                          "glass_nulls": plan.null_statistics_files("glass")},
     settings=lambda config: {"method": config["figures"]["method"],
                              # every other rule with glass nulls gets its own exponent rows (the paper's information rule)
-                             "other_methods": [m for m in config["nulls"]["methods"]["glass"]
-                                               if m != config["figures"]["method"]],
+                             "other_methods": _other_glass_null_rules(config),
                              "temperatures": [config["figures"]["fig3b"]["temperature"],
                                               config["figures"]["fig3c"]["temperature"]]},
     build=_fig3,

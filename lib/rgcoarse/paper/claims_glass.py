@@ -74,19 +74,21 @@ def tested_depth(levels: pd.DataFrame, alpha: float = ALPHA) -> int:
 
 def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t: float, low_t: float,
                    persistence_t: float = PERSISTENCE_TEMPERATURE, m2_by_t=None, nulls=None,
-                   tolerance: float = 0.1, other_methods=()) -> list[Claim]:
+                   tolerance: float = 0.1, other_methods=(), other_m2=None) -> list[Claim]:
     """Figs. 3a-c: the glass claims (replica 0 of each temperature).
 
     ``m2_by_t`` (temperature -> table) adds the model-free slope readings of Figs. 3b-c; ``nulls``
     (the stacked null-statistics tables) the tests against the persistence null and Fig. 3a's
     depth. ``other_methods`` (rules with glass nulls besides ``method``, e.g. the paper's
-    information rule) get exponent rows of their own, with their nulls.
+    information rule) get exponent rows of their own, with their nulls, and with ``other_m2``
+    (rule -> temperature -> table) the same slope readings.
     """
-    m2_by_t = m2_by_t or {}
+    m2_by_rule = {method: m2_by_t or {}, **(other_m2 or {})}
     high, low = paper_value("glass_high_t_exponent"), paper_value("glass_low_t_exponent")
 
     def readings(claim_id, figure, text, value, t, rule, expect_difference):
-        m2 = m2_by_t.get(find_temperature(t, m2_by_t)) if m2_by_t and rule == method else None
+        tables = m2_by_rule.get(rule) or {}
+        m2 = tables.get(find_temperature(t, tables)) if tables else None
         return exponent_readings(claim_id, figure, text, value, exponents, "glass", t, rule, tolerance,
                                  m2=m2, nulls=nulls, null_model=persistence_null(), expect_difference=expect_difference,
                                  with_random=rule == method)
@@ -100,7 +102,7 @@ def figure3_claims(exponents: pd.DataFrame, cod_by_t: dict, method: str, high_t:
                            f"(paper: T = {paper_value('glass_low_t_temperature'):g})"
                            + ("" if rule == method else f" ({rule} rule)"), low, low_t, rule, True)
     claims += persistence_claims(cod_by_t, nulls, method, persistence_t)
-    claims += collective_mode_claims(m2_by_t, nulls, method)
+    claims += collective_mode_claims(m2_by_rule[method], nulls, method)
     return claims
 
 

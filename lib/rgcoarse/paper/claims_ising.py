@@ -294,23 +294,41 @@ def eq29_claims(cod_by_t: dict, rank_range, n_nearest: int = 2, tolerance: float
 
 
 def tc_singled_out_claim(cod_by_t: dict, ranks, target: float, tolerance: float, text: str) -> Claim:
-    """Whether the slope agrees with ``target`` near Tc only: a reading that fails when every T agrees."""
-    agreeing, closest = [], (np.inf, np.nan)
+    """Whether the slope agrees with ``target`` near Tc only: a reading that fails when every T agrees.
+
+    The margin is that of the temperature closest to tipping the call, in half-widths of its own
+    interval: a temperature "agrees" here when its interval is not wholly outside the tolerance
+    (within-tolerance margin m >= -1), so a T away from Tc contributes -1 - m (positive while it
+    disagrees) and the best T near Tc contributes m + 1 (positive while it agrees). The note lists
+    every temperature's slope and interval."""
+    agreeing, closest, slopes = [], (np.inf, np.nan), []
+    away_margins, near_margins = [], []
     for t in sorted(cod_by_t):
         slope, low, high, _ = _slope_interval(cod_by_t[t], ranks)
         if not np.isfinite(slope):
             continue
+        slopes.append(f"{t:g}: {slope:.3f} [{low:.3f}, {high:.3f}]")
         closest = min(closest, (abs(slope - target), t))
-        if within_tolerance(low, high, target, tolerance, slope).status != DISAGREES:
+        judgement = within_tolerance(low, high, target, tolerance, slope)
+        if judgement.status != DISAGREES:
             agreeing.append(t)
+        m = judgement.margin if judgement.margin is not None else (1.0 if judgement.status == AGREES else -np.inf)
+        if abs(t - ISING_CRITICAL_TEMPERATURE) > EQ29_NEAR_TC:
+            away_margins.append(-1.0 - m)
+        else:
+            near_margins.append(m + 1.0)
     away = [t for t in agreeing if abs(t - ISING_CRITICAL_TEMPERATURE) > EQ29_NEAR_TC]
     status = NOT_EVALUATED if not np.isfinite(closest[1]) else (
         AGREES if agreeing and not away else DISAGREES)
+    margin = min(min(away_margins, default=np.inf), max(near_margins, default=-np.inf))
     listed = ", ".join(f"{t:g}" for t in agreeing) or "none"
     return judged(Claim("eq29_cod_decay", "eq. 29", text, f"{target:g} near Tc only", float(closest[1]), None, None,
                         f"every T whose slope's interval is not outside {target:g} +- {tolerance} lies within "
                         f"{EQ29_NEAR_TC:g} of Tc = {ISING_CRITICAL_TEMPERATURE:.4g}", NOT_EVALUATED,
-                        f"{len(agreeing)} of {len(cod_by_t)} temperatures agree or are borderline (T = {listed})",
+                        f"{len(agreeing)} of {len(cod_by_t)} temperatures agree or are borderline (T = {listed}); "
+                        f"slope [95% interval] per T: " + "; ".join(slopes),
                         f"Tc singled out, ranks {ranks[0]}-{ranks[1]}",
                         statistic="temperature whose slope is closest to the paper's"),
-                  Judgement(status, None))
+                  Judgement(status, float(margin) if np.isfinite(margin) else None,
+                            "interval half-widths (the temperature closest to tipping the call)"
+                            if np.isfinite(margin) else ""))

@@ -67,8 +67,9 @@ class NullTest:
     method: str  # "t (normal null)" or "rank or Cantelli bound"
 
     def describe(self, alternative: str) -> str:
-        side = {"greater": "data > null", "less": "data < null", "two-sided": "data != null"}[alternative]
-        return f"one-sided ({side}) {self.method} test on {self.draws} null draws"
+        side = {"greater": "one-sided (data > null)", "less": "one-sided (data < null)",
+                "two-sided": "two-sided (data != null)"}[alternative]
+        return f"{side} {self.method} test on {self.draws} null draws"
 
 
 def within_tolerance(low: float, high: float, target: float, tolerance: float, estimate: float | None = None) -> Judgement:
@@ -128,13 +129,33 @@ def point_in_window(value: float, low: float, high: float) -> Judgement:
     return Judgement(AGREES if margin > 0 else DISAGREES, float(margin), "fraction of the window")
 
 
-def from_p_value(p_value: float, z: float, alpha: float = ALPHA) -> Judgement:
-    """Status of a test against a null: agrees at p <= alpha, borderline up to 2 alpha; margin in null SDs."""
+def from_p_value(p_value: float, z: float, alpha: float = ALPHA, two_sided: bool = False) -> Judgement:
+    """Status of a test against a null: agrees at p <= alpha, borderline up to 2 alpha; margin in null SDs
+    beyond the normal quantile the test needs (|z| against z_{alpha/2} when two-sided)."""
     if not np.isfinite(p_value):
         return Judgement(NOT_TESTABLE, None)
     status = AGREES if p_value <= alpha else BORDERLINE if p_value <= 2 * alpha else DISAGREES
-    margin = float(z - stats.norm.isf(alpha)) if np.isfinite(z) else None
+    if two_sided:
+        margin = float(abs(z) - stats.norm.isf(alpha / 2)) if np.isfinite(z) else None
+    else:
+        margin = float(z - stats.norm.isf(alpha)) if np.isfinite(z) else None
     return Judgement(status, margin, NULL_SDS if margin is not None else "")
+
+
+def count_needed(n: int, chance: float, alpha: float = ALPHA) -> int:
+    """The fewest successes of ``n`` whose binomial tail under ``chance`` per trial is <= alpha
+    (``n + 1`` when even all ``n`` are not enough)."""
+    return next((k for k in range(n + 1) if stats.binom.sf(k - 1, n, chance) <= alpha), n + 1)
+
+
+def from_count(successes: int, n: int, chance: float, alpha: float = ALPHA) -> tuple[Judgement, float]:
+    """A count of successes in ``n`` trials against chance (binomial, one-sided): the status from its
+    p-value as :func:`from_p_value` gives it, the margin in successes beyond the fewest that reach
+    ``alpha`` (so it is finite also when p = 1). Returns the judgement and the p-value."""
+    p_value = float(stats.binom.sf(successes - 1, n, chance)) if n else float("nan")
+    status = from_p_value(p_value, float("nan"), alpha).status
+    needed = count_needed(n, chance, alpha)
+    return Judgement(status, float(successes - needed), f"successes beyond the {needed} needed of {n}"), p_value
 
 
 def null_test(value: float, null_values, alternative: str = "greater") -> NullTest:

@@ -66,7 +66,8 @@ def crossover_claim(fig2b: pd.DataFrame, crossover_range) -> Claim:
                  statistic="sigma of the change (geometric midpoint of the flanking levels)")
     sequence = " -> ".join(changes["best"].iloc[np.r_[0, switched + 1]])
     if switched.size != 1:
-        return judged(base, Judgement(DISAGREES, None), note=f"{switched.size} changes along sigma: {sequence}")
+        return judged(base, Judgement(DISAGREES, -float(abs(switched.size - 1)), "changes more or fewer than one"),
+                      note=f"{switched.size} changes along sigma: {sequence}")
     before, after = changes.iloc[switched[0]], changes.iloc[switched[0] + 1]
     location = float(np.sqrt(before["sigma"] * after["sigma"]))
     inside = low <= before["sigma"] and after["sigma"] <= high
@@ -75,7 +76,17 @@ def crossover_claim(fig2b: pd.DataFrame, crossover_range) -> Claim:
               DISAGREES if after["sigma"] < low or before["sigma"] > high else BORDERLINE)
     note = (f"{sequence} between sigma = {before['sigma']:g} and {after['sigma']:g}; gaps to the runner-up "
             f"{before['gap']:.3f} and {after['gap']:.3f} nats" + ("" if clear else " (not clear of the runner-up at both)"))
-    return judged(base, Judgement(status, None), reproduced=location, ci_low=float(before["sigma"]),
+    if inside:  # the margin: how far the best feature's interval clears the runner-up's at the weaker level
+        judgement = Judgement(status, float(min(before["separation"], after["separation"])),
+                              "nats between the intervals (weaker flanking level)")
+    else:  # negative: how far the bracket lies beyond the range (disagrees) or reaches out of it (borderline)
+        if status == DISAGREES:
+            outside = max(np.log(low / after["sigma"]), np.log(before["sigma"] / high))
+        else:
+            outside = max(np.log(low / before["sigma"]), np.log(after["sigma"] / high))
+        judgement = Judgement(status, -float(max(outside, 0.0)), "ln sigma outside the stated range")
+    return judged(base, judgement,
+                  reproduced=location, ci_low=float(before["sigma"]),
                   ci_high=float(after["sigma"]), note=note)
 
 

@@ -115,13 +115,15 @@ def example_samples(name: str, levels, model: dict, *, seed: int) -> pd.DataFram
 
 
 def best_feature_changes(table: pd.DataFrame, parameter: str) -> pd.DataFrame:
-    """Per level: the best feature, the runner-up, and whether their intervals are apart (``separated``)."""
+    """Per level: the best feature, the runner-up, the gap between their I~, and how far their intervals
+    are apart (``separation``: the best's lower end less the runner-up's upper end; ``separated`` when > 0)."""
     rows = []
     for level, group in table.groupby(parameter, sort=True):
         ranked = group.sort_values("rmi", ascending=False)
         best, second = ranked.iloc[0], ranked.iloc[1]
         rows.append({parameter: float(level), "best": best["feature"], "runner_up": second["feature"],
                      "gap": float(best["rmi"] - second["rmi"]),
+                     "separation": float(best["ci_low"] - second["ci_high"]),
                      "separated": bool(best["ci_low"] > second["ci_high"])})
     return pd.DataFrame(rows)
 
