@@ -177,7 +177,6 @@ def trend_change_claims(cod_by_t: dict, window=TREND_WINDOW) -> list[Claim]:
     t, first = _level_curve(cod_by_t, lambda f: largest_normalised_cod(f, 0))
     lo, hi = steepest_slope_interval(t, first)
     crossing = half_crossing(t, first)
-    inside = lo >= lo_w - 1e-9 and hi <= hi_w + 1e-9
     steepest = Claim("fig2e_trend_change", "2e", text, f"{lo_w:g} < T < {hi_w:g}", (lo + hi) / 2, lo, hi,
                      f"the grid interval of the steepest slope per unit T lies within [{lo_w:g}, {hi_w:g}]",
                      NOT_EVALUATED, f"steepest between T = {lo:g} and {hi:g}; the interval columns are those T "
