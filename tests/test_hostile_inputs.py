@@ -15,7 +15,7 @@ from rgcoarse.ising.metropolis import metropolis_acceptance_thresholds
 from rgcoarse.pipeline import costs
 from rgcoarse.pipeline.plan import Plan
 from rgcoarse.stats.bootstrap import bootstrap_exponent
-from rgcoarse.stats.fits import cod_increment_row, fit_cod_increment
+from rgcoarse.stats.fits import cod_increment_row, fit_cod_increment, fit_problem
 
 DEFAULTS = yaml.safe_load((REPO / "config.yaml").read_text())
 
@@ -145,12 +145,15 @@ def test_a_header_only_csv_is_named_at_parse_time(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["first", "last"])
-def test_an_id_column_is_an_error_unless_declared(tmp_path, where):
+@pytest.mark.parametrize("ids", ["row_number", "sorted_with_gaps", "falling"])
+def test_an_id_column_is_an_error_unless_declared(tmp_path, where, ids):
     rng = np.random.default_rng(1)
     frame = pd.DataFrame(rng.standard_normal((50, 4)), columns=list("abcd"))
-    frame.insert(0 if where == "first" else 4, "id", np.arange(1, 51))
+    column = {"row_number": np.arange(1, 51), "sorted_with_gaps": 1000 + np.cumsum(rng.integers(1, 5, 50)),
+              "falling": 90 - 2 * np.arange(50)}[ids]
+    frame.insert(0 if where == "first" else 4, "id", column)
     path = _csv(tmp_path, "with_id", frame)
-    with pytest.raises(DataMatrixError, match="'id' hold consecutive integers.*id_columns"):
+    with pytest.raises(DataMatrixError, match="'id' hold integers that only grow or only fall.*id_columns"):
         read_user_matrix(path)
     matrix = read_user_matrix(path, {"id_columns": ["id"]})
     assert matrix.feature_names == list("abcd") and matrix.metadata["dropped_id_columns"] == ["id"]
@@ -166,6 +169,27 @@ def test_constant_and_near_constant_columns_are_named(tmp_path):
         read_user_matrix(path)
     matrix = read_user_matrix(path, {"drop_constant_columns": True})
     assert matrix.feature_names == ["a", "d"] and matrix.metadata["dropped_constant_columns"] == ["b", "c"]
+
+
+def test_an_integer_feature_that_is_not_sorted_is_a_feature(tmp_path):
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.standard_normal((50, 3)), columns=list("abc"))
+    frame["counts"] = rng.poisson(3.0, 50)  # spike counts: integers, but not sorted
+    assert read_user_matrix(_csv(tmp_path, "counts", frame)).feature_names == [*"abc", "counts"]
+
+
+def test_a_float32_column_constant_up_to_its_rounding_is_constant(tmp_path):
+    """float32 keeps 7 digits: 3.0 computed along different paths differs by a few units in the last
+    place, and standardising that would make rounding a feature. A float64 column that varies by 1e-9
+    of its size holds that variation to 1e-7 of itself: data, kept."""
+    rng = np.random.default_rng(6)
+    values = rng.standard_normal((60, 4)).astype(np.float32)
+    values[:, 1] = np.float32(3.0) + np.float32(3.0) * np.finfo(np.float32).eps * rng.integers(-4, 5, 60)
+    with pytest.raises(DataMatrixError, match=r"1 constant column\(s\) \['f1'\]"):
+        read_user_matrix(_npy(tmp_path, "f32", values))
+    precise = rng.standard_normal((60, 4))
+    precise[:, 1] = 3.0 + 1e-9 * rng.standard_normal(60)
+    assert read_user_matrix(_npy(tmp_path, "f64", precise)).n_features == 4
 
 
 def test_duplicated_rows_of_continuous_data_are_counted(tmp_path):
@@ -249,3 +273,42 @@ def test_a_time_ordered_user_null_on_data_not_declared_a_series_is_said(tmp_path
     assert any("user_datasets.mine is not declared time_series: true" in w for w in plan.warnings), plan.warnings
     series = plan_with(lambda c: (_with_user(path, time_series=True)(c), models(c), c["fits"].update(min_clusters=4)))
     assert not any("time_series" in w for w in series.warnings)
+
+
+@pytest.mark.parametrize("shape", [(20, 64), (40, 64), (10, 32), (60, 30)])
+def test_a_cod_fit_that_reaches_into_the_finite_span_is_not_fitted(shape):
+    """Pure noise with few samples (or few features): the increments follow from the data's rank, so
+    the fit is ``rank_limited`` with the reason and no number, never an exponent."""
+    from rgcoarse.coarse.selection import stepwise_cod
+
+    values = np.random.default_rng(1).standard_normal(shape)
+    cod = stepwise_cod(values, min(32, shape[1])).assign(level=0)
+    row = cod_increment_row(cod, (1, 32), n_samples=shape[0], n_features=shape[1])
+    assert row["status"] == "rank_limited" and np.isnan(row["exponent"]) and np.isnan(row["ci_low"])
+    assert "fits.cod_rank_range" in row["ci_method"] and f"{shape[0]} x {shape[1]}" in row["ci_method"]
+    assert fit_problem(row).startswith("rank_limited")
+
+
+def test_a_cod_fit_well_inside_the_span_is_fitted_even_with_fewer_samples_than_features():
+    """The default Ising data have 4,000 samples of 4,096 spins: rank-deficient, but ranks 1-32 lie far
+    inside the span (3,999), where rank deficiency does not shape the increments."""
+    rank = np.arange(1, 65, dtype=float)
+    cod = pd.DataFrame({"level": 0, "rank": rank, "cod_increment": 0.5 * rank**-0.8})
+    row = cod_increment_row(cod, (1, 32), n_samples=4000, n_features=4096)
+    assert row["status"] == "ok" and row["exponent"] == pytest.approx(-0.8)
+
+
+@pytest.mark.parametrize("section", [k for k, v in DEFAULTS.items() if isinstance(v, dict) and v])
+def test_an_empty_section_in_config_yaml_itself_is_named_not_a_traceback(tmp_path, section):
+    """The README tells users to edit config.yaml, the file that holds the defaults: a section emptied
+    there has no defaults beneath it, so the plan must name its missing keys (it once gave a KeyError)."""
+    from rgcoarse.config.layers import layered_config
+
+    config = copy.deepcopy(DEFAULTS)
+    config[section] = {}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    try:
+        Plan(layered_config(path, []))
+    except ConfigError as error:
+        assert section in str(error)

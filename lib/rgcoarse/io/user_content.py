@@ -1,13 +1,20 @@
 """Content checks of a user's data matrix: what only the values show, checked by the user_dataset
 job before any analysis job runs (the parse-time check reads only headers and footers).
 
-- **Identifier columns.** A column of consecutive integers (a row number or id, 0- or 1-based, in
-  any position) is not a feature. Columns the entry declares in ``id_columns`` are dropped; an
-  undeclared one is an error naming it, never a guess.
-- **Constant columns.** A column whose spread is at most :data:`CONSTANT_RTOL` of its magnitude
-  (exactly constant, or constant up to rounding) has no correlations to find, and standardising it
-  would amplify rounding noise into a feature. An error names them, unless the entry sets
-  ``drop_constant_columns: true``: then they are dropped and named in the log and the metadata.
+- **Identifier columns.** A column of integers that only grow (or only fall) from row to row (a row
+  number, 0- or 1-based, or sorted ids with gaps, in any position) is not a feature: stationary data
+  do not do that (for a column of independent values, m rows come out sorted with chance 2 / m!).
+  From :data:`MIN_ID_ROWS` rows on, any such column counts; below, only consecutive integers.
+  Columns the entry declares in ``id_columns`` are dropped; an undeclared one is an error naming it,
+  never a guess.
+- **Constant columns.** A column whose spread is at most :func:`constant_tolerance` of its magnitude
+  (exactly constant, or constant up to the rounding of its number type: :data:`CONSTANT_RTOL`, or
+  :data:`CONSTANT_ULPS` units in the last place of a float32 column, whichever is larger) has no
+  correlations to find, and standardising it would amplify rounding noise into a feature. An
+  error names them, unless the entry sets ``drop_constant_columns: true``: then they are dropped
+  and named in the log and the metadata. A float64 column that varies by 1e-9 of its size holds
+  that variation to about 1e-7 of itself (a timestamp around 1.7e9 varying by seconds does), so
+  it is data, not rounding.
 - **Duplicated rows** of continuous data (a join or concatenation error) would narrow every
   interval without adding information: an error gives their count, unless the entry sets
   ``allow_duplicate_rows: true``. Discrete data (at most :data:`DISCRETE_LEVELS` distinct values
@@ -21,28 +28,42 @@ import numpy as np
 from rgcoarse.io.datamatrix import DataMatrixError
 
 CONSTANT_RTOL = 1e-10
+CONSTANT_ULPS = 64  # rounding a float32 value picks up on its way (a few operations, a text round trip)
 DISCRETE_LEVELS = 16
+MIN_ID_ROWS = 8  # 2 / 8! = 5e-5: a sorted column of this many rows is no accident
 
 
 def id_like_columns(values: np.ndarray) -> list[int]:
-    """Columns holding consecutive integers (a row number), in either direction."""
+    """Columns of integers that only grow or only fall (module docstring)."""
     found = []
+    m = values.shape[0]
     for j in range(values.shape[1]):
         column = values[:, j]
-        if values.shape[0] < 3 or not np.all(np.mod(column, 1) == 0):
+        if m < 3 or not np.all(np.mod(column, 1) == 0):
             continue
         steps = np.diff(column)
-        if np.all(steps == 1) or np.all(steps == -1):
+        consecutive = np.all(steps == 1) or np.all(steps == -1)
+        monotone = m >= MIN_ID_ROWS and (np.all(steps > 0) or np.all(steps < 0))
+        if consecutive or monotone:
             found.append(j)
     return found
 
 
+def constant_tolerance(dtype) -> float:
+    """The relative spread at or below which a column of this number type counts as constant."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        return 0.0  # integers are exact: only a truly constant column
+    return max(CONSTANT_RTOL, CONSTANT_ULPS * float(np.finfo(dtype).eps))
+
+
 def constant_columns(values: np.ndarray) -> list[int]:
-    """Columns whose spread is at most CONSTANT_RTOL of their magnitude."""
+    """Columns whose spread is at most :func:`constant_tolerance` of their magnitude."""
+    tolerance = constant_tolerance(np.asarray(values).dtype)
     values = np.asarray(values, dtype=np.float64)
     spread = values.max(axis=0) - values.min(axis=0)
     scale = np.maximum(np.abs(values).max(axis=0), np.finfo(float).tiny)
-    return [int(j) for j in np.flatnonzero(spread <= CONSTANT_RTOL * scale)]
+    return [int(j) for j in np.flatnonzero(spread <= tolerance * scale)]
 
 
 def duplicated_rows(values: np.ndarray) -> int:
@@ -78,14 +99,16 @@ def checked_columns(values: np.ndarray, names: list[str], source: str, options: 
     if ids:
         listed = ", ".join(repr(names[j]) for j in ids[:5])
         raise DataMatrixError(
-            f"{source}: column(s) {listed} hold consecutive integers, like a row number or id, not a feature; "
+            f"{source}: column(s) {listed} hold integers that only grow or only fall from row to row, like a "
+            "row number or id, not a feature; "
             "declare them in the dataset's id_columns (they are then dropped), or remove them from the file")
     constant = constant_columns(values)
     if constant:
         listed = [names[j] for j in constant]
         if not options.get("drop_constant_columns", False):
             raise DataMatrixError(
-                f"{source}: {len(listed)} constant column(s) {listed[:10]} (spread <= {CONSTANT_RTOL:g} of their size): "
+                f"{source}: {len(listed)} constant column(s) {listed[:10]} (spread <= "
+                f"{constant_tolerance(values.dtype):.2g} of their size): "
                 "they carry no correlations; set the dataset's drop_constant_columns: true to drop them")
         keep = [j for j in range(values.shape[1]) if j not in set(constant)]
         values, names = values[:, keep], [names[j] for j in keep]

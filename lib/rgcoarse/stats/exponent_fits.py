@@ -43,6 +43,7 @@ def exponent_rows(data: np.ndarray, silent: np.ndarray, levels, cod: pd.DataFram
         rows.append(row)
         if log is not None:
             log("%s: %s", observable, row)
-    rows.append({**cod_increment_row(cod, fits["cod_rank_range"], data.shape[0], fits["confidence"]),
+    rows.append({**cod_increment_row(cod, fits["cod_rank_range"], data.shape[0], fits["confidence"],
+                                   n_features=data.shape[1]),
                  "tau_int": tau_int, "block_length": block_length})
     return rows

@@ -78,7 +78,15 @@ STATUSES = {
     "degenerate_interval": "the bootstrap resamples are all identical, so the interval has no width",
     "curved": "the points curve in log-log (quadratic term significant): not a power law",
     "no_silence_variation": "the silence threshold silences every value or none, so P0(K) is 1 or 0 at every K",
+    "rank_limited": "the COD fit range reaches beyond a quarter of the dimensions the samples span "
+                    "(min(m - 1, N)), where the finite span, not the correlations, shapes the increments",
 }
+#: The COD-increment fit's largest rank may be at most this fraction of the data's rank min(m - 1, N).
+#: Measured on independent Gaussian columns (m = 201; N = 100 ... 800), the log-log slope of the
+#: increments over ranks 1..r grows from -0.03 ... -0.05 at r = 5% of the span to -0.05 ... -0.15 at 25%
+#: and -0.09 ... -0.32 at 50%, as the selection runs out of dimensions (all N targets are explained by
+#: rank m - 1): beyond a quarter the span dominates the slope.
+MAX_SPAN_FRACTION = 0.25
 MIN_RANK_POINTS = 3  # a COD-increment power law from two ranks has no test of its shape
 CURVATURE_P = 0.01  # quadratic term in log-log below this p-value: the power law does not describe the points
 MIN_CURVATURE_POINTS = 4  # a parabola through three points fits exactly: no test of its shape
@@ -308,16 +316,23 @@ def curvature_p_value(x, y) -> float:
     return float(2 * stdtr(dof, -abs(t)))
 
 
-def cod_increment_row(cod, rank_range, n_samples: int | None = None, confidence: float = 0.95) -> dict:
+def cod_increment_row(cod, rank_range, n_samples: int | None = None, confidence: float = 0.95,
+                      n_features: int | None = None) -> dict:
     """Exponents-table row of the level-0 COD increment's power law against rank.
 
-    Ranks at or beyond ``n_samples - 1`` are left out (their increments are zero or fitted noise
-    once the samples are exhausted). The interval is the regression's (module docstring).
+    With the data's shape (``n_samples`` m, ``n_features`` N) given, a range whose largest rank
+    exceeds :data:`MAX_SPAN_FRACTION` of the data's rank min(m - 1, N) is not fitted
+    (``rank_limited``: rank-deficient or too short data, where the increments follow from the
+    span); ranks at or beyond m - 1 are left out in any case (their increments are zero or fitted
+    noise once the samples are exhausted). The interval is the regression's (module docstring).
     """
     from scipy.special import stdtrit  # Student's t quantile
 
     level0 = cod[cod["level"] == 0]
     high = rank_range[1] if n_samples is None else min(rank_range[1], n_samples - 2)
+    limited = cod_span_problem(rank_range, n_samples, n_features)
+    if limited is not None:
+        return _not_fitted_cod_row("rank_limited", f"none: {limited}")
     fit = fit_cod_increment(level0["rank"], level0["cod_increment"], r_min=rank_range[0], r_max=high)
     fitted = fit.status in (OK, "curved")
     half = float(stdtrit(fit.n_points - 2, 0.5 + confidence / 2)) * fit.slope_stderr if fitted else np.nan
@@ -336,3 +351,22 @@ def cod_increment_row(cod, rank_range, n_samples: int | None = None, confidence:
         "n_resamples": 0,
         "status": fit.status,
     }
+
+
+def cod_span_problem(rank_range, n_samples: int | None, n_features: int | None) -> str | None:
+    """Why a COD fit over ``rank_range`` is ``rank_limited`` on m x N data (:data:`MAX_SPAN_FRACTION`),
+    or ``None`` (also when the shape is not given)."""
+    if n_samples is None or n_features is None:
+        return None
+    span = min(n_samples - 1, n_features)
+    if rank_range[1] <= MAX_SPAN_FRACTION * span:
+        return None
+    return (f"fits.cod_rank_range reaches rank {rank_range[1]} of the {span} dimensions the {n_samples} x "
+            f"{n_features} data span (at most {MAX_SPAN_FRACTION:g} of them: beyond, the finite span, not the "
+            "correlations, sets the slope)")
+
+
+def _not_fitted_cod_row(status: str, reason: str) -> dict:
+    return {"observable": "cod_increment", "exponent": np.nan, "prefactor": np.nan, "ci_low": np.nan,
+            "ci_high": np.nan, "ci_method": reason, "fit_min": np.nan, "fit_max": np.nan,
+            "n_points": 0, "n_resamples": 0, "status": status}

@@ -38,7 +38,12 @@ from rgcoarse.checks import as_value_matrix
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.datasets.nulls import null_matrix, seam_control_matrix
-from rgcoarse.stats.fits import fit_cod_increment, fit_power_law, select_fit_range
+from rgcoarse.stats.fits import (
+    cod_span_problem,
+    fit_cod_increment,
+    fit_power_law,
+    select_fit_range,
+)
 from rgcoarse.stats.linefit import fit_line
 from rgcoarse.stats.observables import (
     binarise,
@@ -104,12 +109,15 @@ def coarse_graining_statistics(values, levels, *, silence_threshold: float, k_mi
         if level.level == 0:
             increments = cod["norm_cod_increment"].to_numpy(float)
             rows.append(("increment_cv", 0, float(increments.std() / abs(increments.mean()))))
-            rows.append(("cod_increment_exponent", WHOLE, _cod_increment_exponent(cod, data.shape[0], cod_rank_range)))
+            rows.append(("cod_increment_exponent", WHOLE, _cod_increment_exponent(cod, data.shape, cod_rank_range)))
     return [{"statistic": s, "level": int(lev), "value": float(v)} for s, lev, v in rows]
 
 
-def _cod_increment_exponent(cod: pd.DataFrame, samples: int, cod_rank_range) -> float:
-    r_max = min(cod_rank_range[1], samples - 2)  # as cod_increment_row
+def _cod_increment_exponent(cod: pd.DataFrame, shape, cod_rank_range) -> float:
+    samples, features = shape
+    if cod_span_problem(cod_rank_range, samples, features) is not None:
+        return float("nan")  # as cod_increment_row: not fitted
+    r_max = min(cod_rank_range[1], samples - 2)
     return fit_cod_increment(cod["rank"], cod["cod_increment"], r_min=cod_rank_range[0], r_max=r_max).exponent
 
 
@@ -119,7 +127,7 @@ def seam_statistic(values, cod_rank_range) -> float:
 
     data = np.asarray(values, dtype=np.float64)
     cod = stepwise_cod(data, min(int(cod_rank_range[1]), data.shape[1]))
-    return _cod_increment_exponent(cod, data.shape[0], cod_rank_range)
+    return _cod_increment_exponent(cod, data.shape, cod_rank_range)
 
 
 def null_statistics(values, model: str, method: str, *, n_draws: int, seed: int, coarse: dict,
