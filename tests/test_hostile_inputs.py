@@ -68,6 +68,14 @@ REJECTED = [
     ("observables.silence_threshold", {**DEFAULTS["observables"]["silence_threshold"], "glass": -0.5},
      "observables.silence_threshold.glass: -0.5 silences every variable or none"),
     ("rmi.crossover_range", [5.0, 10.0], "rmi.crossover_range: [5.0, 10.0] reaches outside the noise levels"),
+    # Settings that cost only time, against resources.max_job_minutes (lower bounds, rgcoarse.pipeline.costs).
+    ("ising.burn_in_sweeps", 10**12, "ising.burn_in_sweeps, ising.pilot_sweeps"),
+    ("ising.pilot_sweeps", 10**12, "resources.max_job_minutes (1440 min)"),
+    ("ising.overrides", {"2.3": {"n_samples": 4000, "spacing_factor": 10**9}}, "the chain at T2.300 would ask for"),
+    ("fits.n_bootstrap", 10**8, "fits.n_bootstrap: 100000000 resamples of dataset ising"),
+    ("glass.production", 10**9, "glass.n_particles / glass.production (its frames are the samples)"),
+    ("glass.frame_interval", 10**6, "glass.production"),
+    ("glass.min_equilibration", 10**9, "glass.equilibration / glass.aging / glass.ramp"),
 ]
 
 
@@ -312,3 +320,24 @@ def test_an_empty_section_in_config_yaml_itself_is_named_not_a_traceback(tmp_pat
         Plan(layered_config(path, []))
     except ConfigError as error:
         assert section in str(error)
+
+
+def test_time_requests_grow_with_the_settings_and_follow_the_declared_limit():
+    """Jobs ask the scheduler for twice their estimate (at least their usual request); a cluster with longer
+    jobs raises resources.max_job_minutes and can go further; the defaults ask for the usual minutes."""
+    from rgcoarse.pipeline import costs
+
+    plan = plan_with(lambda c: None)
+    assert plan.ising_chain_runtime(type("W", (), {"condition": "T2.300"})) == costs.RUNTIME_FLOOR_MINUTES["ising_chain"]
+    assert costs.requested_minutes("observables", 3600) == 125  # 1 h estimated: 2 h + 5 min
+    long_chain = setter("ising.burn_in_sweeps", 10**9)  # 4,096 x 1e9 updates at 3.5e7/s: about 32 h, asks 65 h
+    with pytest.raises(ConfigError, match="ising.burn_in_sweeps"):
+        plan_with(long_chain)
+    longer = plan_with(lambda c: (long_chain(c), c["resources"].update(max_job_minutes=5000)))
+    assert longer.ising_chain_runtime(type("W", (), {"condition": "T2.300"})) > 3000
+
+
+def test_too_few_null_draws_are_named_up_front():
+    plan = plan_with(setter("nulls.draws", 3))
+    assert any("nulls.draws: 3 draws" in w and "not testable" in w for w in plan.warnings)
+    assert not any("nulls.draws" in w for w in plan_with(lambda c: None).warnings)

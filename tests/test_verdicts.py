@@ -126,7 +126,7 @@ def test_shift_draws_carry_the_seam_controls_cod_exponent():
     from rgcoarse.coarse.selection import stepwise_cod
     from rgcoarse.stats.null_draws import _cod_increment_exponent
 
-    full = _cod_increment_exponent(stepwise_cod(values, None), values.shape[0], STATISTICS["cod_rank_range"])
+    full = _cod_increment_exponent(stepwise_cod(values, None), values.shape, STATISTICS["cod_rank_range"])
     assert seam_statistic(values, STATISTICS["cod_rank_range"]) == pytest.approx(full, rel=1e-12)
     permute = null_statistics(values, "permute", "projection", n_draws=2, **settings)
     assert statistic_values(permute, SEAM_STATISTIC).size == 0  # permute has no seam

@@ -82,7 +82,7 @@ rule observables:
     threads: 1
     resources:
         mem_mb=plan.analysis_mem_mb,
-        runtime=50,
+        runtime=plan.observables_runtime,  # grows with fits.n_bootstrap (rgcoarse.pipeline.costs)
     script:
         "../scripts/observables.py"
 

@@ -18,7 +18,7 @@ rule ising_chain:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=30,
+        runtime=plan.ising_chain_runtime,  # grows with the sweeps (rgcoarse.pipeline.costs)
     script:
         "../scripts/ising_chain.py"
 

@@ -16,3 +16,6 @@ ISING_2D_ETA = 0.25
 
 ISING_2D_DIMENSION = 2
 """The 2D Ising model's dimension d."""
+
+MIN_NULL_DRAWS = 19
+"""The fewest null draws whose rank p-value ``(1 + #draws >= data) / (n + 1)`` can reach 0.05."""

@@ -38,10 +38,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from rgcoarse.config.constants import MIN_NULL_DRAWS
+
 AGREES, DISAGREES, BORDERLINE, NOT_TESTABLE = "agrees", "disagrees", "borderline", "not testable"
 STATUSES = (AGREES, DISAGREES, BORDERLINE, NOT_TESTABLE)
 ALPHA = 0.05  # one-sided level of every test against a null
-MIN_DRAWS = 19  # the fewest null draws whose rank p-value can reach ALPHA: 1 / (19 + 1)
+MIN_DRAWS = MIN_NULL_DRAWS  # the fewest null draws whose rank p-value can reach ALPHA: 1 / (19 + 1)
 NORMALITY_P = 0.05  # Shapiro-Wilk p below this: the null values are not treated as normal (rank test)
 POINT_BORDERLINE = 0.05  # a point estimate within 5% of its threshold is borderline (no interval to decide)
 

@@ -87,3 +87,41 @@ def fittable_levels(n_features: int, min_variables: int, k_min: float, min_clust
     """Levels whose clusters (2^l features, about N / 2^l of them) enter an exponent fit."""
     return sum(1 for level, n in enumerate(level_sizes(n_features, min_variables))
                if 2**level >= k_min and n >= min_clusters)
+
+
+# ----- time: what a job asks of the scheduler, checked against resources.max_job_minutes -----
+#
+# A setting that only costs time (sweeps, resamples, MD steps) cannot exhaust memory, but it can ask
+# for a job no scheduler runs to its end, or one that a cluster kills at its declared time limit.
+# Each such job declares (``runtime``) twice its estimate plus 5 minutes, at least its rule's usual
+# request (:data:`RUNTIME_FLOOR_MINUTES`), as the LAMMPS stages do (glass.atom_steps_per_second);
+# a setting whose request exceeds resources.max_job_minutes is refused before any job starts.
+
+#: Spin updates per second of an Ising chain: measured 3.5e7 (Wolff, T = 2.3) to 1.2e8 (Metropolis)
+#: at L = 64 on the 2-core reference machine (the default run's logs); the slower rate is used.
+ISING_UPDATES_PER_SECOND = 3.5e7
+#: Values the M2 and P0 bootstrap resamples per second (n_bootstrap x m x N): measured about 8e9 on
+#: the default Ising observables jobs (4,000 x 4,096, 200 resamples in about 0.4 s); a slower
+#: machine (1.8x) is allowed for.
+BOOTSTRAP_VALUES_PER_SECOND = 4e9
+#: The minutes a rule asks for whatever its settings (the defaults need far less).
+RUNTIME_FLOOR_MINUTES = {"ising_chain": 30, "observables": 50}
+
+
+def ising_chain_seconds(lattice_size: int, burn_in_sweeps: int, pilot_sweeps: int, n_samples: int,
+                        spacing_factor: float) -> float:
+    """Estimated time of one Ising chain: its sweeps (samples ``spacing_factor`` x tau_int sweeps apart;
+    tau_int is measured by the pilot, taken as 1 here) times L^2 spins at :data:`ISING_UPDATES_PER_SECOND`."""
+    sweeps = burn_in_sweeps + pilot_sweeps + n_samples * max(spacing_factor, 1.0)
+    return sweeps * lattice_size**2 / ISING_UPDATES_PER_SECOND
+
+
+def bootstrap_seconds(n_bootstrap: int, n_samples: int, n_features: int) -> float:
+    """Estimated time of the exponent fits' bootstrap in one observables job: each resample reads the
+    data's level sums once, at :data:`BOOTSTRAP_VALUES_PER_SECOND`."""
+    return n_bootstrap * n_samples * n_features / BOOTSTRAP_VALUES_PER_SECOND
+
+
+def requested_minutes(rule: str, seconds: float) -> int:
+    """``runtime`` a job declares: twice the estimate plus 5 minutes, at least the rule's floor."""
+    return max(RUNTIME_FLOOR_MINUTES[rule], 5 + math.ceil(2 * seconds / 60))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES, pairing_rule_names
 from rgcoarse.config.conditions import same_temperature, temperature_condition
-from rgcoarse.config.constants import TEMPERATURE_DECIMALS
+from rgcoarse.config.constants import MIN_NULL_DRAWS, TEMPERATURE_DECIMALS
 from rgcoarse.config.validation import (
     ConfigError,
     duplicate_keys,
@@ -37,6 +37,13 @@ from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline import costs
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
 from rgcoarse.pipeline.schema import config_schema
+
+
+class _Wildcards:
+    """The wildcards a runtime reads, outside a Snakemake job."""
+
+    def __init__(self, **wildcards):
+        self.__dict__.update(wildcards)
 
 
 def _raise(message):
@@ -76,6 +83,7 @@ class PlanChecks:
         self._check_planted()
         self._check_comparison_temperatures()
         self._check_null_temperatures()
+        self._check_null_draws()
         self._check_lattice_rules()
         self._check_figure_settings()
         self._check_glass_config()
@@ -83,6 +91,46 @@ class PlanChecks:
         self._check_wcrg_config()
         self._check_bayes_rg_config()
         self._check_sizes()
+        self._check_times()
+
+    def ising_chain_runtime(self, wildcards) -> int:
+        """``runtime`` (minutes) of one Ising chain (rgcoarse.pipeline.costs)."""
+        s = self.ising_settings(wildcards.condition)
+        seconds = costs.ising_chain_seconds(self.config["ising"]["lattice_size"], s["burn_in_sweeps"],
+                                            s["pilot_sweeps"], s["n_samples"], s["spacing_factor"])
+        return costs.requested_minutes("ising_chain", seconds)
+
+    def observables_runtime(self, wildcards) -> int:
+        """``runtime`` (minutes) of one observables job: its bootstrap (rgcoarse.pipeline.costs)."""
+        shape = self.analysis_shape(wildcards.dataset, wildcards.condition)
+        seconds = costs.bootstrap_seconds(self.config["fits"]["n_bootstrap"], *shape) if shape else 0.0
+        return costs.requested_minutes("observables", seconds)
+
+    def _check_times(self):
+        """Settings that cost only time: each job's request against resources.max_job_minutes."""
+        limit = self.config["resources"]["max_job_minutes"]
+        tail = (f"more than resources.max_job_minutes ({limit} min), the longest one job may run; lower the "
+                "setting, or raise that key where the scheduler allows longer jobs (rgcoarse.pipeline.costs)")
+        for condition in self.ising_conditions():
+            minutes = self.ising_chain_runtime(_Wildcards(condition=condition))
+            if minutes > limit:
+                raise ConfigError(f"config keys ising.burn_in_sweeps, ising.pilot_sweeps, ising.n_samples x "
+                                  f"ising.spacing_factor (and ising.overrides): the chain at {condition} would ask "
+                                  f"for {minutes:,} min, {tail}")
+        for dataset, condition in self.data_dataset_conditions():
+            minutes = self.observables_runtime(_Wildcards(dataset=dataset, condition=condition))
+            if minutes > limit:
+                raise ConfigError(f"config key fits.n_bootstrap: {self.config['fits']['n_bootstrap']} resamples of "
+                                  f"dataset {dataset} ({condition}) would ask for {minutes:,} min per observables "
+                                  f"job, {tail}")
+        for condition in self.glass_run_conditions():
+            for kind, keys in (("prepare", "glass.equilibration / glass.aging / glass.ramp"),
+                               ("produce", "glass.production")):
+                minutes = self.glass_runtime(kind)(_Wildcards(condition=condition))
+                if minutes > limit:
+                    raise ConfigError(f"config key {keys} (with glass.n_particles, glass.tasks, "
+                                      f"glass.atom_steps_per_second): the {kind} stage of {condition} would ask for "
+                                      f"{minutes:,} min, {tail}")
 
     def _check_config_files_and_values(self):
         """Duplicate YAML keys, NaN/inf, fractional integers, temperatures their wildcards would change."""
@@ -210,7 +258,9 @@ class PlanChecks:
         for dataset, condition in self.data_dataset_conditions():
             shape = self.analysis_shape(dataset, condition)
             if shape and costs.declared_mem_mb(*shape) > budget_mb:
-                keys = sizes.get(source_dataset(dataset), (0, 0, "glass.n_particles / glass.production"))[2]
+                keys = ("glass.n_particles / glass.production (its frames are the samples)"
+                        if kind_of_dataset(source_dataset(dataset)).name == "glass"
+                        else sizes[source_dataset(dataset)][2])
                 raise ConfigError(
                     f"config keys {keys}: dataset {dataset} ({condition}), {shape[0]} samples x {shape[1]} features, "
                     f"needs about {costs.declared_mem_mb(*shape):,} MB per analysis job (cost model "
@@ -392,6 +442,13 @@ class PlanChecks:
                 raise ConfigError(
                     f"config key coarse_graining.comparison_temperatures: {t} is not one of ising.temperatures"
                 )
+
+    def _check_null_draws(self):
+        """Fewer draws than a rank test at 0.05 needs: every claim tested against a null says not testable."""
+        draws = self.config["nulls"]["draws"]
+        if draws < MIN_NULL_DRAWS and self.null_runs():
+            self._warn(f"config key nulls.draws: {draws} draws per null; a rank test at 0.05 needs at least "
+                       f"{MIN_NULL_DRAWS}, so every claim tested against a null will say `not testable`")
 
     def _check_null_temperatures(self):
         arms = {kind: self.config[kind]["temperatures"] for kind in temperature_kinds()}
