@@ -17,11 +17,7 @@ from rgcoarse.coarse.levels import (  # noqa: F401  (re-exported: the level API 
     next_level,
 )
 from rgcoarse.coarse.pair_checks import check_lattice_shape
-from rgcoarse.coarse.pairing_rules import (
-    PairingContext,
-    option_config_keys,
-    pairing_rule,
-)
+from rgcoarse.coarse.pairing_rules import PairingContext, option_config_keys, pairing_rule
 
 
 def coarse_grain(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rgcoarse.config.seeds import derive_seed
 from rgcoarse.glass.model import NEIGHBOR_SKIN, PAIRS, KobAndersenModel
 from rgcoarse.glass.stage import CHECKPOINTS, DUMP, INPUT_DATA, LOG, OUTPUT_DATA, Stage
+from rgcoarse.config.seeds import derive_seed
 
 __all__ = ["MIN_DISTANCE", "lammps_seeds", "input_script"]
 

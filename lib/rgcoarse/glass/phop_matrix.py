@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rgcoarse.io.datamatrix import DataMatrix
 from rgcoarse.glass.model import TYPE_IDS
 from rgcoarse.glass.phop import half_window_frames, phop, phop_centres
-from rgcoarse.io.datamatrix import DataMatrix
 
 __all__ = ["GLASS_DATASET", "phop_data_matrix"]
 

@@ -20,18 +20,10 @@ from pathlib import Path
 
 from rgcoarse.glass.command import DEFAULT_COMMAND, LammpsRunError, resolve_command
 from rgcoarse.glass.lammps_input import input_script
-from rgcoarse.glass.lammps_io import truncate_dump
 from rgcoarse.glass.model import KobAndersenModel
-from rgcoarse.glass.stage import (
-    CHECKPOINTS,
-    DUMP,
-    INPUT_DATA,
-    LOG,
-    OUTPUT_DATA,
-    SCRIPT,
-    Stage,
-)
+from rgcoarse.glass.stage import CHECKPOINTS, DUMP, INPUT_DATA, LOG, OUTPUT_DATA, SCRIPT, Stage
 from rgcoarse.glass.thermo import lammps_version_of
+from rgcoarse.glass.lammps_io import truncate_dump
 
 __all__ = ["StageResult", "run_stage", "check_data_file"]
 

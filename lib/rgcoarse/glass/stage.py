@@ -5,12 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rgcoarse.checks import (
-    check_choice,
-    check_integer,
-    check_positive_integer,
-    check_positive_real,
-)
+from rgcoarse.checks import check_choice, check_integer, check_positive_integer, check_positive_real
 
 __all__ = ["STAGE_KINDS", "THERMOSTATS", "SCRIPT", "LOG", "DUMP", "INPUT_DATA", "OUTPUT_DATA", "CHECKPOINTS", "Stage"]
 

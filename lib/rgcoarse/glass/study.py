@@ -166,9 +166,7 @@ def fit_common_mode(k, m2, sigma2: float) -> float:
     ``sigma2`` is fixed (the mean variance, M2 at K = 1); least squares over the points with
     ``K > 1``, bounded so the model stays positive at the largest K.
     """
-    from scipy.optimize import (
-        minimize_scalar,  # the study's fits only: keep module import light
-    )
+    from scipy.optimize import minimize_scalar  # the study's fits only: keep module import light
 
     k = np.asarray(k, dtype=np.float64)
     m2 = np.asarray(m2, dtype=np.float64)

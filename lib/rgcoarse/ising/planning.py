@@ -18,12 +18,7 @@ import numpy as np
 
 from ..stats.autocorrelation import integrated_autocorrelation_time
 from .chain import _Chain
-from .metropolis import (
-    _metropolis_block,
-    _metropolis_collect,
-    _metropolis_series,
-    metropolis_acceptance_thresholds,
-)
+from .metropolis import _metropolis_block, _metropolis_collect, _metropolis_series, metropolis_acceptance_thresholds
 from .wolff import _wolff_collect, _wolff_until, wolff_add_threshold
 
 _PILOT_LENGTH_PER_TAU = 50  # Sokal: the estimate is trustworthy when the pilot spans >> tau

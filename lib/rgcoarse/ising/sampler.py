@@ -16,12 +16,9 @@ from typing import Callable
 
 import numpy as np
 
+from ..stats.autocorrelation import correlated_standard_error, integrated_autocorrelation_time
 from ..checks import check_choice, check_integer, check_positive_real, check_real
 from ..config.constants import ISING_CRITICAL_TEMPERATURE
-from ..stats.autocorrelation import (
-    correlated_standard_error,
-    integrated_autocorrelation_time,
-)
 from .chain import _Chain
 from .planning import _PLANNERS, _warn_if_pilot_short
 from .rng import _check_seed
