@@ -38,12 +38,7 @@ from rgcoarse.checks import as_value_matrix
 from rgcoarse.coarse.coarse_grain import coarse_grain
 from rgcoarse.config.seeds import derive_seed
 from rgcoarse.datasets.nulls import null_matrix, seam_control_matrix
-from rgcoarse.stats.fits import (
-    cod_span_problem,
-    fit_cod_increment,
-    fit_power_law,
-    select_fit_range,
-)
+from rgcoarse.stats.fits import cod_span_problem, fit_cod_increment, fit_power_law, select_fit_range
 from rgcoarse.stats.linefit import fit_line
 from rgcoarse.stats.observables import (
     binarise,

@@ -6,11 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from rgcoarse.datasets.planted import (
-    PLANTED_STRUCTURES,
-    analytic_m2_table,
-    recovered_fraction,
-)
+from rgcoarse.datasets.planted import PLANTED_STRUCTURES, analytic_m2_table, recovered_fraction
 from rgcoarse.paper.plotting import STYLE, method_colour, new_figure
 from rgcoarse.stats.fits import fit_power_law, fit_problem, select_fit_range
 
