@@ -49,6 +49,7 @@ each of the ~120 (candidate, environment) pairs of a step, about 80 s for the fi
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from rgcoarse.stats.information import (
@@ -157,12 +158,22 @@ def _entropy_rows(counts: np.ndarray, m: int, miller_madow: bool) -> np.ndarray:
     return h + (np.count_nonzero(counts, axis=-1) - 1) / (2.0 * m) if miller_madow else h
 
 
+@numba.njit(cache=True)
+def _joint_counts(y, columns, ny, nc):
+    """(k, ny, nc) table of counts of (y, column c) for every column c, in one pass per column."""
+    m, k = columns.shape
+    joint = np.zeros((k, ny, nc))
+    for c in range(k):
+        for i in range(m):
+            joint[c, y[i], columns[i, c]] += 1.0
+    return joint
+
+
 def _mutual_information_with_columns(y: np.ndarray, columns: np.ndarray, miller_madow: bool) -> np.ndarray:
-    """I(y; column) for every column of ``columns`` (codes), with one bincount for all joint tables."""
+    """I(y; column) for every column of ``columns`` (codes), from one pass of counts per column."""
     m, k = columns.shape
     ny, nc = int(y.max()) + 1, int(columns.max()) + 1
-    cell = (np.arange(k) * ny * nc)[None, :] + y[:, None] * nc + columns
-    joint = np.bincount(cell.ravel(), minlength=k * ny * nc).reshape(k, ny, nc).astype(np.float64)
+    joint = _joint_counts(np.asarray(y, np.int64), np.asarray(columns, np.int64), ny, nc)
     h_y = _entropy_rows(np.bincount(y, minlength=ny)[None, :].astype(np.float64), m, miller_madow)
     h_c = _entropy_rows(joint.sum(axis=1), m, miller_madow)
     h_joint = _entropy_rows(joint.reshape(k, -1), m, miller_madow)
