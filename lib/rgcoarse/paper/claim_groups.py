@@ -87,6 +87,15 @@ def _other_glass_null_rules(config) -> list[str]:
     return [m for m in config["nulls"]["methods"]["glass"] if m != config["figures"]["method"]]
 
 
+def _tables_by_rule(paths) -> dict:
+    """{rule: {temperature: frame}} of observable tables, by the rule and temperature their metadata record."""
+    by_rule = {}
+    for path in paths:
+        frame, metadata = read_table(path)
+        by_rule.setdefault(metadata["method"], {})[float(metadata["dataset_metadata"]["temperature"])] = frame
+    return by_rule
+
+
 def _fig3(paths, s):
     from rgcoarse.paper.claims_glass import figure3_claims
 
@@ -96,10 +105,7 @@ def _fig3(paths, s):
     return figure3_claims(read_table(paths["exponents"])[0], read_tables_by_temperature(paths["glass_cod"]), s["method"],
                           high_t, low_t, m2_by_t=read_tables_by_temperature(paths["glass_m2"]),
                           nulls=read_null_statistics(paths["glass_nulls"]),
-                          other_methods=s["other_methods"],
-                          other_m2={rule: read_tables_by_temperature([p for p in paths["glass_m2_other"]
-                                                                      if f"/{rule}/" in p])
-                                    for rule in s["other_methods"]})
+                          other_methods=s["other_methods"], other_m2=_tables_by_rule(paths["glass_m2_other"]))
 
 
 def _rmi(paths, s):
