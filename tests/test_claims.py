@@ -412,3 +412,11 @@ def test_m2_slope_readings_are_tested_against_the_null_draws_of_the_same_slope()
         assert test.verdict == cl.AGREES and test.margin > 0
     points = [c for c in claims if c.reading in ("projection: all levels", "projection: local slope at the largest K")]
     assert all(c.null_value is None and c.verdict == cl.DISAGREES and c.margin < 0 for c in points)
+
+
+def test_the_summary_says_which_claims_are_identity_checks():
+    frame = pd.DataFrame({"claim_id": ["fig2a_level0", "fig3a_identity_check"], "verdict": [cl.AGREES, cl.AGREES],
+                          "overall": ["reproduced", "reproduced"], "null_draws": [0, 19], "p_value": [np.nan, 0.48],
+                          "check": ["a", "x = its covgauss null"]})
+    assert "2 of 2 claims are reproduced under at least one reading (of which 1 is an identity check" \
+        in cl.claims_summary(frame)

@@ -298,6 +298,9 @@ def claims_frame(claims: list[Claim]) -> pd.DataFrame:
     return frame[list(FRAME_COLUMNS)]
 
 
+IDENTITY_SUFFIX = "_identity_check"  # a claim id of a check that two computations coincide (no verdict on the paper)
+
+
 def claims_summary(frame: pd.DataFrame) -> str:
     """The honest count: statuses over every reading, and how many null tests would pass by chance.
 
@@ -314,8 +317,11 @@ def claims_summary(frame: pd.DataFrame) -> str:
     found = int((structure["verdict"] == AGREES).sum())
     by_chance = 0.05 * len(structure)
     parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in (AGREES, BORDERLINE, DISAGREES, NOT_TESTABLE))
+    identities = int(reproduced.index.str.endswith(IDENTITY_SUFFIX).sum())  # checks of the machinery, not verdicts
+    among = (f" (of which {identities} {'is an identity check' if identities == 1 else 'are identity checks'} of the "
+             "machinery, not a claim of the paper)") if identities else ""
     return (f"{len(frame)} readings of {claims} claims: {parts}. {every} of {claims} claims are reproduced under at "
-            f"least one reading. {len(tests)} readings are tests against a null; of the {len(structure)} that look "
+            f"least one reading{among}. {len(tests)} readings are tests against a null; of the {len(structure)} that look "
             f"for structure beyond the null, {found} find it, where about {by_chance:.1f} would by chance at the 5% "
             "level if the data had none.\n")
 

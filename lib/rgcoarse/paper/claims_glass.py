@@ -9,6 +9,7 @@ from rgcoarse.config.conditions import find_temperature
 from rgcoarse.config.paper_values import paper_value
 from rgcoarse.datasets.nulls import NULL_MODELS, persistence_null
 from rgcoarse.paper.claims import (
+    IDENTITY_SUFFIX,
     NOT_EVALUATED,
     Claim,
     exponent_readings,
@@ -200,7 +201,7 @@ def identity_check(cod: pd.DataFrame, by_level: dict, model: str, text: str) -> 
     """ΔCOD(1)/N at level 0 on a covariance-keeping null equals the data's up to sampling (an identity)."""
     value = first_pick(cod, 0)
     draws = by_level.get(0, np.array([]))
-    claim = Claim("fig3a_identity_check", "3a", "Linear COD on a null that keeps every pair covariance equals the data's "
+    claim = Claim(f"fig3a{IDENTITY_SUFFIX}", "3a", "Linear COD on a null that keeps every pair covariance equals the data's "
                   "(a check of the machinery, not of the paper)", "(identity)", value, None, None,
                   f"DeltaCOD(1)/N at level 0 equals the {model} null's (linear COD depends only on the covariance)",
                   NOT_EVALUATED, "an identity check of the machinery, not a test of the claim",
