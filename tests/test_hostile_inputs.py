@@ -341,3 +341,26 @@ def test_too_few_null_draws_are_named_up_front():
     plan = plan_with(setter("nulls.draws", 3))
     assert any("nulls.draws: 3 draws" in w and "not testable" in w for w in plan.warnings)
     assert not any("nulls.draws" in w for w in plan_with(lambda c: None).warnings)
+
+
+def test_real_tables_shipped_with_scikit_learn_are_named_up_front(tmp_path):
+    """The issue's two real data sets, as a user would bring them: the digits' three blank pixels are
+    named (or dropped and recorded on request); the breast-cancer table's 30 features leave one
+    fittable level under the default fit settings, said before any job, and its COD fit over ranks
+    1-32 reaches beyond a quarter of the 29 dimensions the data span, so it is not fitted."""
+    from sklearn.datasets import load_breast_cancer, load_digits
+
+    digits = pd.DataFrame(load_digits().data, columns=[f"p{j}" for j in range(64)])
+    path = _csv(tmp_path, "digits", digits)
+    with pytest.raises(DataMatrixError, match=r"3 constant column\(s\) \['p0', 'p32', 'p39'\]"):
+        read_user_matrix(path)
+    kept = read_user_matrix(path, {"drop_constant_columns": True})
+    assert kept.n_features == 61 and kept.metadata["dropped_constant_columns"] == ["p0", "p32", "p39"]
+    cancer = load_breast_cancer()
+    path = _csv(tmp_path, "cancer", pd.DataFrame(cancer.data, columns=[f"x{j}" for j in range(30)]))
+    plan = plan_with(lambda c: c["user_datasets"].update(cancer={"path": str(path)}))
+    assert any("cancer (30 features) has 1 level" in w and "fits.min_clusters" in w for w in plan.warnings)
+    rank = np.arange(1, 31, dtype=float)
+    row = cod_increment_row(pd.DataFrame({"level": 0, "rank": rank, "cod_increment": rank**-0.5}), (1, 32),
+                            n_samples=569, n_features=30)
+    assert row["status"] == "rank_limited" and np.isnan(row["exponent"])
