@@ -68,6 +68,14 @@ REJECTED = [
     ("observables.silence_threshold", {**DEFAULTS["observables"]["silence_threshold"], "glass": -0.5},
      "observables.silence_threshold.glass: -0.5 silences every variable or none"),
     ("rmi.crossover_range", [5.0, 10.0], "rmi.crossover_range: [5.0, 10.0] reaches outside the noise levels"),
+    # A third hostile pass: bounds that keep a job's arithmetic finite and its size sane.
+    ("coarse_graining.information_bins", 2000, "coarse_graining.information_bins"),
+    ("bayes_rg.temperature", 1e300, "bayes_rg.temperature"),
+    ("bayes_rg.temperature", 1e-300, "bayes_rg.temperature"),
+    ("bayes_rg.fraction_step", 1e-300, "bayes_rg.fraction_step"),
+    ("glass.replicas", 10**12, "glass.replicas"),
+    ("glass.tasks", 10**6, "glass.tasks"),
+    ("rmi.optimisation", {**DEFAULTS["rmi"]["optimisation"], "learning_rate": 1e300}, "rmi.optimisation.learning_rate"),
     # Settings that cost only time, against resources.max_job_minutes (lower bounds, rgcoarse.pipeline.costs).
     ("ising.burn_in_sweeps", 10**12, "ising.burn_in_sweeps, ising.pilot_sweeps"),
     ("ising.pilot_sweeps", 10**12, "resources.max_job_minutes (1440 min)"),
@@ -364,3 +372,31 @@ def test_real_tables_shipped_with_scikit_learn_are_named_up_front(tmp_path):
     row = cod_increment_row(pd.DataFrame({"level": 0, "rank": rank, "cod_increment": rank**-0.5}), (1, 32),
                             n_samples=569, n_features=30)
     assert row["status"] == "rank_limited" and np.isnan(row["exponent"])
+
+
+@pytest.mark.parametrize("bins", [8, 2000, 10**6])
+def test_continuous_data_are_never_counted_as_discrete_whatever_the_bins(bins):
+    """The `auto` switch once called continuous data discrete when the bins reached the sample count,
+    and the rmi rule then paired at random (every pair tied at log m)."""
+    from rgcoarse.coarse.information_pairing import choose_estimator
+    from rgcoarse.rmi.pairing import choose_rmi_estimator
+
+    values = np.random.default_rng(7).standard_normal((300, 6))
+    assert choose_estimator(values, "auto", bins) == "knn" and choose_rmi_estimator(values, "auto", bins) == "knn"
+    spins = np.random.default_rng(8).choice([-1.0, 1.0], (300, 6))
+    assert choose_estimator(spins, "auto", bins) == "discrete" == choose_rmi_estimator(spins, "auto", bins)
+
+
+def test_odd_files_are_named_before_any_job(tmp_path):
+    """Bare-CR line ends (old Mac exports) once raised a csv traceback at parse time; float128 arrays
+    passed both checks and failed to be written; a float16 column with 41 values was called constant."""
+    frame = pd.DataFrame(np.random.default_rng(0).standard_normal((60, 8)), columns=[f"c{j}" for j in range(8)])
+    frame.to_csv(tmp_path / "cr.csv", index=False, lineterminator="\r")
+    with pytest.raises(DataMatrixError, match="cr.csv: lines end in a bare carriage return"):
+        check_user_file(tmp_path / "cr.csv")
+    if np.dtype(np.longdouble).itemsize > 8:  # extended precision on this platform
+        with pytest.raises(DataMatrixError, match="extended precision"):
+            read_user_matrix(_npy(tmp_path, "long", frame.to_numpy().astype(np.longdouble)))
+    half = np.random.default_rng(1).standard_normal((200, 4)).astype(np.float16)
+    half[:, 1] = (1000 + np.random.default_rng(2).integers(-20, 21, 200)).astype(np.float16)
+    assert read_user_matrix(_npy(tmp_path, "half", half)).n_features == 4

@@ -71,12 +71,16 @@ DEFAULT_BETA = 1.0
 
 
 def choose_estimator(values, estimator: str, bins: int) -> str:
-    """``auto`` -> ``discrete`` when every column takes at most ``bins`` values, else ``knn``."""
+    """``auto`` -> ``discrete`` when every column takes at most ``bins`` values, and at most half as many
+    as there are samples (a column of nearly all distinct values is continuous whatever ``bins``), else
+    ``knn``."""
     if estimator not in INFORMATION_ESTIMATORS:
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {estimator!r}")
     if estimator != "auto":
         return estimator
-    few = all(np.unique(column).size <= bins for column in np.asarray(values).T)
+    values = np.asarray(values)
+    limit = min(bins, values.shape[0] // 2)
+    few = all(np.unique(column).size <= limit for column in values.T)
     return "discrete" if few else "knn"
 
 

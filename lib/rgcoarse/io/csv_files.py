@@ -175,6 +175,9 @@ def _inspect_csv(path: Path, header) -> tuple[int | None, list[str]]:
             n_bytes += len(line)
         complete = handle.read(1) == b""
     first = _decode(first_raw, path, 1).removeprefix("\ufeff")
+    if "\r" in first.rstrip("\r\n"):  # a bare CR inside the first line: old Mac line ends
+        raise DataMatrixError(f"{path}: lines end in a bare carriage return (CR, old Mac or Excel-for-Mac "
+                              "export); save the file with LF or CRLF line ends")
     tokens = next(csv.reader([first]), [""])
     if len(tokens) < 2 and any(sep in first for sep in ";\t|"):
         raise DataMatrixError(

@@ -202,6 +202,11 @@ def _check_dtype(dtype: np.dtype, source: str) -> None:
         raise DataMatrixError(
             f"{source}: values are not numeric (dtype {dtype}); save an integer, float or boolean array"
         )
+    if dtype.kind == "f" and dtype.itemsize > 8:
+        raise DataMatrixError(
+            f"{source}: values are {dtype} (extended precision), which Parquet cannot store; save them as "
+            "float64, e.g. array.astype(np.float64)"
+        )
 
 
 # --- NPY: the header is checked at parse time, the values in the job ---------------------------------
