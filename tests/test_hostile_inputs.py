@@ -400,3 +400,17 @@ def test_odd_files_are_named_before_any_job(tmp_path):
     half = np.random.default_rng(1).standard_normal((200, 4)).astype(np.float16)
     half[:, 1] = (1000 + np.random.default_rng(2).integers(-20, 21, 200)).astype(np.float16)
     assert read_user_matrix(_npy(tmp_path, "half", half)).n_features == 4
+
+
+def test_a_declared_zero_based_id_and_a_boolean_column_in_a_csv_are_read(tmp_path):
+    """A 0-based id in the first column was refused as a saved row index even when declared; a
+    True/False column beside numbers passed the parse and then failed in the job as Python objects."""
+    frame = pd.DataFrame(np.random.default_rng(3).standard_normal((60, 6)), columns=[f"c{j}" for j in range(6)])
+    frame["flag"] = np.random.default_rng(4).random(60) < 0.5
+    frame.insert(0, "id", np.arange(60))
+    path = _csv(tmp_path, "ids_flags", frame)
+    with pytest.raises(DataMatrixError, match="saved row index"):
+        check_user_file(path)  # undeclared: still named
+    matrix = read_user_matrix(path, {"id_columns": ["id"]})
+    assert matrix.feature_names == [*(f"c{j}" for j in range(6)), "flag"] and matrix.values.dtype == np.float64
+    assert set(np.unique(matrix.values[:, -1])) == {0.0, 1.0}

@@ -134,8 +134,9 @@ def _name_columns(frame: pd.DataFrame, names: list[str], path: Path, header) -> 
     return frame
 
 
-def _check_frame(frame: pd.DataFrame, path: Path) -> None:
-    """Numeric, complete columns, and no saved row index as the first column."""
+def _check_frame(frame: pd.DataFrame, path: Path, id_columns=()) -> None:
+    """Numeric, complete columns, and no saved row index as the first column (unless the entry
+    declares that column in ``id_columns``: it is then dropped as an id)."""
     non_numeric = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if non_numeric:
         raise DataMatrixError(f"{path}: non-numeric column(s) {', '.join(non_numeric[:5])}")
@@ -150,7 +151,7 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
             row = int(np.flatnonzero(np.isinf(values))[0])
             raise DataMatrixError(f"{path}: infinite value in column {column!r}, row {row + 1} of the data; "
                                   "every value must be a finite number")
-    if len(frame) >= CSV_INDEX_MIN_ROWS and frame.shape[1]:
+    if len(frame) >= CSV_INDEX_MIN_ROWS and frame.shape[1] and frame.columns[0] not in id_columns:
         first = frame.iloc[:, 0].to_numpy()
         if np.array_equal(first, np.arange(len(first))):
             raise DataMatrixError(
@@ -160,7 +161,7 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
             )
 
 
-def _inspect_csv(path: Path, header) -> tuple[int | None, list[str]]:
+def _inspect_csv(path: Path, header, id_columns=()) -> tuple[int | None, list[str]]:
     """Feature names and, when the whole file was read, the number of samples."""
     if path.stat().st_size == 0:
         raise DataMatrixError(f"{path}: empty CSV file (0 bytes)")
@@ -187,7 +188,7 @@ def _inspect_csv(path: Path, header) -> tuple[int | None, list[str]]:
     names = _header_names(tokens, path, header)
     text = first + _decode(b"".join(rows), path, 2)  # line numbers in errors are the file's
     frame = _name_columns(_parse_csv(io.StringIO(text), path, 0 if header is False else 1), names, path, header)
-    _check_frame(frame, path)
+    _check_frame(frame, path, id_columns)
     if complete:
         _check_shape(len(frame), len(names), str(path))
         return len(frame), names
@@ -195,10 +196,13 @@ def _inspect_csv(path: Path, header) -> tuple[int | None, list[str]]:
     return None, names
 
 
-def _read_csv_full(path: Path, header) -> tuple[np.ndarray, list[str]]:
-    _, names = _inspect_csv(path, header)
+def _read_csv_full(path: Path, header, id_columns=()) -> tuple[np.ndarray, list[str]]:
+    _, names = _inspect_csv(path, header, id_columns)
     frame = _name_columns(_parse_csv(path, path, 0 if header is False else 1), names, path, header)
-    _check_frame(frame, path)
+    _check_frame(frame, path, id_columns)
+    flags = [c for c in frame.columns if frame[c].dtype == bool]
+    if flags and len(flags) < frame.shape[1]:  # True/False beside numbers: 1/0, not Python objects
+        frame = frame.astype({c: np.int8 for c in flags})
     values = frame.to_numpy()
     _check_shape(*values.shape, str(path))
     validate_values(values, str(path))

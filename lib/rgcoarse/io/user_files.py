@@ -81,7 +81,7 @@ def check_user_file(path, options=None) -> tuple[int | None, int]:
         (n_samples, n_features), _ = _inspect_npy(path)
         names = [f"f{j}" for j in range(n_features)]  # as read_user_matrix names them
     elif suffix == ".csv":
-        n_samples, names = _inspect_csv(path, options.get("header"))
+        n_samples, names = _inspect_csv(path, options.get("header"), options.get("id_columns", ()))
         n_features = len(names)
     else:
         n_samples, names = _inspect_parquet(path)
@@ -118,7 +118,7 @@ def read_user_matrix(path, options=None) -> DataMatrix:
             _inspect_npy(path)
             values, names = _load_npy(path), None
         elif suffix == ".csv":
-            values, names = _read_csv_full(path, options.get("header"))
+            values, names = _read_csv_full(path, options.get("header"), options.get("id_columns", ()))
         else:
             _, names = _inspect_parquet(path)
             values = _table_to_array(_read_parquet_table(path), path)
