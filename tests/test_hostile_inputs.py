@@ -76,14 +76,20 @@ REJECTED = [
     ("glass.replicas", 10**12, "glass.replicas"),
     ("glass.tasks", 10**6, "glass.tasks"),
     ("rmi.optimisation", {**DEFAULTS["rmi"]["optimisation"], "learning_rate": 1e300}, "rmi.optimisation.learning_rate"),
+    ("glass.validation", {**DEFAULTS["glass"]["validation"], "eos_production": 1e9}, "glass.validation.eos_production"),
+    ("glass_study.variants", {"base": {}, "long9": {"production": 1e9}}, "glass_study.variants.long9 (over glass): production"),
+    ("glass.block_count", 5000, "glass.block_count: 5000 blocks of the 1201 thermo samples"),
+    ("glass.ramp", 1e6, "ramp_steps"),
+    ("glass.validation", {**DEFAULTS["glass"]["validation"], "n_lags": 10**9}, "glass.validation.n_lags"),
     # Settings that cost only time, against resources.max_job_minutes (lower bounds, rgcoarse.pipeline.costs).
     ("ising.burn_in_sweeps", 10**12, "ising.burn_in_sweeps, ising.pilot_sweeps"),
     ("ising.pilot_sweeps", 10**12, "resources.max_job_minutes (1440 min)"),
     ("ising.overrides", {"2.3": {"n_samples": 4000, "spacing_factor": 10**9}}, "the chain at T2.300 would ask for"),
     ("fits.n_bootstrap", 10**8, "fits.n_bootstrap: 100000000 resamples of dataset ising"),
-    ("glass.production", 10**9, "glass.n_particles / glass.production (its frames are the samples)"),
+    ("glass.production", 10**9, "config key glass: production (with n_particles, tasks, atom_steps_per_second)"),
+    ("glass.frame_interval", 0.005, "glass.n_particles / glass.production (its frames are the samples)"),
     ("glass.frame_interval", 10**6, "glass.production"),
-    ("glass.min_equilibration", 10**9, "glass.equilibration / glass.aging / glass.ramp"),
+    ("glass.min_equilibration", 10**9, "glass: equilibration / min_equilibration / aging"),
 ]
 
 

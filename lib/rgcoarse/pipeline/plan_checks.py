@@ -31,6 +31,7 @@ from rgcoarse.datasets.nulls import NULL_MODELS
 from rgcoarse.datasets.planted import settings_problem
 from rgcoarse.glass import KobAndersenModel
 from rgcoarse.glass.command import command_placeholders
+from rgcoarse.glass.stage import Stage
 from rgcoarse.io.datamatrix import DataMatrixError
 from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.paper.panels import PANELS
@@ -107,7 +108,8 @@ class PlanChecks:
         return costs.requested_minutes("observables", seconds)
 
     def _check_times(self):
-        """Settings that cost only time: each job's request against resources.max_job_minutes."""
+        """Settings that cost only time: each job's request against resources.max_job_minutes (the LAMMPS
+        stages of every run, the study's and the equation of state's too, in :meth:`_check_glass_run`)."""
         limit = self.config["resources"]["max_job_minutes"]
         tail = (f"more than resources.max_job_minutes ({limit} min), the longest one job may run; lower the "
                 "setting, or raise that key where the scheduler allows longer jobs (rgcoarse.pipeline.costs)")
@@ -123,14 +125,6 @@ class PlanChecks:
                 raise ConfigError(f"config key fits.n_bootstrap: {self.config['fits']['n_bootstrap']} resamples of "
                                   f"dataset {dataset} ({condition}) would ask for {minutes:,} min per observables "
                                   f"job, {tail}")
-        for condition in self.glass_run_conditions():
-            for kind, keys in (("prepare", "glass.equilibration / glass.aging / glass.ramp"),
-                               ("produce", "glass.production")):
-                minutes = self.glass_runtime(kind)(_Wildcards(condition=condition))
-                if minutes > limit:
-                    raise ConfigError(f"config key {keys} (with glass.n_particles, glass.tasks, "
-                                      f"glass.atom_steps_per_second): the {kind} stage of {condition} would ask for "
-                                      f"{minutes:,} min, {tail}")
 
     def _check_config_files_and_values(self):
         """Duplicate YAML keys, NaN/inf, fractional integers, temperatures their wildcards would change."""
@@ -511,8 +505,27 @@ class PlanChecks:
         s = self.glass_settings(condition)
         if s["protocol"] == "quench" and s["start_from"] is None:
             raise ConfigError(f"{self._glass_key(condition, 'start_from')} ({condition}): a quench needs a temperature to start from")
-        self.glass_preparation_stage(condition)
+        try:  # the stage's own checks (a ramp longer than its stage, ...), before any LAMMPS run
+            Stage(**self.glass_preparation_stage(condition))
+        except ValueError as exc:
+            raise ConfigError(f"{self._glass_key(condition, 'ramp')} / equilibration / aging ({condition}): {exc}") from None
         production = self.glass_production_stage(condition)
+        thermo_samples = production["n_steps"] // production["thermo_every"] + 1
+        if glass["block_count"] > thermo_samples:
+            raise ConfigError(f"config key glass.block_count: {glass['block_count']} blocks of the {thermo_samples} "
+                              f"thermo samples of {condition} (glass.production / glass.thermo_interval); use fewer")
+        limit = self.config["resources"]["max_job_minutes"]
+        eos = self.glass_variant(condition) == GLASS_BASE_VARIANT and condition not in self.glass_run_conditions()
+        for kind, key in (("prepare", "equilibration / min_equilibration / aging"), ("produce", "production")):
+            minutes = self.glass_runtime(kind)(_Wildcards(condition=condition))
+            if minutes > limit:
+                where = (f"config key glass.validation.eos_{'production' if kind == 'produce' else 'equilibration'}"
+                         if eos else self._glass_key(condition, key))
+                raise ConfigError(
+                    f"{where} (with n_particles, tasks, atom_steps_per_second): the {kind} "
+                    f"stage of {condition} would ask for {minutes:,} min, more than resources.max_job_minutes "
+                    f"({limit} min), the longest one job may run; lower the setting, or raise that key where the "
+                    "scheduler allows longer jobs (rgcoarse.pipeline.costs)")
         if not makes_data:
             return
         half = glass["phop_window"] / (2 * float(s["frame_interval"]))
