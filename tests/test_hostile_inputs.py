@@ -78,6 +78,7 @@ REJECTED = [
     ("rmi.optimisation", {**DEFAULTS["rmi"]["optimisation"], "learning_rate": 1e300}, "rmi.optimisation.learning_rate"),
     ("glass.validation", {**DEFAULTS["glass"]["validation"], "eos_production": 1e9}, "glass.validation.eos_production"),
     ("glass_study.variants", {"base": {}, "long9": {"production": 1e9}}, "glass_study.variants.long9 (over glass): production"),
+    ("nulls.draws", 10000, "nulls.draws: 10000 draws would ask for"),
     ("glass.block_count", 5000, "glass.block_count: 5000 blocks of the 1201 thermo samples"),
     ("glass.ramp", 1e6, "ramp_steps"),
     ("glass.validation", {**DEFAULTS["glass"]["validation"], "n_lags": 10**9}, "glass.validation.n_lags"),

@@ -114,7 +114,7 @@ rule null_statistics:
     threads: 1
     resources:
         mem_mb=plan.analysis_mem_mb,
-        runtime=60,
+        runtime=plan.null_statistics_runtime,  # grows with nulls.draws (rgcoarse.pipeline.costs)
     script:
         "../scripts/null_statistics.py"
 

@@ -105,7 +105,10 @@ ISING_UPDATES_PER_SECOND = 3.5e7
 #: machine (1.8x) is allowed for.
 BOOTSTRAP_VALUES_PER_SECOND = 4e9
 #: The minutes a rule asks for whatever its settings (the defaults need far less).
-RUNTIME_FLOOR_MINUTES = {"ising_chain": 30, "observables": 50}
+RUNTIME_FLOOR_MINUTES = {"ising_chain": 30, "observables": 50, "null_statistics": 60}
+#: A null-statistics job asks for its floor per this many draws (the default run's slowest, 19 Ising
+#: projection draws of 4,096 spins, takes about 3 minutes on the reference machine).
+NULL_DRAWS_PER_FLOOR = 19
 
 
 def ising_chain_seconds(lattice_size: int, burn_in_sweeps: int, pilot_sweeps: int, n_samples: int,
@@ -125,3 +128,8 @@ def bootstrap_seconds(n_bootstrap: int, n_samples: int, n_features: int) -> floa
 def requested_minutes(rule: str, seconds: float) -> int:
     """``runtime`` a job declares: twice the estimate plus 5 minutes, at least the rule's floor."""
     return max(RUNTIME_FLOOR_MINUTES[rule], 5 + math.ceil(2 * seconds / 60))
+
+
+def null_statistics_minutes(draws: int) -> int:
+    """``runtime`` a null-statistics job declares: its floor per :data:`NULL_DRAWS_PER_FLOOR` draws."""
+    return RUNTIME_FLOOR_MINUTES["null_statistics"] * math.ceil(draws / NULL_DRAWS_PER_FLOOR)

@@ -107,6 +107,10 @@ class PlanChecks:
         seconds = costs.bootstrap_seconds(self.config["fits"]["n_bootstrap"], *shape) if shape else 0.0
         return costs.requested_minutes("observables", seconds)
 
+    def null_statistics_runtime(self, wildcards=None) -> int:
+        """``runtime`` (minutes) of one null-statistics job (rgcoarse.pipeline.costs)."""
+        return costs.null_statistics_minutes(self.config["nulls"]["draws"])
+
     def _check_times(self):
         """Settings that cost only time: each job's request against resources.max_job_minutes (the LAMMPS
         stages of every run, the study's and the equation of state's too, in :meth:`_check_glass_run`)."""
@@ -119,6 +123,9 @@ class PlanChecks:
                 raise ConfigError(f"config keys ising.burn_in_sweeps, ising.pilot_sweeps, ising.n_samples x "
                                   f"ising.spacing_factor (and ising.overrides): the chain at {condition} would ask "
                                   f"for {minutes:,} min, {tail}")
+        if self.null_runs() and self.null_statistics_runtime() > limit:
+            raise ConfigError(f"config key nulls.draws: {self.config['nulls']['draws']} draws would ask for "
+                              f"{self.null_statistics_runtime():,} min per null job, {tail}")
         for dataset, condition in self.data_dataset_conditions():
             minutes = self.observables_runtime(_Wildcards(dataset=dataset, condition=condition))
             if minutes > limit:
