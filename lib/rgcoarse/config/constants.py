@@ -19,3 +19,6 @@ ISING_2D_DIMENSION = 2
 
 MIN_NULL_DRAWS = 19
 """The fewest null draws whose rank p-value ``(1 + #draws >= data) / (n + 1)`` can reach 0.05."""
+
+MIN_RANK_POINTS = 3
+"""The fewest ranks a COD-increment power law is fitted through (with two, its shape has no test)."""

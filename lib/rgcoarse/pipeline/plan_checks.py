@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rgcoarse.coarse.pairing_rules import PAIRING_RULES, pairing_rule_names
 from rgcoarse.config.conditions import same_temperature, temperature_condition
-from rgcoarse.config.constants import MIN_NULL_DRAWS, TEMPERATURE_DECIMALS
+from rgcoarse.config.constants import MIN_NULL_DRAWS, MIN_RANK_POINTS, TEMPERATURE_DECIMALS
 from rgcoarse.config.validation import (
     ConfigError,
     duplicate_keys,
@@ -152,6 +152,9 @@ class PlanChecks:
         low, high = self.config["fits"]["cod_rank_range"]
         if low > high:
             problems.append(f"config key fits.cod_rank_range: [{low}, {high}] is reversed; write [{high}, {low}]")
+        elif high - low + 1 < MIN_RANK_POINTS:
+            problems.append(f"config key fits.cod_rank_range: [{low}, {high}] holds fewer than {MIN_RANK_POINTS} ranks, "
+                            "and a power law through fewer has no test of its shape; widen it")
         fits = self.config["fits"]
         tail = fits["n_bootstrap"] * (1 - fits["confidence"]) / 2
         if tail < 1 - 1e-9:  # each end of a percentile interval must lie inside the resamples, not at their extremes
@@ -273,16 +276,14 @@ class PlanChecks:
             # The paper's datasets must give their figures and claims; a user's file is read and
             # analysed anyway, and told up front what will not be fitted.
             problem = _raise if dataset in builtin_dataset_names() else self._warn
-            if dataset not in builtin_dataset_names() and n_samples is not None:
-                from rgcoarse.stats.bootstrap import (
-                    min_bootstrap_samples,  # SciPy only when a user file is checked
-                )
+            if n_samples is not None and n_samples < 64:  # only tiny data are checked: SciPy's import then
+                from rgcoarse.stats.bootstrap import min_bootstrap_samples
 
                 fewest = min_bootstrap_samples(fits["confidence"])
                 if n_samples < fewest:
-                    self._warn(f"config key {keys}: {dataset} has {n_samples} samples; the M2 and P0 exponents' "
-                               f"bootstrap needs at least {fewest} distinct samples at fits.confidence = "
-                               f"{fits['confidence']}, so they will be reported not fitted (too_few_samples)")
+                    problem(f"config key {keys}: {dataset} has {n_samples} samples; the M2 and P0 exponents' "
+                            f"bootstrap needs at least {fewest} distinct samples at fits.confidence = "
+                            f"{fits['confidence']}, so they will be reported not fitted (too_few_samples)")
             if n_features <= min_variables:
                 problem(f"config key coarse_graining.min_variables: {min_variables} leaves no level to "
                         f"coarse-grain in {dataset} ({n_features} features, set by {keys}); use fewer")

@@ -63,6 +63,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rgcoarse.config import constants
 from rgcoarse.stats.linefit import fit_line
 
 OBSERVABLES = ("m2", "p0")
@@ -87,7 +88,7 @@ STATUSES = {
 #: and -0.09 ... -0.32 at 50%, as the selection runs out of dimensions (all N targets are explained by
 #: rank m - 1): beyond a quarter the span dominates the slope.
 MAX_SPAN_FRACTION = 0.25
-MIN_RANK_POINTS = 3  # a COD-increment power law from two ranks has no test of its shape
+MIN_RANK_POINTS = constants.MIN_RANK_POINTS  # a COD-increment power law from two ranks has no test of its shape
 CURVATURE_P = 0.01  # quadratic term in log-log below this p-value: the power law does not describe the points
 MIN_CURVATURE_POINTS = 4  # a parabola through three points fits exactly: no test of its shape
 
