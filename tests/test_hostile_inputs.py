@@ -425,3 +425,11 @@ def test_a_declared_zero_based_id_and_a_boolean_column_in_a_csv_are_read(tmp_pat
     matrix = read_user_matrix(path, {"id_columns": ["id"]})
     assert matrix.feature_names == [*(f"c{j}" for j in range(6)), "flag"] and matrix.values.dtype == np.float64
     assert set(np.unique(matrix.values[:, -1])) == {0.0, 1.0}
+
+
+def test_entries_that_would_be_silently_unused_are_named():
+    plan = plan_with(lambda c: (c["coarse_graining"]["comparison_temperatures_per_method"].update(random=[2.0]),
+                                c["nulls"]["methods"].update(ising=["projection", "information_eq24"])))
+    assert any("comparison_temperatures_per_method.random" in w and "unused" in w for w in plan.warnings)
+    assert any("nulls.methods.ising: rule 'information_eq24'" in w for w in plan.warnings)
+    assert plan_with(lambda c: None).warnings == []

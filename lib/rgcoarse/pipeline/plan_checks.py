@@ -355,7 +355,9 @@ class PlanChecks:
             if rule not in PAIRING_RULES:  # a rule not compared today is simply unused; an unknown name is a typo
                 raise ConfigError(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {rule!r} is "
                                   f"not a pairing rule; registered: {', '.join(pairing_rule_names())}")
-            if rule not in comparison:
+            if rule not in comparison:  # kept for when the rule is compared again, but said
+                self._warn(f"config key coarse_graining.comparison_temperatures_per_method.{rule}: {rule!r} is not "
+                           "in coarse_graining.comparison_methods, so this entry is unused")
                 continue
             known = self.config["coarse_graining"].get("comparison_temperatures", [])
             for t in temperatures:
@@ -368,7 +370,8 @@ class PlanChecks:
             if rule not in PAIRING_RULES:
                 raise ConfigError(f"{key}: {rule!r} is not a pairing rule; registered: {', '.join(pairing_rule_names())}")
             if rule not in self.config["coarse_graining"]["methods"].get("glass", []):
-                continue  # a rule the glass does not run is simply unused
+                self._warn(f"{key}: {rule!r} is not in coarse_graining.methods.glass, so this entry is unused")
+                continue
             for t in temperatures:
                 if not any(same_temperature(t, k) for k in glass_temperatures):
                     raise ConfigError(f"{key}: {t} is not one of glass.temperatures {glass_temperatures}")
@@ -448,6 +451,15 @@ class PlanChecks:
     def _check_null_draws(self):
         """Fewer draws than a rank test at 0.05 needs: every claim tested against a null says not testable."""
         draws = self.config["nulls"]["draws"]
+        ran = {(kind_of_dataset(source_dataset(d)).name, rule) for d, _, _, rule in self.null_runs()}
+        for kind_name, rules in self.config["nulls"]["methods"].items():
+            if not self.config["nulls"]["models"].get(kind_name):
+                continue
+            for rule in rules:
+                if (kind_name, rule) not in ran and kind_name != "user":
+                    self._warn(f"config key nulls.methods.{kind_name}: rule {rule!r} does not run on {kind_name} data "
+                               "at the null temperatures, so it gets no null draws and its claims will say "
+                               "`not testable`")
         if draws < MIN_NULL_DRAWS and self.null_runs():
             self._warn(f"config key nulls.draws: {draws} draws per null; a rank test at 0.05 needs at least "
                        f"{MIN_NULL_DRAWS}, so every claim tested against a null will say `not testable`")
