@@ -433,3 +433,10 @@ def test_entries_that_would_be_silently_unused_are_named():
     assert any("comparison_temperatures_per_method.random" in w and "unused" in w for w in plan.warnings)
     assert any("nulls.methods.ising: rule 'information_eq24'" in w for w in plan.warnings)
     assert plan_with(lambda c: None).warnings == []
+
+
+def test_id_columns_that_leave_fewer_than_two_features_are_named_at_parse_time(tmp_path):
+    frame = pd.DataFrame(np.random.default_rng(9).standard_normal((50, 3)), columns=list("abc"))
+    path = _csv(tmp_path, "three", frame)
+    with pytest.raises(DataMatrixError, match=r"id_columns \['a', 'b'\] leave 1 of the file's 3 columns"):
+        check_user_file(path, {"id_columns": ["a", "b"]})

@@ -82,6 +82,10 @@ def check_id_columns(declared, names, source: str) -> None:
     if unknown:
         raise DataMatrixError(f"{source}: id_columns {unknown} are not columns of the file (columns: {names[:10]}...)",
                               option="id_columns")
+    if len(names) - len(set(declared)) < 2:
+        raise DataMatrixError(f"{source}: id_columns {list(declared)} leave {len(names) - len(set(declared))} of the "
+                              f"file's {len(names)} columns as features; coarse-graining needs at least 2",
+                              option="id_columns")
 
 
 def checked_columns(values: np.ndarray, names: list[str], source: str, options: dict) -> tuple[np.ndarray, list[str], dict]:
