@@ -47,6 +47,9 @@ class _Wildcards:
         self.__dict__.update(wildcards)
 
 
+GLASS_MAX_TEMPERATURE = 10.0  # Lennard-Jones units: ten times the hottest temperature the paper runs
+
+
 def _raise(message):
     raise ConfigError(message)
 
@@ -499,6 +502,11 @@ class PlanChecks:
                         )
 
     def _check_glass_temperatures(self, glass, where):
+        hot = [t for t in [*glass["temperatures"], glass["validation"]["eos_temperature"]] if t > GLASS_MAX_TEMPERATURE]
+        if hot:
+            raise ConfigError(f"config key {where}.temperatures / {where}.validation.eos_temperature: {hot} is above "
+                              f"{GLASS_MAX_TEMPERATURE:g}; the Kob-Andersen model is studied as a liquid and glass "
+                              "(T_MCT = 0.435), and its timestep (glass.timestep) is not meant for a hot gas")
         names = [temperature_condition(t) for t in glass["temperatures"]]
         if len(set(names)) != len(names):
             raise ConfigError(f"config key {where}.temperatures: two temperatures agree to {TEMPERATURE_DECIMALS} decimals")
