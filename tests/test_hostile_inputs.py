@@ -80,6 +80,8 @@ REJECTED = [
     ("glass_study.variants", {"base": {}, "long9": {"production": 1e9}}, "glass_study.variants.long9 (over glass): production"),
     ("nulls.draws", 10000, "nulls.draws: 10000 draws would ask for"),
     ("fits.cod_rank_range", [1, 2], "fits.cod_rank_range: [1, 2] holds fewer than 3 ranks"),
+    ("wcrg.phi4", {**DEFAULTS["wcrg"]["phi4"], "step": 1e300}, "wcrg.phi4.step"),
+    ("wcrg.phi4", {**DEFAULTS["wcrg"]["phi4"], "burn_in": 10**12}, "wcrg.phi4.burn_in"),
     ("glass.temperatures", [1.0, 0.6, 0.5, 0.47, 0.4, 1e6], "glass.temperatures / glass.validation.eos_temperature"),
     ("fits.cod_rank_range", [5, 5], "fits.cod_rank_range: [5, 5] holds fewer than 3 ranks"),
     ("ising.n_samples", 2, "ising has 2 samples"),
