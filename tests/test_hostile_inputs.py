@@ -443,3 +443,15 @@ def test_id_columns_that_leave_fewer_than_two_features_are_named_at_parse_time(t
     path = _csv(tmp_path, "three", frame)
     with pytest.raises(DataMatrixError, match=r"id_columns \['a', 'b'\] leave 1 of the file's 3 columns"):
         check_user_file(path, {"id_columns": ["a", "b"]})
+
+
+def test_a_blank_first_line_and_trailing_commas_are_named_for_what_they_are(tmp_path):
+    frame = pd.DataFrame(np.random.default_rng(10).standard_normal((40, 4)), columns=list("abcd"))
+    text = frame.to_csv(index=False)
+    (tmp_path / "blank.csv").write_text("\n" + text)
+    with pytest.raises(DataMatrixError, match="the first line is blank"):
+        check_user_file(tmp_path / "blank.csv")
+    header, *rows = text.splitlines()
+    (tmp_path / "comma.csv").write_text("\n".join([header, *(r + "," for r in rows)]) + "\n")
+    with pytest.raises(DataMatrixError, match="every data row ends in a comma"):
+        check_user_file(tmp_path / "comma.csv")

@@ -121,6 +121,11 @@ def _name_columns(frame: pd.DataFrame, names: list[str], path: Path, header) -> 
     if frame.shape[1] == 0:
         raise DataMatrixError(f"{path}: no data rows after the header row; a data matrix needs at least 2 samples")
     if frame.shape[1] and frame.shape[1] != len(names):
+        if header is not False and frame.shape[1] == len(names) + 1 and frame.iloc[:, -1].isna().all():
+            raise DataMatrixError(
+                f"{path}: every data row ends in a comma (an empty last field the header row does not have); "
+                "remove the trailing commas"
+            )
         if header is not False and frame.shape[1] == len(names) + 1:
             raise DataMatrixError(
                 f"{path}: the rows have one field more than the header row has names ({len(names)}); "
@@ -176,6 +181,9 @@ def _inspect_csv(path: Path, header, id_columns=()) -> tuple[int | None, list[st
             n_bytes += len(line)
         complete = handle.read(1) == b""
     first = _decode(first_raw, path, 1).removeprefix("\ufeff")
+    if not first.strip():
+        raise DataMatrixError(f"{path}: the first line is blank; the header row (or, with header: false, the "
+                              "first row of data) must be the file's first line")
     if "\r" in first.rstrip("\r\n"):  # a bare CR inside the first line: old Mac line ends
         raise DataMatrixError(f"{path}: lines end in a bare carriage return (CR, old Mac or Excel-for-Mac "
                               "export); save the file with LF or CRLF line ends")
