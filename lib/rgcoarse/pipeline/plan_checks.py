@@ -150,6 +150,16 @@ class PlanChecks:
             "glass.temperatures": self.config["glass"]["temperatures"],
             "coarse_graining.comparison_temperatures": self.config["coarse_graining"].get("comparison_temperatures"),
         }
+        for name, panel in self.config["figures"].items():  # a panel's temperatures name the data it draws
+            if isinstance(panel, dict) and "temperature" in panel:
+                temperature_lists[f"figures.{name}.temperature"] = [panel["temperature"]]
+            if isinstance(panel, dict) and "temperatures" in panel:
+                temperature_lists[f"figures.{name}.temperatures"] = panel["temperatures"]
+            for list_key in ("temperatures", "levels"):
+                values = panel.get(list_key) if isinstance(panel, dict) else None
+                if isinstance(values, list) and len({temperature_condition(v) if list_key == "temperatures" else v
+                                                     for v in values}) < len(values):
+                    problems.append(f"config key figures.{name}.{list_key}: {values} names one twice; list each once")
         for key, temperatures in temperature_lists.items():
             problems += temperature_decimals_errors(key, temperatures)
         low, high = self.config["fits"]["cod_rank_range"]
