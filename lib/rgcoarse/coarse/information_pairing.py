@@ -70,16 +70,19 @@ DEFAULT_WIDTH = 8
 DEFAULT_BETA = 1.0
 
 
+CONTINUOUS_MIN_VALUES = 16  # fewer distinct values than this never make a column continuous (tiny samples)
+
+
 def choose_estimator(values, estimator: str, bins: int) -> str:
     """``auto`` -> ``discrete`` when every column takes at most ``bins`` values, and at most half as many
-    as there are samples (a column of nearly all distinct values is continuous whatever ``bins``), else
-    ``knn``."""
+    as there are samples or 16, whichever is more (a column of nearly all distinct values is continuous
+    whatever ``bins``), else ``knn``."""
     if estimator not in INFORMATION_ESTIMATORS:
         raise ValueError(f"estimator: expected one of {INFORMATION_ESTIMATORS}, got {estimator!r}")
     if estimator != "auto":
         return estimator
     values = np.asarray(values)
-    limit = min(bins, values.shape[0] // 2)
+    limit = min(bins, max(values.shape[0] // 2, CONTINUOUS_MIN_VALUES))
     few = all(np.unique(column).size <= limit for column in values.T)
     return "discrete" if few else "knn"
 

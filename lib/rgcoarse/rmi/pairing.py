@@ -20,7 +20,7 @@ Details that decide whether it works:
   standardised pair of correlation rho, 1/2 ln(2 pi e (1 - rho)), monotone in rho, so the rule
   then pairs as the ``correlation`` rule ranks partners. ``auto``: ``discrete`` when every variable
   takes at most max(``bins``, sqrt(m)) values (m samples: Ising sums down to level 5 at m = 4,000,
-  where a pair's table has at most about m / 4 cells), and at most m / 2, ``knn`` otherwise.
+  where a pair's table has at most about m / 4 cells), and at most max(m / 2, 16), ``knn`` otherwise.
 - **Lattice values.** Beyond ``bins`` distinct values (deep levels of spin data) the ``knn``
   estimator is used on values spread uniformly over their lattice spacing (:func:`dequantised`),
   since exact ties break nearest-neighbour entropies.
@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rgcoarse.coarse.information_pairing import index_order_pairs, shortlist_of
+from rgcoarse.coarse.information_pairing import CONTINUOUS_MIN_VALUES, index_order_pairs, shortlist_of
 from rgcoarse.stats.information import DEFAULT_BINS, entropy_of_counts, standardise
 from rgcoarse.stats.knn_information import kl_entropy
 
@@ -133,12 +133,12 @@ class RmiLoss:
 
 def choose_rmi_estimator(values, estimator: str, bins: int) -> str:
     """``auto`` -> ``discrete`` when every column takes at most max(bins, sqrt(m)) values, and at most half
-    as many as there are samples (a column of nearly all distinct values is continuous whatever
-    ``bins``), else ``knn``."""
+    as many as there are samples or 16, whichever is more (a column of nearly all distinct values is
+    continuous whatever ``bins``), else ``knn``."""
     if estimator != "auto":
         return estimator
     values = np.asarray(values)
-    limit = min(max(int(bins), int(np.sqrt(values.shape[0]))), values.shape[0] // 2)
+    limit = min(max(int(bins), int(np.sqrt(values.shape[0]))), max(values.shape[0] // 2, CONTINUOUS_MIN_VALUES))
     few = all(np.unique(column).size <= limit for column in values.T)
     return "discrete" if few else "knn"
 
