@@ -35,6 +35,7 @@ from rgcoarse.pipeline.bayes_rg_plan import BayesRgPlan
 from rgcoarse.pipeline.glass_plan import GlassPlan
 from rgcoarse.pipeline.glass_study_plan import GlassStudyPlan
 from rgcoarse.pipeline.plan_checks import PlanChecks
+from rgcoarse.pipeline.resource_plan import ResourcePlan
 from rgcoarse.pipeline.rmi_plan import RmiPlan
 from rgcoarse.pipeline.wcrg_plan import WcrgPlan
 
@@ -45,7 +46,7 @@ ISING_SETTING_KEYS = ("n_samples", "spacing_factor", "pilot_sweeps", "burn_in_sw
 DEFAULT_SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
 
 
-class Plan(PlanChecks, GlassStudyPlan, GlassPlan, RmiPlan, WcrgPlan, BayesRgPlan):
+class Plan(PlanChecks, ResourcePlan, GlassStudyPlan, GlassPlan, RmiPlan, WcrgPlan, BayesRgPlan):
     """Targets, inputs and per-job settings of one run, from its (merged, schema-valid) config.
 
     ``configfiles`` are the YAML files the config was read from (checked for duplicate keys);

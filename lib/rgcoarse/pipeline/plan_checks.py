@@ -37,14 +37,8 @@ from rgcoarse.io.user_files import check_user_file, user_file_options
 from rgcoarse.paper.panels import PANELS
 from rgcoarse.pipeline import costs
 from rgcoarse.pipeline.glass_plan import GLASS_BASE_VARIANT
+from rgcoarse.pipeline.resource_plan import Wildcards
 from rgcoarse.pipeline.schema import config_schema
-
-
-class _Wildcards:
-    """The wildcards a runtime reads, outside a Snakemake job."""
-
-    def __init__(self, **wildcards):
-        self.__dict__.update(wildcards)
 
 
 GLASS_MAX_TEMPERATURE = 10.0  # Lennard-Jones units: ten times the hottest temperature the paper runs
@@ -97,23 +91,6 @@ class PlanChecks:
         self._check_sizes()
         self._check_times()
 
-    def ising_chain_runtime(self, wildcards) -> int:
-        """``runtime`` (minutes) of one Ising chain (rgcoarse.pipeline.costs)."""
-        s = self.ising_settings(wildcards.condition)
-        seconds = costs.ising_chain_seconds(self.config["ising"]["lattice_size"], s["burn_in_sweeps"],
-                                            s["pilot_sweeps"], s["n_samples"], s["spacing_factor"])
-        return costs.requested_minutes("ising_chain", seconds)
-
-    def observables_runtime(self, wildcards) -> int:
-        """``runtime`` (minutes) of one observables job: its bootstrap (rgcoarse.pipeline.costs)."""
-        shape = self.analysis_shape(wildcards.dataset, wildcards.condition)
-        seconds = costs.bootstrap_seconds(self.config["fits"]["n_bootstrap"], *shape) if shape else 0.0
-        return costs.requested_minutes("observables", seconds)
-
-    def null_statistics_runtime(self, wildcards=None) -> int:
-        """``runtime`` (minutes) of one null-statistics job (rgcoarse.pipeline.costs)."""
-        return costs.null_statistics_minutes(self.config["nulls"]["draws"])
-
     def _check_times(self):
         """Settings that cost only time: each job's request against resources.max_job_minutes (the LAMMPS
         stages of every run, the study's and the equation of state's too, in :meth:`_check_glass_run`)."""
@@ -121,7 +98,7 @@ class PlanChecks:
         tail = (f"more than resources.max_job_minutes ({limit} min), the longest one job may run; lower the "
                 "setting, or raise that key where the scheduler allows longer jobs (rgcoarse.pipeline.costs)")
         for condition in self.ising_conditions():
-            minutes = self.ising_chain_runtime(_Wildcards(condition=condition))
+            minutes = self.ising_chain_runtime(Wildcards(condition=condition))
             if minutes > limit:
                 raise ConfigError(f"config keys ising.burn_in_sweeps, ising.pilot_sweeps, ising.n_samples x "
                                   f"ising.spacing_factor (and ising.overrides): the chain at {condition} would ask "
@@ -130,7 +107,7 @@ class PlanChecks:
             raise ConfigError(f"config key nulls.draws: {self.config['nulls']['draws']} draws would ask for "
                               f"{self.null_statistics_runtime():,} min per null job, {tail}")
         for dataset, condition in self.data_dataset_conditions():
-            minutes = self.observables_runtime(_Wildcards(dataset=dataset, condition=condition))
+            minutes = self.observables_runtime(Wildcards(dataset=dataset, condition=condition))
             if minutes > limit:
                 raise ConfigError(f"config key fits.n_bootstrap: {self.config['fits']['n_bootstrap']} resamples of "
                                   f"dataset {dataset} ({condition}) would ask for {minutes:,} min per observables "
@@ -221,50 +198,6 @@ class PlanChecks:
                 self.user_file_shapes[name] = check_user_file(path, user_file_options(entry))
             except DataMatrixError as exc:
                 raise ConfigError(f"config key user_datasets.{name}.{exc.option or 'path'}: {exc}") from None
-
-    def dataset_sizes(self) -> dict:
-        """``{dataset: (n_samples or None, n_features, the config keys that set them)}`` of every dataset."""
-        sizes = {}
-        for name, kind in DATASET_KINDS.items():
-            size = kind.size(self.config) if kind.builtin and kind.size else None
-            if size is not None:
-                sizes[name] = size
-        for name, (n_samples, n_features) in self.user_file_shapes.items():
-            sizes[name] = (n_samples, n_features, f"user_datasets.{name}.path")
-        return sizes
-
-    def analysis_shape(self, dataset, condition) -> tuple[int, int] | None:
-        """(samples, features) an analysis job of one condition of ``dataset`` reads (a null's: its
-        source's), ``None`` when only the data will tell (a user file whose rows were not counted)."""
-        source = source_dataset(dataset)
-        if kind_of_dataset(source).name == "glass":  # frames of the production run (an upper bound on p_hop's)
-            stage = self.glass_production_stage(condition)
-            return stage["n_steps"] // stage["dump_every"] + 1, self.glass_config(condition)["n_particles"]
-        size = self.dataset_sizes().get(source)
-        return (size[0], size[1]) if size is not None and size[0] is not None else None
-
-    def analysis_mem_mb(self, wildcards) -> int:
-        """``mem_mb`` an analysis job declares: the cost model's estimate for its dataset
-        (:func:`rgcoarse.pipeline.costs.declared_mem_mb`), or ``resources.analysis_mem_mb`` when the
-        size is unknown before the data exist."""
-        shape = self.analysis_shape(wildcards.dataset, wildcards.condition)
-        return costs.declared_mem_mb(*shape) if shape else self.config["resources"]["analysis_mem_mb"]
-
-    def largest_analysis_mem_mb(self) -> tuple[int, str]:
-        """The largest ``mem_mb`` any analysis job of this run declares, and its dataset and condition."""
-        declared = [(costs.declared_mem_mb(*shape), f"{dataset} {condition}")
-                    for dataset, condition in self.data_dataset_conditions()
-                    if (shape := self.analysis_shape(dataset, condition))]
-        return max(declared, default=(0, ""))
-
-    def check_machine_memory(self, available_mb: int, where: str) -> None:
-        """Stop before any job when one analysis job would need more memory than ``available_mb``."""
-        need, name = self.largest_analysis_mem_mb()
-        if need > available_mb:
-            raise ConfigError(
-                f"dataset {name}: one analysis job needs about {need:,} MB (cost model, rgcoarse.pipeline.costs), "
-                f"more than the {available_mb:,} MB {where}; reduce the dataset or run on a machine with more "
-                "memory (snakemake --resources mem_mb=N sets what Snakemake may use)")
 
     def _check_sizes(self):
         """Memory of the analysis jobs (rgcoarse.pipeline.costs), fittable levels and figure levels."""
@@ -555,7 +488,7 @@ class PlanChecks:
         limit = self.config["resources"]["max_job_minutes"]
         eos = self.glass_variant(condition) == GLASS_BASE_VARIANT and condition not in self.glass_run_conditions()
         for kind, key in (("prepare", "equilibration / min_equilibration / aging"), ("produce", "production")):
-            minutes = self.glass_runtime(kind)(_Wildcards(condition=condition))
+            minutes = self.glass_runtime(kind)(Wildcards(condition=condition))
             if minutes > limit:
                 where = (f"config key glass.validation.eos_{'production' if kind == 'produce' else 'equilibration'}"
                          if eos else self._glass_key(condition, key))
